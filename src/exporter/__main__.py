@@ -1,0 +1,5 @@
+"""Run the command-line interface: ``python -m exporter``."""
+
+from exporter.cli import main
+
+main()

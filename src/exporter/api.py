@@ -1,0 +1,244 @@
+"""The one place that orchestrates: read sources, render the intermediate, write outputs."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from exporter import readers
+from exporter.content import IdRegistry, build_chapter
+from exporter.errors import LimitError, OutputError, SourceError, StrictError, UsageError
+from exporter.model import Document, Metadata, is_valid_lang
+from exporter.output import write_atomic
+from exporter.render import render_document, reserved_ids, stylesheet
+from exporter.resources import AssetStore
+from exporter.themes import Theme, load_theme, page_size_css
+from exporter.writers import FORMATS
+
+log = logging.getLogger("exporter")
+
+DEFAULT_FORMATS = ("pdf", "epub")
+MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Source:
+    """Text to read, from a file or from memory (stdin, an API caller)."""
+
+    name: str
+    data: bytes
+    kind: str
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str], kind: str | None = None) -> Source:
+        """Read a source file, failing with a message that names it."""
+        file = Path(path)
+        kind = kind or readers.kind_of(file)
+        try:
+            if file.is_dir():
+                raise SourceError(f"{file}: is a folder, not a file. Name the article file itself.")
+            size = file.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                raise LimitError(
+                    f"{file}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes "
+                    "for one source; split it into chapters."
+                )
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise SourceError(f"{file}: no such file. Check the path.") from None
+        except PermissionError:
+            raise SourceError(f"{file}: permission denied. Make the file readable.") from None
+        except OSError as exc:
+            raise SourceError(f"{file}: cannot be read ({exc.strerror}).") from None
+        return cls(str(file), data, kind, file)
+
+
+def read(
+    sources: Sequence[Source | str | os.PathLike[str]],
+    *,
+    encoding: str | None = None,
+    metadata: Metadata | None = None,
+) -> Document:
+    """Read sources (one chapter each, in order) into a Document.
+
+    ``metadata`` overrides what the sources declare (the CLI's --title, --author, ...).
+    """
+    loaded = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
+    if not loaded:
+        raise UsageError("Give at least one source file.")
+    if encoding:
+        encoding = readers.check_encoding(encoding)
+    ids = IdRegistry()
+    ids.used.update(reserved_ids(len(loaded)))
+    roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
+    assets = AssetStore(roots)
+    chapters, found = [], Metadata()
+    for index, source in enumerate(loaded, start=1):
+        text = readers.decode(source.data, source.name, encoding)
+        try:
+            raw, meta = readers.reader_for(source.kind)(text)
+        except SourceError as exc:
+            raise SourceError(f"{source.name}: {exc}") from None
+        base = source.path.parent if source.path else Path.cwd()
+        chapter, meta = build_chapter(
+            raw, meta, index=index, source=source.path, base_dir=base, ids=ids, assets=assets
+        )
+        chapters.append(chapter)
+        # The first source speaks for the publication; later ones only fill gaps.
+        found = meta.merged(found) if index > 1 else meta
+    merged = found.merged(metadata or Metadata())
+    if len(chapters) > 1 and not (metadata and metadata.title) and chapters:
+        merged = replace(merged, title=_book_title(loaded, found))
+    doc = Document(merged, tuple(chapters), assets.assets, tuple(s.path for s in loaded if s.path))
+    return replace(doc, metadata=_complete(doc))
+
+
+def _book_title(sources: list[Source], found: Metadata) -> str:
+    """A book's title: the first source's declared one, else the first source's name."""
+    first = sources[0]
+    return found.title if found.title else (first.path.stem if first.path else "Untitled")
+
+
+def _complete(doc: Document) -> Metadata:
+    """Fill in what every output needs: a valid language and a stable identifier."""
+    meta = doc.metadata
+    lang = meta.lang
+    if lang and not is_valid_lang(lang):
+        log.warning("language '%s' is not a BCP 47 tag (like 'en' or 'pt-BR'); using 'en'", lang)
+        lang = ""
+    identifier = meta.identifier
+    if not identifier:
+        digest = hashlib.sha256()
+        digest.update(repr(replace(meta, identifier="")).encode())
+        for chapter in doc.chapters:
+            digest.update(chapter.html.encode())
+        identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'exporter:' + digest.hexdigest())}"
+    return replace(meta, lang=lang or "en", identifier=identifier)
+
+
+def build_date(doc: Document) -> dt.datetime:
+    """Return the build's timestamp: SOURCE_DATE_EPOCH, else the newest source's mtime.
+
+    Both make a rebuild of unchanged sources give the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time in seconds."
+            ) from None
+    mtimes = [p.stat().st_mtime for p in doc.sources if p.exists()]
+    stamp = max(mtimes) if mtimes else dt.datetime.now(dt.timezone.utc).timestamp()
+    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
+
+
+def render(
+    doc: Document, fmt: str, theme: Theme | None = None, *, page_size: str | None = None
+) -> bytes:
+    """Render a Document to the bytes of one format (pdf, epub or html), in memory."""
+    theme = theme or load_theme()
+    css = stylesheet(theme, fmt, page_size_css(page_size) if page_size else None)
+    if fmt == "pdf":
+        from exporter.writers.pdf import write_pdf
+
+        modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        html = render_document(doc, "pdf", modified=modified)
+        return write_pdf(html, css, theme, doc.assets)
+    if fmt == "epub":
+        from exporter.writers.epub import write_epub
+
+        return write_epub(doc, css, build_date(doc))
+    if fmt == "html":
+        from exporter.writers.html import write_html
+
+        return write_html(doc, css)
+    raise UsageError(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+
+
+def convert(
+    sources: Sequence[Source | str | os.PathLike[str]],
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    output_dir: str | os.PathLike[str] = ".",
+    *,
+    theme: str | os.PathLike[str] | None = None,
+    metadata: Metadata | None = None,
+    encoding: str | None = None,
+    page_size: str | None = None,
+    strict: bool = False,
+) -> list[Path]:
+    """Convert sources into each format in ``output_dir``; return the paths written.
+
+    Outputs are named after the first source (``article.md`` -> ``article.pdf``). Every
+    format is rendered before any file is written, and each file is written atomically.
+    """
+    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"Unknown format '{unknown[0]}'. Use one of: {', '.join(FORMATS)}.")
+    if metadata and metadata.lang and not is_valid_lang(metadata.lang):
+        raise UsageError(
+            f"--lang '{metadata.lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'."
+        )
+    chosen = load_theme(theme)
+    with _strict_mode(strict):
+        doc = read(sources, encoding=encoding, metadata=metadata)
+        outputs = {fmt: render(doc, fmt, chosen, page_size=page_size) for fmt in formats}
+    stem = _stem(sources)
+    targets = {fmt: Path(output_dir) / f"{stem}.{fmt}" for fmt in formats}
+    inputs = {p.resolve() for p in doc.sources}
+    for path in targets.values():
+        if path.resolve() in inputs:
+            raise OutputError(
+                f"{path}: is one of the sources and would be overwritten; "
+                "choose another --output-dir."
+            )
+    for fmt, data in outputs.items():
+        write_atomic(targets[fmt], data)
+    return list(targets.values())
+
+
+def _stem(sources: Sequence[Source | str | os.PathLike[str]]) -> str:
+    first = sources[0]
+    if isinstance(first, Source):
+        return first.path.stem if first.path else "output"
+    return Path(first).stem
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _strict_mode(strict: bool) -> Iterator[None]:
+    """Under strict mode, fail when anything logged a warning, before any file is written."""
+    if not strict:
+        yield
+        return
+    counter = _WarningCounter()
+    loggers = [logging.getLogger("exporter"), logging.getLogger("weasyprint")]
+    for logger in loggers:
+        logger.addHandler(counter)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(counter)
+    if counter.messages:
+        raise StrictError(
+            f"strict mode: {len(counter.messages)} warning(s), first: {counter.messages[0]}"
+        )

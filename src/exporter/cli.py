@@ -1,0 +1,158 @@
+"""The command line: options in, one API call, paths or a one-line error out.
+
+Exit codes: 0 success; 1 an internal error (a bug: please report it); 2 usage; 3 an input
+that is missing, unreadable, undecodable, empty or of an unsupported kind; 4 a limit
+exceeded; 5 a --strict violation; 6 an output that could not be written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+
+from exporter.errors import ExporterError
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 internal error (please report it); 2 usage; 3 bad input "
+    "(missing, unreadable, undecodable, empty, unsupported); 4 a limit exceeded; "
+    "5 --strict violation; 6 output could not be written."
+)
+T = TypeVar("T")
+REPORT_URL = "https://github.com/exporter/exporter/issues"
+
+
+class _StderrFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        origin = "" if record.name.startswith("exporter") else f"{record.name}: "
+        return f"{record.levelname.lower()}: {origin}{record.getMessage()}"
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_StderrFormatter())
+    for name in ("exporter", "weasyprint"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(logging.ERROR if quiet else logging.WARNING)
+        logger.propagate = False
+
+
+def _version() -> str:
+    from exporter import __version__
+
+    return __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+@click.version_option(_version(), "--version", prog_name="exporter")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn articles (Markdown, plain text, HTML) into typeset PDF and EPUB 3 books."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "epub", "html"]),
+    help="Output format; repeat for several. Default: pdf and epub.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    default=".",
+    type=click.Path(file_okay=False),
+    help="Folder for the outputs. Default: the current folder.",
+)
+@click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
+@click.option("--title", help="Override the title.")
+@click.option("--author", "authors", multiple=True, help="Override the authors; repeatable.")
+@click.option("--lang", help="Override the language (a BCP 47 tag such as en or pt-BR).")
+@click.option("--date", help="Override the date (YYYY-MM-DD).")
+@click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
+@click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
+@click.option("--strict", is_flag=True, help="Fail (exit 5) on any warning.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.pass_context
+def build(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    formats: tuple[str, ...],
+    output_dir: str,
+    theme: str | None,
+    title: str | None,
+    authors: tuple[str, ...],
+    lang: str | None,
+    date: str | None,
+    page_size: str | None,
+    encoding: str | None,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Build SOURCE files into a PDF and an EPUB (each source a chapter, in order)."""
+    from exporter.api import convert
+    from exporter.model import Metadata
+
+    _setup_logging(quiet)
+    overrides = Metadata(title=title or "", authors=authors, lang=lang or "", date=date or "")
+    written = _run(
+        ctx,
+        lambda: convert(
+            list(sources),
+            formats or ("pdf", "epub"),
+            output_dir,
+            theme=theme,
+            metadata=overrides,
+            encoding=encoding,
+            page_size=page_size,
+            strict=strict,
+        ),
+    )
+    for path in written:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.pass_context
+def themes(ctx: click.Context) -> None:
+    """List the built-in themes with a one-line description each."""
+    from exporter.themes import list_themes
+
+    for theme in _run(ctx, list_themes):
+        click.echo(f"{theme.name:<12} {theme.description}")
+
+
+def _run(ctx: click.Context, action: Callable[[], T]) -> T:
+    """Run an API call; turn its errors into one stderr line and their exit code."""
+    try:
+        return action()
+    except ExporterError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        ctx.exit(130)
+    except Exception as exc:
+        if ctx.find_root().obj.get("debug"):
+            traceback.print_exc()
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in exporter; "
+            f"please report it at {REPORT_URL} (rerun with --debug for the traceback).",
+            err=True,
+        )
+        ctx.exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``exporter`` command."""
+    cli(prog_name="exporter")

@@ -1,0 +1,246 @@
+"""Turn a reader's raw HTML into a clean chapter: the shared cleaning stage of every reader.
+
+In order: sanitize (allow-list), take the title from the first heading when the metadata has
+none, normalise footnotes to one semantic form, shift headings so that sections start at
+``h2`` (``h1`` belongs to the title), give every element a document-unique id, resolve
+images to assets, make figures, wrap tables, and collect the headings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from exporter.model import Chapter, Heading, Metadata
+from exporter.resources import AssetStore
+from exporter.sanitize import sanitize
+
+log = logging.getLogger("exporter")
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class IdRegistry:
+    """Hand out ids that are unique across the whole publication."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def claim(self, wanted: str) -> str:
+        """Return ``wanted`` (made a valid XML id) or a numbered variant not yet used."""
+        base = slugify(wanted)
+        candidate, n = base, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.used.add(candidate)
+        return candidate
+
+
+def slugify(text: str) -> str:
+    """Make an ASCII, lowercase, hyphenated id that is a valid XML name."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if not slug:
+        return "section"
+    return slug if slug[0].isalpha() else f"s-{slug}"
+
+
+def build_chapter(
+    raw_html: str,
+    metadata: Metadata,
+    *,
+    index: int,
+    source: Path | None,
+    base_dir: Path,
+    ids: IdRegistry,
+    assets: AssetStore,
+) -> tuple[Chapter, Metadata]:
+    """Clean one source's HTML; return the chapter and the metadata completed by it."""
+    where = str(source) if source else "<stdin>"
+    root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
+    metadata = _take_title(root, metadata)
+    notes = _collect_notes(root, index)
+    _shift_headings(root)
+    _assign_ids(root, ids, index)
+    _resolve_links(root, where)
+    _resolve_images(root, base_dir, where, assets)
+    _shape_blocks(root)
+    headings = tuple(
+        Heading(int(el.tag[1]), _text(el), el.get("id")) for el in root.iter(*HEADINGS)
+    )
+    title = metadata.title or (source.stem if source else "Untitled")
+    chapter = Chapter(
+        title=title,
+        html=_inner_xhtml(root),
+        headings=headings,
+        source=source,
+        notes=tuple(notes),
+    )
+    return chapter, replace(metadata, title=title)
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _take_title(root: lxml.html.HtmlElement, metadata: Metadata) -> Metadata:
+    """Use the first h1 as the title when there is none; drop a heading that repeats it."""
+    first = next((el for el in root if isinstance(el.tag, str)), None)
+    if metadata.title:
+        if first is not None and first.tag in HEADINGS and _text(first) == metadata.title:
+            _drop(first)
+        return metadata
+    h1 = next(root.iter("h1"), None)
+    if h1 is None:
+        return metadata
+    title = _text(h1)
+    _drop(h1)
+    return replace(metadata, title=title)
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    """Remove an element but keep its tail text in place."""
+    el.drop_tree()
+
+
+def _collect_notes(root: lxml.html.HtmlElement, index: int) -> list[tuple[str, str]]:
+    """Rewrite Python-Markdown footnotes into noterefs; return (id, XHTML) per note."""
+    bodies: dict[str, lxml.html.HtmlElement] = {}
+    for block in root.xpath('.//div[contains(concat(" ", @class, " "), " footnote ")]'):
+        for li in block.iter("li"):
+            if li.get("id", "").startswith("fn:"):
+                bodies[li.get("id")[3:]] = li
+        block.drop_tree()
+    notes: list[tuple[str, str]] = []
+    numbers: dict[str, int] = {}
+    calls: dict[str, int] = {}
+    for ref in root.xpath('.//a[contains(concat(" ", @class, " "), " footnote-ref ")]'):
+        key = ref.get("href", "").removeprefix("#fn:")
+        body = bodies.get(key)
+        holder = ref.getparent() if ref.getparent().tag == "sup" else ref
+        if body is None:
+            holder.drop_tree()
+            continue
+        number = numbers.setdefault(key, len(numbers) + 1)
+        count = calls[key] = calls.get(key, 0) + 1
+        first_call = count == 1
+        note_id = f"fn-{index}-{number}"
+        call = lxml.html.Element("a")
+        call.set("class", "noteref")
+        call.set("id", f"fnref-{index}-{number}" + ("" if first_call else f"-{count}"))
+        call.set("href", f"#{note_id}")
+        call.text = str(number)
+        call.tail = holder.tail
+        holder.getparent().replace(holder, call)
+        if first_call:
+            for backref in body.xpath('.//a[contains(@class, "footnote-backref")]'):
+                backref.drop_tree()
+            notes.append((note_id, _inner_xhtml(body).strip().replace("\xa0<", "<")))
+    return notes
+
+
+def _shift_headings(root: lxml.html.HtmlElement) -> None:
+    """Renumber headings so the highest is h2, keeping their relative depth."""
+    levels = [int(el.tag[1]) for el in root.iter(*HEADINGS)]
+    if not levels:
+        return
+    shift = 2 - min(levels)
+    for el in root.iter(*HEADINGS):
+        el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
+
+
+def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> None:
+    """Make every id unique in the publication and keep same-chapter links pointing right."""
+    renamed: dict[str, str] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        old = el.get("id")
+        if el.get("class") == "noteref":
+            ids.used.add(old)
+            continue
+        if old:
+            renamed[old] = el.attrib["id"] = ids.claim(old)
+        elif el.tag in HEADINGS:
+            el.set("id", ids.claim(_text(el)))
+    for link in root.iter("a"):
+        href = link.get("href", "")
+        if href.startswith("#") and href[1:] in renamed:
+            link.set("href", "#" + renamed[href[1:]])
+
+
+def _resolve_links(root: lxml.html.HtmlElement, where: str) -> None:
+    """Keep web links and fragments; unwrap links to local files no output can hold."""
+    known = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    for link in list(root.iter("a")):
+        href = link.get("href")
+        if href is None or _SCHEME.match(href):
+            continue
+        if href.startswith("#") and (href[1:] in known or href.startswith("#fn-")):
+            continue
+        log.warning("%s: link target '%s' is not in the publication; kept as text", where, href)
+        link.drop_tag()
+
+
+def _resolve_images(
+    root: lxml.html.HtmlElement, base_dir: Path, where: str, assets: AssetStore
+) -> None:
+    for img in list(root.iter("img")):
+        asset = assets.add(img.get("src", ""), base_dir, where)
+        if asset is None:
+            alt = img.get("alt", "")
+            span = lxml.html.Element("span")
+            span.set("class", "missing-image")
+            span.text = f"[{alt}]" if alt else ""
+            span.tail = img.tail
+            img.getparent().replace(img, span)
+            continue
+        img.set("src", asset.name)
+        img.set("alt", img.get("alt", ""))
+
+
+def _shape_blocks(root: lxml.html.HtmlElement) -> None:
+    """Make lone images figures, wrap tables, mark thematic breaks as scene breaks."""
+    for p in list(root.iter("p")):
+        children = [c for c in p if isinstance(c.tag, str)]
+        lone = len(children) == 1 and children[0].tag == "img"
+        if lone and not (p.text or "").strip() and not (children[0].tail or "").strip():
+            img = children[0]
+            figure = lxml.html.Element("figure")
+            figure.set("class", "figure")
+            figure.tail = p.tail
+            caption = img.attrib.pop("title", None)
+            img.tail = None
+            figure.append(img)
+            if caption:
+                etree.SubElement(figure, "figcaption").text = caption
+            p.getparent().replace(p, figure)
+    for img in root.iter("img"):
+        if img.getparent().tag != "figure":
+            img.set("class", "inline")
+    for table in list(root.iter("table")):
+        if table.getparent().get("class") != "table-wrap":
+            wrap = lxml.html.Element("div")
+            wrap.set("class", "table-wrap")
+            table.addprevious(wrap)
+            wrap.tail, table.tail = table.tail, None
+            wrap.append(table)
+    for hr in root.iter("hr"):
+        hr.set("class", "scene-break")
+
+
+def _inner_xhtml(el: lxml.html.HtmlElement) -> str:
+    """Serialise an element's content as XHTML (self-closed voids, escaped text)."""
+    from html import escape
+
+    parts = [escape(el.text or "", quote=False)]
+    parts.extend(etree.tostring(child, method="xml", encoding="unicode") for child in el)
+    return "".join(parts)

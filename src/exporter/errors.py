@@ -1,0 +1,54 @@
+"""The exporter error hierarchy: each kind of failure knows its exit code.
+
+The library raises these and nothing else; only the CLI turns them into a message and an
+exit code. They do not depend on click, so the library stays usable without the CLI.
+"""
+
+from __future__ import annotations
+
+
+class ExporterError(Exception):
+    """Base of every error exporter raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(ExporterError):
+    """An option or argument the user gave cannot be honoured (unknown theme, bad language)."""
+
+    exit_code = 2
+
+
+class ThemeError(UsageError):
+    """A theme cannot be found or is malformed."""
+
+
+class SourceError(ExporterError):
+    """An input is missing, unreadable, undecodable, empty or of an unsupported kind."""
+
+    exit_code = 3
+
+
+class LimitError(ExporterError):
+    """An input exceeds a configured limit or is too complex to lay out."""
+
+    exit_code = 4
+
+
+class StrictError(ExporterError):
+    """A warning was raised while building in strict mode."""
+
+    exit_code = 5
+
+
+class OutputError(ExporterError):
+    """An output file could not be written."""
+
+    exit_code = 6

@@ -1,0 +1,86 @@
+"""The document model every reader produces and every writer consumes: plain data, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# BCP 47 in the shape stores check: a primary tag and optional subtags ("en", "pt-BR",
+# "zh-Hant-TW"). Locale names such as "C" or "en_US.UTF-8" are refused.
+_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def is_valid_lang(tag: str) -> bool:
+    """Tell whether a language tag has the shape BCP 47 requires."""
+    return bool(_LANG_RE.match(tag))
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a publication says about itself."""
+
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    lang: str = ""
+    date: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    rights: str = ""
+    publisher: str = ""
+    identifier: str = ""
+
+    def merged(self, other: Metadata) -> Metadata:
+        """Return this metadata with every non-empty field of ``other`` laid over it."""
+        changes = {
+            name: value
+            for name in self.__dataclass_fields__
+            if (value := getattr(other, name)) not in ("", ())
+        }
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the body, collected once for the PDF outline and the EPUB nav."""
+
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file a chapter uses (an image), under the generated name every output refers to."""
+
+    name: str  # generated, ASCII, e.g. "images/3f2a9c1e0b.png"
+    path: Path  # the real file it was read from
+    media_type: str
+    data: bytes = field(repr=False, default=b"")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One source's content: an XHTML body fragment and what was learnt from it."""
+
+    title: str
+    html: str  # the chapter's body, serialised XHTML (headings carry ids)
+    headings: tuple[Heading, ...] = ()
+    source: Path | None = None
+    notes: tuple[tuple[str, str], ...] = ()  # (note id, note XHTML), in call order
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole publication: metadata, chapters in reading order, and the assets they use."""
+
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    assets: tuple[Asset, ...] = ()
+    sources: tuple[Path, ...] = ()
+
+    @property
+    def is_book(self) -> bool:
+        """Tell whether the publication has several chapters (a book layout)."""
+        return len(self.chapters) > 1

@@ -1,0 +1,216 @@
+"""Render a Document and a Theme into the HTML intermediate every writer starts from.
+
+The markup is the contract themes style (``styles/README.md``). Footnotes are written once
+in the model; this stage gives them their two shapes: ``aside`` notes after the chapter for
+EPUB and HTML (pop-ups in e-readers), or ``span.fn`` at the call site for the PDF, where
+``float: footnote`` puts each at the foot of its page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from html import escape
+
+from exporter.model import Chapter, Document, Metadata
+from exporter.themes import Theme
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+TARGETS = ("pdf", "epub", "html")
+
+_NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)">(\d+)</a>')
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def chapter_id(index: int) -> str:
+    """Return the id of a chapter's section (indexes start at 1)."""
+    return f"chapter-{index}"
+
+
+def reserved_ids(count: int) -> list[str]:
+    """Return the ids the renderer itself uses, so sources never claim them."""
+    ids = ["title-page"]
+    for i in range(1, count + 1):
+        ids += [chapter_id(i), f"{chapter_id(i)}-title"]
+    return ids
+
+
+def render_document(doc: Document, target: str, *, css: str = "", modified: str = "") -> str:
+    """Return the whole publication as one HTML document (PDF and standalone HTML)."""
+    body = "\n".join(
+        render_body_part(doc, i, target)
+        for i in range(0 if doc.is_book else 1, len(doc.chapters) + 1)
+    )
+    style = f"<style>\n{css}\n</style>\n" if css else ""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{_e(language(doc.metadata))}">\n<head>\n<meta charset="utf-8"/>\n'
+        f"{head_meta(doc.metadata, modified)}{style}</head>\n"
+        f'<body class="{body_class(doc, target)}">\n{body}\n</body>\n</html>\n'
+    )
+
+
+def body_class(doc: Document, target: str) -> str:
+    """Return the body's classes: the layout and the output kind."""
+    layout = "layout-book" if doc.is_book else "layout-article"
+    return f"exporter {layout} target-{target}"
+
+
+def render_body_part(doc: Document, index: int, target: str) -> str:
+    """Return part ``index`` of the body: 0 is a book's title page, 1.. are chapters."""
+    if index == 0:
+        kind = _epub(target, "titlepage")
+        block = title_block(doc.metadata)
+        return f'<section class="title-page" id="title-page"{kind}>\n{block}</section>'
+    chapter = doc.chapters[index - 1]
+    if doc.is_book:
+        heading = (
+            f'<h1 class="chapter-title" id="{chapter_id(index)}-title">{_e(chapter.title)}</h1>\n'
+        )
+    else:
+        heading = title_block(doc.metadata)
+    return (
+        f'<section class="chapter" id="{chapter_id(index)}"{_epub(target, "chapter")}'
+        ' role="doc-chapter">\n'
+        f"{heading}{_body_with_notes(chapter, target)}\n</section>"
+    )
+
+
+def _epub(target: str, term: str) -> str:
+    return f' epub:type="{term}"' if target == "epub" else ""
+
+
+def title_block(meta: Metadata) -> str:
+    """Return the title block: title, subtitle, authors and date that are known."""
+    parts = [f'<h1 class="title">{_e(meta.title)}</h1>']
+    if meta.subtitle:
+        parts.append(f'<p class="subtitle">{_e(meta.subtitle)}</p>')
+    if meta.authors:
+        parts.append(f'<p class="authors">{_e(", ".join(meta.authors))}</p>')
+    if meta.date:
+        parts.append(f'<p class="date">{_date(meta)}</p>')
+    return '<header class="title-block">\n' + "\n".join(parts) + "\n</header>\n"
+
+
+def _date(meta: Metadata) -> str:
+    try:
+        day = dt.date.fromisoformat(meta.date[:10])
+    except ValueError:
+        return _e(meta.date)
+    shown = f"{day.day} {day:%B %Y}" if language(meta).startswith("en") else day.isoformat()
+    return f'<time datetime="{day.isoformat()}">{shown}</time>'
+
+
+def creators(meta: Metadata) -> tuple[str, ...]:
+    """Return the authors for file metadata: "Unknown" when none is known, as calibre does."""
+    return meta.authors or ("Unknown",)
+
+
+def language(meta: Metadata) -> str:
+    """Return the publication's language tag (English when none is known)."""
+    return meta.lang or "en"
+
+
+def head_meta(meta: Metadata, modified: str = "") -> str:
+    """Return <title> and the <meta> tags WeasyPrint maps to PDF metadata."""
+    tags = [
+        f"<title>{_e(meta.title)}</title>",
+        f'<meta name="author" content="{_e(", ".join(creators(meta)))}"/>',
+    ]
+    if meta.description:
+        tags.append(f'<meta name="description" content="{_e(meta.description)}"/>')
+    if meta.keywords:
+        tags.append(f'<meta name="keywords" content="{_e(", ".join(meta.keywords))}"/>')
+    if meta.date:
+        tags.append(f'<meta name="dcterms.created" content="{_e(meta.date)}"/>')
+    if modified:
+        tags.append(f'<meta name="dcterms.modified" content="{_e(modified)}"/>')
+    tags.append('<meta name="generator" content="exporter"/>')
+    return "\n".join(tags) + "\n"
+
+
+def _body_with_notes(chapter: Chapter, target: str) -> str:
+    if not chapter.notes:
+        return chapter.html
+    if target == "pdf":
+        notes = dict(chapter.notes)
+        placed: set[str] = set()
+
+        def inline(match: re.Match[str]) -> str:
+            note_id = match.group(2)
+            if note_id in placed:  # a second call of the same note: a plain marker
+                return f'<span class="noteref-again">{match.group(3)}</span>'
+            placed.add(note_id)
+            return f'<span class="fn" id="{note_id}">{_note_inline(notes[note_id])}</span>'
+
+        return _NOTEREF.sub(inline, chapter.html)
+    attrs = ' epub:type="noteref" role="doc-noteref"' if target == "epub" else ' role="doc-noteref"'
+    body = chapter.html.replace('<a class="noteref"', f'<a class="noteref"{attrs}')
+    asides = "\n".join(_aside(note_id, html, target) for note_id, html in chapter.notes)
+    kind = _epub(target, "footnotes")
+    return f'{body}\n<section class="footnotes"{kind}>\n{asides}\n</section>'
+
+
+def _aside(note_id: str, html: str, target: str) -> str:
+    """Return an EPUB/HTML note: a visible number, the text, and a link back to the call."""
+    number = note_id.rsplit("-", 1)[1]
+    label = f'<span class="fn-label">{number}.</span> '
+    back = (
+        f' <a class="backref" href="#{note_id.replace("fn-", "fnref-", 1)}" '
+        f'role="doc-backlink" title="Back to the text">↩</a>'
+    )
+    if html.startswith("<p>") and html.endswith("</p>"):
+        content = "<p>" + label + html[3 : -len("</p>")] + back + "</p>"
+    else:
+        content = f"<p>{label}</p>{html}<p>{back}</p>"
+    kind = _epub(target, "footnote")
+    return f'<aside class="footnote" id="{note_id}"{kind} role="doc-footnote">{content}</aside>'
+
+
+def _note_inline(html: str) -> str:
+    """Make a note's blocks inline content, as a span at the call site requires.
+
+    The first paragraph runs on from the note's marker; later ones become block spans.
+    """
+    paragraphs = re.findall(r"<p>(.*?)</p>", html, flags=re.DOTALL)
+    if paragraphs and re.fullmatch(r"(\s*<p>.*?</p>\s*)+", html, flags=re.DOTALL):
+        first, *rest = paragraphs
+        return first + "".join(f'<span class="fn-p">{p}</span>' for p in rest)
+    return re.sub(r"</?(p|div|ul|ol|li|blockquote|pre)(\s[^>]*)?>", " ", html)
+
+
+def stylesheet(theme: Theme, target: str, page_size: str | None = None) -> str:
+    """Return the CSS for one output kind, assembled from the theme's files."""
+    code = pygments_css(theme.pygments_style)
+    if target == "pdf":
+        size = f"@page {{ size: {page_size or theme.page_size} }}\n"
+        return "\n".join(
+            [size, theme.css("fonts.css"), theme.css("base.css"), theme.css("pdf.css"), code]
+        )
+    parts = [theme.css("base.css"), theme.css("epub.css"), code]
+    if target == "html":
+        parts.append(theme.css("html.css"))
+    return "\n".join(parts)
+
+
+@cache
+def pygments_css(style: str) -> str:
+    """Return the Pygments token colours of a style, scoped to ``.highlight``."""
+    from pygments.formatters import HtmlFormatter
+    from pygments.util import ClassNotFound
+
+    try:
+        formatter = HtmlFormatter(style=style)
+    except ClassNotFound:
+        formatter = HtmlFormatter(style="default")
+    # Only the token rules: the theme owns the box (background, padding, font).
+    return "\n".join(
+        line
+        for line in formatter.get_style_defs(".highlight").splitlines()
+        if line.startswith(".highlight .")
+    )

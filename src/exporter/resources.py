@@ -1,0 +1,111 @@
+"""Find the files a source uses (images), safely, and give them generated names.
+
+A source may only use regular files inside its resource root (by default the source's own
+folder tree), checked by real path after percent-decoding and symlinks. Every accepted file
+is sniffed from its bytes and registered under a generated ASCII name; writers only ever see
+those names, so no user path reaches an output, and the PDF writer's fetcher serves nothing
+else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import stat
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from exporter.model import Asset
+
+log = logging.getLogger("exporter")
+
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
+_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/svg+xml": "svg",
+}
+_SVG_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg[\s>]", re.DOTALL)
+
+
+def sniff_image(data: bytes) -> str | None:
+    """Return the media type of a supported image from its first bytes, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    # An SVG with a DOCTYPE can declare entities (billion laughs, external files): refused.
+    if _SVG_START.match(head) and b"<!DOCTYPE" not in data and b"<!ENTITY" not in data:
+        return "image/svg+xml"
+    return None
+
+
+class AssetStore:
+    """Resolve image references and collect the assets a document uses."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = [Path(os.path.realpath(root)) for root in roots]
+        self._by_path: dict[Path, Asset] = {}
+
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        """Return the accepted assets, in the order they were first used."""
+        return tuple(self._by_path.values())
+
+    def add(self, src: str, base_dir: Path, where: str) -> Asset | None:
+        """Resolve ``src`` against ``base_dir``; return its asset, or warn and return None."""
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            log.warning(
+                "%s: image '%s' is remote and was not fetched; save it beside the source "
+                "and link to the file",
+                where,
+                _short(src),
+            )
+            return None
+        path = Path(os.path.realpath(base_dir / unquote(parts.path)))
+        if path in self._by_path:
+            return self._by_path[path]
+        problem = self._problem(path)
+        if problem:
+            log.warning("%s: image '%s' %s", where, _short(src), problem)
+            return None
+        data = path.read_bytes()
+        media_type = sniff_image(data)
+        if media_type is None:
+            log.warning(
+                "%s: image '%s' is not a PNG, JPEG, GIF, WebP or SVG file; convert it",
+                where,
+                _short(src),
+            )
+            return None
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", path, media_type, data)
+        self._by_path[path] = asset
+        return asset
+
+    def _problem(self, path: Path) -> str | None:
+        if not any(path.is_relative_to(root) for root in self.roots):
+            return "is outside the source's folder; move it beside the source"
+        try:
+            info = path.stat()
+        except OSError:
+            return "was not found; check the path (it is relative to the source file)"
+        if not stat.S_ISREG(info.st_mode):
+            return "is not a regular file"
+        if info.st_size > MAX_IMAGE_BYTES:
+            return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB; make it smaller"
+        return None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

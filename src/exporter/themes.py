@@ -1,0 +1,101 @@
+"""Find, load and check themes: folders of CSS and fonts with a small ``theme.toml``.
+
+Built-in themes live in the repository's top-level ``styles/`` folder; a wheel carries them
+as ``exporter/styles``. A theme folder holds ``theme.toml`` (name, description, page_size,
+pygments_style), ``base.css`` (every output), ``pdf.css`` and ``fonts.css`` (PDF),
+``epub.css`` (EPUB and HTML), optionally ``html.css`` (standalone HTML), and ``fonts/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from exporter.errors import ThemeError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_THEME = "classic"
+REQUIRED_FILES = ("theme.toml", "base.css", "pdf.css", "epub.css")
+PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5", "6X9": "6in 9in"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A loaded theme: where its files are and what its manifest says."""
+
+    name: str
+    path: Path
+    description: str
+    page_size: str
+    pygments_style: str
+
+    def css(self, name: str) -> str:
+        """Return the text of one of the theme's CSS files, or '' when it has none."""
+        file = self.path / name
+        return file.read_text(encoding="utf-8") if file.is_file() else ""
+
+
+def styles_dir() -> Path:
+    """Return the folder holding the built-in themes (inside a wheel, or the checkout)."""
+    packaged = Path(__file__).parent / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "styles"
+
+
+def builtin_names() -> list[str]:
+    """List the built-in theme names, sorted."""
+    root = styles_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "theme.toml").is_file())
+
+
+def list_themes() -> list[Theme]:
+    """Load every built-in theme."""
+    return [load_theme(name) for name in builtin_names()]
+
+
+def load_theme(name_or_path: str | Path | None = None) -> Theme:
+    """Load a built-in theme by name, or a theme folder by path."""
+    wanted = str(name_or_path or DEFAULT_THEME)
+    candidate = Path(wanted)
+    if wanted in builtin_names():
+        return _load(styles_dir() / wanted)
+    if candidate.is_dir() or "/" in wanted or wanted.startswith("."):
+        return _load(candidate)
+    available = ", ".join(builtin_names()) or "(none installed)"
+    raise ThemeError(f"Unknown theme '{wanted}'. Available: {available}. Or pass a theme folder.")
+
+
+@cache
+def _load(path: Path) -> Theme:
+    path = path.resolve()
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if missing:
+        raise ThemeError(
+            f"{path}: not a theme folder (missing {', '.join(missing)}). "
+            "Copy a built-in theme from 'exporter themes' as a start."
+        )
+    try:
+        manifest = tomllib.loads((path / "theme.toml").read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ThemeError(f"{path / 'theme.toml'}: {exc}. Fix the file.") from None
+    return Theme(
+        name=str(manifest.get("name", path.name)),
+        path=path,
+        description=str(manifest.get("description", "")),
+        page_size=page_size_css(str(manifest.get("page_size", "A4"))),
+        pygments_style=str(manifest.get("pygments_style", "default")),
+    )
+
+
+def page_size_css(size: str) -> str:
+    """Turn a page-size name (A4, Letter, A5, 6x9) or a CSS size into an @page size value."""
+    return PAGE_SIZES.get(size.strip().upper().replace(" ", ""), size.strip())

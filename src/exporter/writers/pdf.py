@@ -1,0 +1,96 @@
+"""Write a PDF with WeasyPrint: the only module that imports it.
+
+The intermediate HTML reaches files only through ``AssetFetcher`` (the document's registered
+assets) and the theme's CSS only through ``ThemeFetcher`` (regular files inside the theme
+folder): no network, no other local file, so no attachment or image can smuggle a file in.
+The font configuration and the parsed theme CSS are made once per process and reused, which
+keeps memory flat over many documents and saves the parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import stat
+from functools import cache
+from pathlib import Path
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from exporter.errors import LimitError
+from exporter.model import Asset
+from exporter.themes import Theme
+
+log = logging.getLogger("exporter")
+
+ASSET_BASE = "file:///exporter-assets/"
+
+
+class AssetFetcher(URLFetcher):
+    """Serve the document's registered assets and nothing else."""
+
+    def __init__(self, assets: tuple[Asset, ...]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self._assets = {ASSET_BASE + asset.name: asset for asset in assets}
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        asset = self._assets.get(url.split("?")[0].split("#")[0])
+        if asset is None:
+            raise ValueError(f"blocked: {url} is not one of the document's files")
+        return URLFetcherResponse(url, body=asset.data, headers={"Content-Type": asset.media_type})
+
+
+class ThemeFetcher(URLFetcher):
+    """Serve regular files inside one theme folder (its fonts and images) and data: URLs."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self._root = Path(os.path.realpath(root))
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith("file:"):
+            raise ValueError(f"blocked: themes may only use their own files, not {url}")
+        path = Path(os.path.realpath(url2pathname(url.split("?")[0].removeprefix("file:"))))
+        if not path.is_relative_to(self._root) or not stat.S_ISREG(path.stat().st_mode):
+            raise ValueError(f"blocked: {url} is outside the theme folder")
+        return URLFetcherResponse(url, body=path.read_bytes())
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _theme_css(theme: Theme, css: str) -> CSS:
+    return CSS(
+        string=css,
+        base_url=theme.path.as_uri() + "/",
+        url_fetcher=ThemeFetcher(theme.path),
+        font_config=_font_config(),
+    )
+
+
+def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> bytes:
+    """Render the intermediate HTML with the theme's print CSS; return the PDF's bytes."""
+    stylesheet = _theme_css(theme, css)
+    try:
+        document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)).render(
+            stylesheets=[stylesheet], font_config=_font_config()
+        )
+        return document.write_pdf(
+            # A stable identifier: the same content gives the same bytes.
+            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+            attachments=[],
+        )
+    except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
+        raise LimitError(
+            f"the document is too complex to lay out ({type(exc).__name__}); "
+            "simplify deeply nested markup or huge sizes"
+        ) from None
