@@ -89,7 +89,14 @@ def read(
             raise SourceError(f"{source.name}: {exc}") from None
         base = source.path.parent if source.path else Path.cwd()
         chapter, meta = build_chapter(
-            raw, meta, index=index, source=source.path, base_dir=base, ids=ids, assets=assets
+            raw,
+            meta,
+            index=index,
+            name=source.name,
+            source=source.path,
+            base_dir=base,
+            ids=ids,
+            assets=assets,
         )
         chapters.append(chapter)
         # The first source speaks for the publication; later ones only fill gaps.

@@ -58,13 +58,14 @@ def build_chapter(
     metadata: Metadata,
     *,
     index: int,
+    name: str,
     source: Path | None,
     base_dir: Path,
     ids: IdRegistry,
     assets: AssetStore,
 ) -> tuple[Chapter, Metadata]:
     """Clean one source's HTML; return the chapter and the metadata completed by it."""
-    where = str(source) if source else "<stdin>"
+    where = name
     root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
     metadata = _take_title(root, metadata)
     notes = _collect_notes(root, index)

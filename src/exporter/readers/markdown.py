@@ -12,6 +12,8 @@ from exporter.errors import SourceError
 from exporter.model import Metadata
 from exporter.readers.meta import metadata_from_mapping
 
+# Heading anchors are not the toc extension's: the cleaning stage gives every heading of
+# every reader an id that is unique in the whole publication.
 EXTENSIONS = [
     "tables",
     "footnotes",
@@ -21,7 +23,6 @@ EXTENSIONS = [
     "def_list",
     "abbr",
     "smarty",
-    "toc",
     "sane_lists",
 ]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
@@ -29,7 +30,6 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False},
     # Numbers only: the back-link text is the renderer's business.
     "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
-    "toc": {"permalink": False},
 }
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -49,7 +49,9 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         values = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark points at the construct that is open (an unclosed bracket), the
+        # problem mark at where the parser gave up, often the end of the block.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         raise SourceError(
             f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}. "
