@@ -41,10 +41,12 @@ class Source:
     def from_path(cls, path: str | os.PathLike[str], kind: str | None = None) -> Source:
         """Read a source file, failing with a message that names it."""
         file = Path(path)
-        kind = kind or readers.kind_of(file)
         try:
             if file.is_dir():
                 raise SourceError(f"{file}: is a folder, not a file. Name the article file itself.")
+            if not file.exists():
+                raise FileNotFoundError
+            kind = kind or readers.kind_of(file)
             size = file.stat().st_size
             if size > MAX_SOURCE_BYTES:
                 raise LimitError(

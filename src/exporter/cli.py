@@ -71,7 +71,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "-o",
     "--output-dir",
     default=".",
-    type=click.Path(file_okay=False),
+    # Not click.Path(file_okay=False): an output folder that cannot be made is an output
+    # error (exit 6), raised when writing, not a usage error.
+    type=click.Path(),
     help="Folder for the outputs. Default: the current folder.",
 )
 @click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")

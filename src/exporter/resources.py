@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporter.model import Asset
+from exporter.svgclean import clean_svg
 
 log = logging.getLogger("exporter")
 
@@ -88,6 +89,13 @@ class AssetStore:
                 _short(src),
             )
             return None
+        if media_type == "image/svg+xml":
+            data, problem = clean_svg(data)
+            if data is None:
+                log.warning(
+                    "%s: image '%s' %s; simplify or convert it", where, _short(src), problem
+                )
+                return None
         digest = hashlib.sha256(data).hexdigest()[:16]
         asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", path, media_type, data)
         self._by_path[path] = asset

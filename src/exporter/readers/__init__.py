@@ -44,7 +44,7 @@ def kind_of(path: Path) -> str:
         known = ", ".join(sorted(SUFFIXES))
         raise SourceError(
             f"{path}: unsupported file type '{path.suffix or '(none)'}'. "
-            f"Supported: {known}. Rename the file or pass --from md|txt|html."
+            f"Supported: {known}. Rename the file with one of those suffixes."
         ) from None
 
 
