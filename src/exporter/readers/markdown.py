@@ -7,37 +7,51 @@ from typing import Any
 
 import markdown
 import yaml
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension
 
 from exporter.errors import SourceError
 from exporter.model import Metadata
 from exporter.readers.meta import metadata_from_mapping
 
-# Heading anchors are not the toc extension's: the cleaning stage gives every heading of
-# every reader an id that is unique in the whole publication.
-EXTENSIONS = [
-    "tables",
-    "footnotes",
-    "fenced_code",
-    "codehilite",
-    "attr_list",
-    "def_list",
-    "abbr",
-    "smarty",
-    "sane_lists",
-]
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    # Pygments classes under .highlight; the theme supplies the palette.
-    "codehilite": {"css_class": "highlight", "guess_lang": False},
-    # Numbers only: the back-link text is the renderer's business.
-    "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "{}"},
-}
+
+def _extensions() -> list[Extension]:
+    """Return fresh extension instances (they keep per-document state).
+
+    Instances, not names: a name makes Python-Markdown scan every installed distribution's
+    entry points (importlib.metadata, about 20 ms a run). Heading anchors are not the toc
+    extension's: the cleaning stage gives every heading an id unique in the publication.
+    """
+    return [
+        TableExtension(),
+        # Numbers only: the back-link text is the renderer's business.
+        FootnoteExtension(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="{}"),
+        FencedCodeExtension(),
+        # Pygments classes under .highlight; the theme supplies the palette.
+        CodeHiliteExtension(css_class="highlight", guess_lang=False),
+        AttrListExtension(),
+        DefListExtension(),
+        AbbrExtension(),
+        SmartyExtension(),
+        SaneListExtension(),
+    ]
+
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def read(text: str) -> tuple[str, Metadata]:
     """Convert Markdown to an HTML fragment; front matter gives the metadata."""
     values, body = _split_front_matter(text)
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    md = markdown.Markdown(extensions=_extensions())
     html = md.convert(body)
     return html, metadata_from_mapping(values, "front matter") if values else Metadata()
 
