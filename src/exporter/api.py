@@ -13,11 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from exporter import readers
+from exporter.book import Book, find_manifest, load_book
 from exporter.content import IdRegistry, build_chapter
 from exporter.errors import LimitError, OutputError, SourceError, StrictError, UsageError
-from exporter.model import Document, Metadata, is_valid_lang
+from exporter.links import LinkTable
+from exporter.model import Asset, Document, Metadata, is_valid_lang
 from exporter.output import write_atomic
-from exporter.render import render_document, reserved_ids, stylesheet
+from exporter.render import chapter_id, render_document, reserved_ids, stylesheet
 from exporter.resources import AssetStore
 from exporter.themes import Theme, load_theme, page_size_css
 from exporter.writers import FORMATS
@@ -43,7 +45,10 @@ class Source:
         file = Path(path)
         try:
             if file.is_dir():
-                raise SourceError(f"{file}: is a folder, not a file. Name the article file itself.")
+                raise SourceError(
+                    f"{file}: is a folder without a book.toml. Name the article file itself, "
+                    "or run 'exporter init' there to start a book."
+                )
             if not file.exists():
                 raise FileNotFoundError
             kind = kind or readers.kind_of(file)
@@ -68,11 +73,16 @@ def read(
     *,
     encoding: str | None = None,
     metadata: Metadata | None = None,
+    cover: str | os.PathLike[str] | None = None,
 ) -> Document:
-    """Read sources (one chapter each, in order) into a Document.
+    """Read sources (one chapter each, in order), or one book manifest, into a Document.
 
-    ``metadata`` overrides what the sources declare (the CLI's --title, --author, ...).
+    ``metadata`` overrides what the sources declare (the CLI's --title, --author, ...);
+    ``cover`` names a cover image (a manifest may name one too).
     """
+    book = _book(sources)
+    if book:
+        sources = [e.path for e in book.entries]
     loaded = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
     if not loaded:
         raise UsageError("Give at least one source file.")
@@ -81,7 +91,8 @@ def read(
     ids = IdRegistry()
     ids.used.update(reserved_ids(len(loaded)))
     roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
-    assets = AssetStore(roots)
+    assets = AssetStore(roots + ([book.root] if book else []))
+    links = LinkTable()
     chapters, found = [], Metadata()
     for index, source in enumerate(loaded, start=1):
         text = readers.decode(source.data, source.name, encoding)
@@ -99,15 +110,47 @@ def read(
             base_dir=base,
             ids=ids,
             assets=assets,
+            links=links,
+            text=text,
         )
+        if book:
+            entry = book.entries[index - 1]
+            chapter = replace(chapter, kind=entry.kind, type=entry.type, part=entry.part)
         chapters.append(chapter)
         # The first source speaks for the publication; later ones only fill gaps.
         found = meta.merged(found) if index > 1 else meta
+    chapters = links.resolve(chapters, chapter_id)
+    if book:
+        found = found.merged(book.metadata)
     merged = found.merged(metadata or Metadata())
-    if len(chapters) > 1 and not (metadata and metadata.title) and chapters:
+    if len(chapters) > 1 and not (metadata and metadata.title) and not book:
         merged = replace(merged, title=_book_title(loaded, found))
-    doc = Document(merged, tuple(chapters), assets.assets, tuple(s.path for s in loaded if s.path))
+    cover_asset = _cover(cover, book)
+    paths = tuple(s.path for s in loaded if s.path) + ((book.manifest,) if book else ())
+    doc = Document(merged, tuple(chapters), assets.assets, paths, cover_asset)
     return replace(doc, metadata=_complete(doc))
+
+
+def _book(sources: Sequence[Source | str | os.PathLike[str]]) -> Book | None:
+    """Return the book when the only source is a manifest (or a folder holding one)."""
+    if len(sources) != 1 or isinstance(sources[0], Source):
+        return None
+    manifest = find_manifest(sources[0])
+    return load_book(manifest) if manifest else None
+
+
+def _cover(given: str | os.PathLike[str] | None, book: Book | None) -> Asset | None:
+    """Read the cover image (--cover wins over the manifest's) as an asset."""
+    path = Path(given) if given else (book.cover if book else None)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise SourceError(f"{path}: cover image not found. Check the path.")
+    store = AssetStore([path.parent])
+    asset = store.add(path.name, path.parent, str(path))
+    if asset is None:
+        raise SourceError(f"{path}: cannot be used as the cover; give a PNG, JPEG or SVG file.")
+    return replace(asset, name=f"images/cover.{asset.name.rsplit('.', 1)[1]}")
 
 
 def _book_title(sources: list[Source], found: Metadata) -> str:
@@ -136,7 +179,9 @@ def _complete(doc: Document) -> Metadata:
 def build_date(doc: Document) -> dt.datetime:
     """Return the build's timestamp: SOURCE_DATE_EPOCH, else the newest source's mtime.
 
-    Both make a rebuild of unchanged sources give the same bytes.
+    Both make a rebuild of unchanged sources give the same bytes. Without SOURCE_DATE_EPOCH,
+    a full date in the metadata (YYYY-MM-DD) is used before the files' times, so a book with
+    a date gives the same bytes wherever and whenever it is built.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -146,15 +191,28 @@ def build_date(doc: Document) -> dt.datetime:
             raise UsageError(
                 f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time in seconds."
             ) from None
+    with contextlib.suppress(ValueError):
+        day = dt.date.fromisoformat(doc.metadata.date[:10])
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
     mtimes = [p.stat().st_mtime for p in doc.sources if p.exists()]
     stamp = max(mtimes) if mtimes else dt.datetime.now(dt.timezone.utc).timestamp()
     return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
 
 
 def render(
-    doc: Document, fmt: str, theme: Theme | None = None, *, page_size: str | None = None
+    doc: Document,
+    fmt: str,
+    theme: Theme | None = None,
+    *,
+    page_size: str | None = None,
+    split_level: int = 1,
+    max_image_size: int | None = None,
 ) -> bytes:
-    """Render a Document to the bytes of one format (pdf, epub or html), in memory."""
+    """Render a Document to the bytes of one format (pdf, epub or html), in memory.
+
+    EPUB only: ``split_level`` (1-6) starts a new file at headings of that level;
+    ``max_image_size`` scales larger images down to that many pixels on their longer side.
+    """
     theme = theme or load_theme()
     css = stylesheet(theme, fmt, page_size_css(page_size) if page_size else None)
     if fmt == "pdf":
@@ -164,9 +222,21 @@ def render(
         html = render_document(doc, "pdf", modified=modified)
         return write_pdf(html, css, theme, doc.assets)
     if fmt == "epub":
+        from exporter.cover import cover_for
         from exporter.writers.epub import write_epub
 
-        return write_epub(doc, css, build_date(doc))
+        if not 1 <= split_level <= 6:
+            raise UsageError(f"--split-level {split_level}: use a heading level from 1 to 6.")
+        if max_image_size is not None and max_image_size < 16:
+            raise UsageError(f"--max-image-size {max_image_size}: give at least 16 pixels.")
+        return write_epub(
+            doc,
+            css,
+            build_date(doc),
+            cover=cover_for(doc, theme),
+            split_level=split_level,
+            max_image_size=max_image_size,
+        )
     if fmt == "html":
         from exporter.writers.html import write_html
 
@@ -184,6 +254,9 @@ def convert(
     encoding: str | None = None,
     page_size: str | None = None,
     strict: bool = False,
+    cover: str | os.PathLike[str] | None = None,
+    split_level: int = 1,
+    max_image_size: int | None = None,
 ) -> list[Path]:
     """Convert sources into each format in ``output_dir``; return the paths written.
 
@@ -200,8 +273,11 @@ def convert(
         )
     chosen = load_theme(theme)
     with _strict_mode(strict):
-        doc = read(sources, encoding=encoding, metadata=metadata)
-        outputs = {fmt: render(doc, fmt, chosen, page_size=page_size) for fmt in formats}
+        doc = read(sources, encoding=encoding, metadata=metadata, cover=cover)
+        epub_options = {"split_level": split_level, "max_image_size": max_image_size}
+        outputs = {
+            fmt: render(doc, fmt, chosen, page_size=page_size, **epub_options) for fmt in formats
+        }
     stem = _stem(sources)
     targets = {fmt: Path(output_dir) / f"{stem}.{fmt}" for fmt in formats}
     inputs = {p.resolve() for p in doc.sources}
@@ -218,6 +294,9 @@ def convert(
 
 def _stem(sources: Sequence[Source | str | os.PathLike[str]]) -> str:
     first = sources[0]
+    manifest = None if isinstance(first, Source) else find_manifest(first)
+    if manifest:  # a book is named after its folder: my-novel/book.toml -> my-novel.epub
+        return manifest.resolve().parent.name or "book"
     if isinstance(first, Source):
         return first.path.stem if first.path else "output"
     return Path(first).stem

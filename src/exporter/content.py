@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 from lxml import etree
@@ -21,10 +22,12 @@ from exporter.model import Chapter, Heading, Metadata
 from exporter.resources import AssetStore
 from exporter.sanitize import sanitize
 
+if TYPE_CHECKING:
+    from exporter.links import LinkTable
+
 log = logging.getLogger("exporter")
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class IdRegistry:
@@ -63,15 +66,25 @@ def build_chapter(
     base_dir: Path,
     ids: IdRegistry,
     assets: AssetStore,
+    links: LinkTable,
+    text: str = "",
 ) -> tuple[Chapter, Metadata]:
-    """Clean one source's HTML; return the chapter and the metadata completed by it."""
+    """Clean one source's HTML; return the chapter and the metadata completed by it.
+
+    Local links are parked in ``links`` (``text``, the source, gives their line numbers)
+    until every source is read; ``LinkTable.resolve`` finishes them.
+    """
     where = name
     root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
+    had_title = bool(metadata.title)
     metadata = _take_title(root, metadata)
     notes = _collect_notes(root, index)
     _shift_headings(root)
-    _assign_ids(root, ids, index)
-    _resolve_links(root, where)
+    anchors = _assign_ids(root, ids, index)
+    if metadata.title and not had_title:  # the first h1 became the title: link to the start
+        anchors.setdefault(slugify(metadata.title), "")
+    links.add_source(index, source, anchors)
+    links.park(root, index=index, name=name, base_dir=base_dir, text=text)
     _resolve_images(root, base_dir, where, assets)
     _shape_blocks(root)
     headings = tuple(
@@ -80,7 +93,7 @@ def build_chapter(
     title = metadata.title or (source.stem if source else "Untitled")
     chapter = Chapter(
         title=title,
-        html=_inner_xhtml(root),
+        html=inner_xhtml(root),
         headings=headings,
         source=source,
         notes=tuple(notes),
@@ -144,7 +157,7 @@ def _collect_notes(root: lxml.html.HtmlElement, index: int) -> list[tuple[str, s
         if first_call:
             for backref in body.xpath('.//a[contains(@class, "footnote-backref")]'):
                 backref.drop_tree()
-            notes.append((note_id, _inner_xhtml(body).strip().replace("\xa0<", "<")))
+            notes.append((note_id, inner_xhtml(body).strip().replace("\xa0<", "<")))
     return notes
 
 
@@ -158,9 +171,14 @@ def _shift_headings(root: lxml.html.HtmlElement) -> None:
         el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
 
 
-def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> None:
-    """Make every id unique in the publication and keep same-chapter links pointing right."""
-    renamed: dict[str, str] = {}
+def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> dict[str, str]:
+    """Make every id unique in the publication; return what each anchor name became.
+
+    A link may name an element by the id its source gave it, or a heading by the slug of its
+    text (as pandoc and GitHub make them); both map to the id the element finally has, so
+    links keep working when a heading text repeats elsewhere in the book.
+    """
+    anchors: dict[str, str] = {}
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -169,26 +187,14 @@ def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> Non
             ids.used.add(old)
             continue
         if old:
-            renamed[old] = el.attrib["id"] = ids.claim(old)
+            anchors[old] = el.attrib["id"] = ids.claim(old)
         elif el.tag in HEADINGS:
-            el.set("id", ids.claim(_text(el)))
-    for link in root.iter("a"):
-        href = link.get("href", "")
-        if href.startswith("#") and href[1:] in renamed:
-            link.set("href", "#" + renamed[href[1:]])
-
-
-def _resolve_links(root: lxml.html.HtmlElement, where: str) -> None:
-    """Keep web links and fragments; unwrap links to local files no output can hold."""
-    known = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
-    for link in list(root.iter("a")):
-        href = link.get("href")
-        if href is None or _SCHEME.match(href):
-            continue
-        if href.startswith("#") and (href[1:] in known or href.startswith("#fn-")):
-            continue
-        log.warning("%s: link target '%s' is not in the publication; kept as text", where, href)
-        link.drop_tag()
+            el.set("id", ids.claim(slugify(_text(el))))
+        if el.tag in HEADINGS:
+            anchors.setdefault(slugify(_text(el)), el.get("id"))
+        if el.get("id"):
+            anchors.setdefault(el.get("id"), el.get("id"))
+    return anchors
 
 
 def _resolve_images(
@@ -238,7 +244,7 @@ def _shape_blocks(root: lxml.html.HtmlElement) -> None:
         hr.set("class", "scene-break")
 
 
-def _inner_xhtml(el: lxml.html.HtmlElement) -> str:
+def inner_xhtml(el: lxml.html.HtmlElement) -> str:
     """Serialise an element's content as XHTML (self-closed voids, escaped text)."""
     from html import escape
 

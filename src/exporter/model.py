@@ -30,6 +30,11 @@ class Metadata:
     rights: str = ""
     publisher: str = ""
     identifier: str = ""
+    # Books (issue 4): people other than the authors as (name, MARC relator code such as
+    # "edt", "trl", "ill"), and the series this title belongs to with its position in it.
+    contributors: tuple[tuple[str, str], ...] = ()
+    series: str = ""
+    series_position: str = ""
 
     def merged(self, other: Metadata) -> Metadata:
         """Return this metadata with every non-empty field of ``other`` laid over it."""
@@ -69,6 +74,12 @@ class Chapter:
     headings: tuple[Heading, ...] = ()
     source: Path | None = None
     notes: tuple[tuple[str, str], ...] = ()  # (note id, note XHTML), in call order
+    # Where the chapter stands in a book: frontmatter, bodymatter or backmatter; its EPUB
+    # structural type (chapter, preface, foreword, dedication, appendix, ...); and the title
+    # of the part it opens or belongs to ("" for none).
+    kind: str = "bodymatter"
+    type: str = "chapter"
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Document:
     chapters: tuple[Chapter, ...]
     assets: tuple[Asset, ...] = ()
     sources: tuple[Path, ...] = ()
+    cover: Asset | None = None  # the cover image a book manifest or --cover names
 
     @property
     def is_book(self) -> bool:

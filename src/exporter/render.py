@@ -36,7 +36,7 @@ def reserved_ids(count: int) -> list[str]:
     """Return the ids the renderer itself uses, so sources never claim them."""
     ids = ["title-page"]
     for i in range(1, count + 1):
-        ids += [chapter_id(i), f"{chapter_id(i)}-title"]
+        ids += [chapter_id(i), f"{chapter_id(i)}-title", f"{chapter_id(i)}-part"]
     return ids
 
 
@@ -68,16 +68,38 @@ def render_body_part(doc: Document, index: int, target: str) -> str:
         block = title_block(doc.metadata)
         return f'<section class="title-page" id="title-page"{kind}>\n{block}</section>'
     chapter = doc.chapters[index - 1]
+    divider = part_divider(doc, index, target)
     if doc.is_book:
         heading = (
             f'<h1 class="chapter-title" id="{chapter_id(index)}-title">{_e(chapter.title)}</h1>\n'
         )
     else:
         heading = title_block(doc.metadata)
+    kind = "" if chapter.type == "chapter" else f" {chapter.type}"
+    role = f' role="doc-{chapter.type}"' if chapter.type in _ROLES else ""
     return (
-        f'<section class="chapter" id="{chapter_id(index)}"{_epub(target, "chapter")}'
-        ' role="doc-chapter">\n'
+        f'{divider}<section class="chapter{kind}" id="{chapter_id(index)}"'
+        f"{_epub(target, chapter.type)}{role}>\n"
         f"{heading}{_body_with_notes(chapter, target)}\n</section>"
+    )
+
+
+# The DPUB-ARIA roles a section may take; other EPUB types (halftitlepage) get none.
+_ROLES = {
+    "chapter", "appendix", "dedication", "epigraph", "foreword", "preface", "prologue",
+    "introduction", "acknowledgments", "afterword", "epilogue", "conclusion", "glossary",
+    "bibliography", "index", "colophon", "endnotes",
+}  # fmt: skip
+
+
+def part_divider(doc: Document, index: int, target: str) -> str:
+    """Return a part's title page when chapter ``index`` opens a new part, else ''."""
+    part = doc.chapters[index - 1].part
+    if not part or (index > 1 and doc.chapters[index - 2].part == part):
+        return ""
+    return (
+        f'<section class="part" id="{chapter_id(index)}-part"{_epub(target, "part")}'
+        f' role="doc-part">\n<h1 class="part-title">{_e(part)}</h1>\n</section>\n'
     )
 
 

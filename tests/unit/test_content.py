@@ -58,7 +58,7 @@ def test_links_to_local_files_are_unwrapped_with_a_warning(caplog):
         doc = read([md("# T\n\nSee [other](other.md) and [web](https://example.org).\n")])
     assert "See other and" in doc.chapters[0].html
     assert 'href="https://example.org"' in doc.chapters[0].html
-    assert "a.md: link target 'other.md'" in caplog.text
+    assert "a.md:3: link 'other.md' names a file that does not exist" in caplog.text
 
 
 def test_images_become_assets_figures_and_inline(tmp_path):

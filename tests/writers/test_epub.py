@@ -72,7 +72,7 @@ def test_manifest_spine_and_images(tour):
     images = sorted(t for h, t in items.items() if h.startswith("images/"))
     assert images == ["image/png", "image/svg+xml"]
     spine = [i.get("idref") for i in root.iterfind(".//opf:itemref", NS)]
-    assert spine == ["part-1"]
+    assert spine == ["cover", "nav", "chapter-001"]
 
 
 def test_nav_lists_the_sections_and_every_target_exists(article):
@@ -125,7 +125,7 @@ def test_a_book_has_a_title_page_and_nested_nav(samples, tmp_path, epubcheck):
     epubcheck.queue(path)
     root = opf(path)
     spine = [i.get("idref") for i in root.iterfind(".//opf:itemref", NS)]
-    assert spine == ["part-0", "part-1", "part-2"]
+    assert spine == ["cover", "title-page", "nav", "chapter-001", "chapter-002"]
     nav = xml(path, "EPUB/nav.xhtml")
     top = nav.findall(".//x:nav[@epub:type='toc']/x:ol/x:li", NS)
     assert ["".join(li[0].itertext()) for li in top] == [

@@ -10,6 +10,7 @@ stored uncompressed (OCF requires it), then every entry in a fixed order with a 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import zipfile
 
@@ -17,10 +18,14 @@ from ebooklib import epub
 from lxml import etree
 
 from exporter.errors import ExporterError
-from exporter.model import Document, Heading
-from exporter.render import EPUB_NS, XHTML_NS, body_class, creators, language, render_body_part
+from exporter.model import Asset, Document, Heading
+from exporter.render import EPUB_NS, XHTML_NS, body_class, chapter_id, creators, language
+from exporter.writers import a11y
+from exporter.writers.epub_files import ContentFile, content_files, file_of, inner
 
 STYLESHEET = "style/book.css"
+SVG_NS = "http://www.w3.org/2000/svg"
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 TOC_DEPTH = 3
 
 
@@ -29,8 +34,21 @@ def chapter_file(index: int) -> str:
     return "title-page.xhtml" if index == 0 else f"chapter-{index:03d}.xhtml"
 
 
-def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
-    """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes."""
+def write_epub(
+    doc: Document,
+    css: str,
+    modified: dt.datetime,
+    *,
+    cover: Asset | None = None,
+    split_level: int = 1,
+    max_image_size: int | None = None,
+) -> bytes:
+    """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
+
+    ``cover`` is the cover image (a page and both declarations are made for it);
+    ``split_level`` 2..6 starts a new file at each heading of that level; images larger
+    than ``max_image_size`` pixels on their longer side are scaled down (EPUB only).
+    """
     meta = doc.metadata
     lang = language(meta)
     book = epub.EpubBook()
@@ -38,13 +56,20 @@ def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
     book.set_title(meta.title)
     book.set_language(lang)
     for i, author in enumerate(creators(meta)):
-        book.add_author(author, uid=f"creator-{i + 1}")
+        book.add_author(author, uid=f"creator-{i + 1}", role="aut")
+    for i, (name, role) in enumerate(meta.contributors):
+        book.add_author(name, uid=f"contributor-{i + 1}", role=role)
     _add_optional_metadata(book, doc)
 
     book.add_item(
         epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css)
     )
-    for asset in doc.assets:
+    images = doc.assets
+    if max_image_size:
+        from exporter.writers.shrink import shrink_images
+
+        images = shrink_images(images, max_image_size)
+    for asset in images:
         uid = "img-" + asset.name.split("/")[-1].split(".")[0]
         book.add_item(
             epub.EpubItem(
@@ -52,23 +77,34 @@ def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
             )
         )
 
-    parts = range(0 if doc.is_book else 1, len(doc.chapters) + 1)
-    items = []
-    for index in parts:
-        title = meta.title if index == 0 else doc.chapters[index - 1].title
+    files = content_files(doc, split_level)
+    spine: list = []
+    if cover is not None:
+        spine.append(_add_cover(book, doc, cover, lang))
+    for file in files:
         item = epub.EpubItem(
-            uid=f"part-{index}",
-            file_name=chapter_file(index),
+            uid=file.name.removesuffix(".xhtml"),
+            file_name=file.name,
             media_type="application/xhtml+xml",
-            content=_xhtml(doc, index, title, lang),
+            content=_xhtml(doc, file, lang),
         )
+        item.properties = _properties(file)
         book.add_item(item)
-        items.append(item)
+        spine.append(item.id)
+        if file.kind == "titlepage":
+            spine.append("nav")
 
-    book.toc = _toc(doc)
+    for prop, value in a11y.metadata(a11y.survey([f.body for f in files], images)):
+        book.add_metadata(None, "meta", value, {"property": prop})
+    book.toc = _toc(doc, files)
+    book.guide = _landmarks(files, cover is not None)
     book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav(title="Contents"))
-    book.spine = [item.id for item in items]
+    nav = epub.EpubNav(uid="nav", title="Contents")
+    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    if "nav" not in spine:  # an article: its contents are there, but out of the way
+        spine.insert(1 if cover is not None else 0, ("nav", "no"))
+    book.spine = spine
 
     buffer = io.BytesIO()
     options = {
@@ -76,13 +112,73 @@ def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
         "mtime": modified,
         "epub3_pages": False,
         "epub2_guide": False,
-        "epub3_landmark": False,
+        "epub3_landmark": True,
+        "landmark_title": "Landmarks",
     }
     try:
         epub.write_epub(buffer, book, options)
     except Exception as exc:  # EbookLib raises bare exceptions; it must not leak as one
         raise ExporterError(f"EbookLib failed to write the EPUB: {exc}") from exc
     return _repack(buffer.getvalue(), modified)
+
+
+def _add_cover(book: epub.EpubBook, doc: Document, cover: Asset, lang: str) -> str:
+    """Add the cover image and its page; declare it for EPUB 3 and for EPUB 2/Kindle tools.
+
+    EPUB 3 readers find ``properties="cover-image"``, older tools ``<meta name="cover">``,
+    and Kobo wants the image as an ``<img>`` in a page of its own.
+    """
+    image = epub.EpubItem(
+        uid="cover-image", file_name=cover.name, media_type=cover.media_type, content=cover.data
+    )
+    image.properties = ["cover-image"]
+    book.add_item(image)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    title = html.escape(doc.metadata.title, quote=True)
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
+        f'<head>\n<meta charset="utf-8"/>\n<title>{title}</title>\n'
+        f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
+        f'<body class="exporter cover-page" epub:type="cover">\n<section class="cover">'
+        f'<img src="{cover.name}" alt="Cover: {title}" role="doc-cover"/></section>\n'
+        "</body>\n</html>\n"
+    )
+    book.add_item(
+        epub.EpubItem(
+            uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
+            content=page.encode("utf-8"),
+        )
+    )  # fmt: skip
+    return "cover"
+
+
+def _properties(file: ContentFile) -> list[str]:
+    """Manifest properties a content file needs, from what it holds (never remote)."""
+    found = []
+    if any(el.tag == f"{{{SVG_NS}}}svg" for el in file.body.iter()):
+        found.append("svg")
+    if any(el.tag == f"{{{MATHML_NS}}}math" for el in file.body.iter()):
+        found.append("mathml")
+    return found
+
+
+def _landmarks(files: list[ContentFile], has_cover: bool) -> list[dict[str, str]]:
+    """The nav's landmarks: cover, title page, toc, body matter and back matter."""
+    marks = []
+    if has_cover:
+        marks.append({"href": "cover.xhtml", "title": "Cover", "type": "cover"})
+    titlepage = next((f for f in files if f.kind == "titlepage"), None)
+    if titlepage:
+        marks.append({"href": titlepage.name, "title": "Title Page", "type": "titlepage"})
+    marks.append({"href": "nav.xhtml", "title": "Contents", "type": "toc"})
+    body = next((f for f in files if f.kind in ("bodymatter", "part")), None)
+    if body:
+        marks.append({"href": body.name, "title": "Start of Content", "type": "bodymatter"})
+    back = next((f for f in files if f.kind == "backmatter"), None)
+    if back:
+        marks.append({"href": back.name, "title": "Back Matter", "type": "backmatter"})
+    return marks
 
 
 def _add_optional_metadata(book: epub.EpubBook, doc: Document) -> None:
@@ -102,24 +198,38 @@ def _add_optional_metadata(book: epub.EpubBook, doc: Document) -> None:
         book.add_metadata(
             None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"}
         )
+    if meta.series:
+        # EPUB 3 collections, and calibre's names, which most library software reads.
+        book.add_metadata(
+            None, "meta", meta.series, {"property": "belongs-to-collection", "id": "series"}
+        )
+        book.add_metadata(
+            None, "meta", "series", {"refines": "#series", "property": "collection-type"}
+        )
+        book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": meta.series})
+        if meta.series_position:
+            position = meta.series_position
+            book.add_metadata(
+                None, "meta", position, {"refines": "#series", "property": "group-position"}
+            )
+            book.add_metadata(
+                None, "meta", "", {"name": "calibre:series_index", "content": position}
+            )
 
 
-def _xhtml(doc: Document, index: int, title: str, lang: str) -> bytes:
+def _xhtml(doc: Document, file: ContentFile, lang: str) -> bytes:
     """Return one content document as strict XHTML, checked by an XML parser."""
-    body = render_body_part(doc, index, "epub")
     text = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
-        f'<head>\n<meta charset="utf-8"/>\n<title>{_escape(title)}</title>\n'
+        f'<head>\n<meta charset="utf-8"/>\n<title>{_escape(file.title)}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
-        f'<body class="{body_class(doc, "epub")}">\n{body}\n</body>\n</html>\n'
+        f'<body class="{body_class(doc, "epub")}">\n{inner(file.body)}\n</body>\n</html>\n'
     )
     try:
         etree.fromstring(text.encode("utf-8"))
     except etree.XMLSyntaxError as exc:  # our renderer's bug, never the user's
-        raise ExporterError(
-            f"internal: {chapter_file(index)} is not well-formed XHTML: {exc}"
-        ) from exc
+        raise ExporterError(f"internal: {file.name} is not well-formed XHTML: {exc}") from exc
     return text.encode("utf-8")
 
 
@@ -127,24 +237,37 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _toc(doc: Document) -> list:
-    """Build the nested table of contents EbookLib turns into nav.xhtml and toc.ncx."""
+def _toc(doc: Document, files: list[ContentFile]) -> list:
+    """Build the nested table of contents EbookLib turns into nav.xhtml and toc.ncx.
+
+    A book lists its chapters (inside their parts, when it has parts) with their sections;
+    every entry points into the file that holds its heading, whatever the split.
+    """
     if doc.is_book:
-        entries = []
+        entries: list = []
+        part: tuple | None = None
         for index, chapter in enumerate(doc.chapters, start=1):
-            link = epub.Link(chapter_file(index), chapter.title, f"toc-{index}")
-            children = _nest(chapter.headings, chapter_file(index), TOC_DEPTH - 1)
-            entries.append(
-                (epub.Section(chapter.title, chapter_file(index)), children) if children else link
-            )
+            href = file_of(files, chapter_id(index)).split("#")[0]
+            children = _nest(chapter.headings, files, TOC_DEPTH - 1)
+            link = epub.Link(href, chapter.title, f"toc-{index}")
+            entry = (epub.Section(chapter.title, href), children) if children else link
+            if chapter.part and (part is None or part[0].title != chapter.part):
+                part_href = file_of(files, f"{chapter_id(index)}-part").split("#")[0]
+                part = (epub.Section(chapter.part, part_href), [])
+                entries.append(part)
+            if chapter.part and part is not None:
+                part[1].append(entry)
+            else:
+                part = None
+                entries.append(entry)
         return entries
     chapter = doc.chapters[0]
-    entries = _nest(chapter.headings, chapter_file(1), TOC_DEPTH)
+    entries = _nest(chapter.headings, files, TOC_DEPTH)
     # An empty nav is invalid: a heading-less article gets one entry, its title.
-    return entries or [epub.Link(chapter_file(1), doc.metadata.title, "toc-1")]
+    return entries or [epub.Link(files[0].name, doc.metadata.title, "toc-1")]
 
 
-def _nest(headings: tuple[Heading, ...], file: str, depth: int) -> list:
+def _nest(headings: tuple[Heading, ...], files: list[ContentFile], depth: int) -> list:
     """Turn a flat heading list (levels 2..6) into EbookLib's nested (Section, [..]) form."""
     shown = [h for h in headings if h.level <= depth + 1]
     result: list = []
@@ -154,18 +277,14 @@ def _nest(headings: tuple[Heading, ...], file: str, depth: int) -> list:
         j = i + 1
         while j < len(shown) and shown[j].level > head.level:
             j += 1
-        children = _nest_children(shown[i + 1 : j], file)
-        href = f"{file}#{head.id}"
+        children = _nest(tuple(shown[i + 1 : j]), files, 6) if j > i + 1 else []
+        href = file_of(files, head.id)
         if children:
             result.append((epub.Section(head.text, href), children))
         else:
             result.append(epub.Link(href, head.text, f"toc-{head.id}"))
         i = j
     return result
-
-
-def _nest_children(headings: list[Heading], file: str) -> list:
-    return _nest(tuple(headings), file, 6) if headings else []
 
 
 def _repack(data: bytes, modified: dt.datetime) -> bytes:

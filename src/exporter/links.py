@@ -1,0 +1,153 @@
+"""Resolve links between the sources of a publication, once every source has been read.
+
+A link can only be resolved when its target has been read too (``ch1.md`` may link to
+``ch9.md#notes``), so the cleaning stage parks every local link under a placeholder and
+records it here; ``LinkTable.resolve`` then rewrites each one to a fragment of the single
+HTML intermediate (``#id``: ids are unique in the whole publication). The PDF uses that as an
+internal link; the EPUB writer turns it into ``file.xhtml#id`` for whichever file holds the id.
+A link to a file or fragment that is not in the publication becomes plain text with a warning
+naming the source and line (``--strict`` makes that an error).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+
+from exporter.content import inner_xhtml, slugify
+from exporter.model import Chapter
+
+log = logging.getLogger("exporter")
+
+PLACEHOLDER = "#exporter-link-"
+CHAPTER_START = ""  # the anchor value that means "the start of the chapter"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """A local link found in a source, waiting for every source to be read."""
+
+    number: int
+    chapter: int  # index of the chapter holding the link (1-based)
+    where: str  # "file" or "file:line", for messages
+    href: str  # as written in the source
+    target: Path | None  # the file it names (real path), None for a same-file fragment
+    fragment: str
+
+
+@dataclass
+class LinkTable:
+    """The link targets every source offers and the links that wait for them."""
+
+    files: dict[Path, int] = field(default_factory=dict)  # real path -> chapter index
+    anchors: dict[int, dict[str, str]] = field(default_factory=dict)  # index -> {name: id}
+    pending: list[PendingLink] = field(default_factory=list)
+
+    def add_source(self, index: int, path: Path | None, anchors: dict[str, str]) -> None:
+        """Register a chapter's file and the names its anchors answer to."""
+        if path is not None:
+            self.files[Path(os.path.realpath(path))] = index
+        self.anchors[index] = anchors
+
+    def park(
+        self, root: lxml.html.HtmlElement, *, index: int, name: str, base_dir: Path, text: str
+    ) -> None:
+        """Replace every local link in ``root`` with a placeholder and record it."""
+        seen: dict[str, int] = {}
+        for link in list(root.iter("a")):
+            href = link.get("href")
+            if href is None or "noteref" in (link.get("class") or "") or _SCHEME.match(href):
+                continue
+            seen[href] = seen.get(href, 0) + 1
+            line = _line_of(text, href, seen[href])
+            where = f"{name}:{line}" if line else name
+            parts = urlsplit(href)
+            if parts.netloc:  # "//host/x": a web address without its scheme
+                log.warning("%s: link '%s' has no scheme; write https://...; kept as text",
+                            where, href)  # fmt: skip
+                link.drop_tag()
+                continue
+            target = None
+            if parts.path:
+                target = Path(os.path.realpath(base_dir / unquote(parts.path)))
+            pending = PendingLink(
+                number=len(self.pending),
+                chapter=index,
+                where=where,
+                href=href,
+                target=target,
+                fragment=unquote(parts.fragment),
+            )
+            self.pending.append(pending)
+            link.set("href", f"{PLACEHOLDER}{pending.number}")
+
+    def resolve(
+        self, chapters: list[Chapter], chapter_anchor: Callable[[int], str]
+    ) -> list[Chapter]:
+        """Rewrite every parked link to ``#id``, or to text with a warning."""
+        hrefs = {p.number: self._href(p, chapter_anchor) for p in self.pending}
+        fixed = []
+        for chapter in chapters:
+            if PLACEHOLDER not in chapter.html:
+                fixed.append(chapter)
+                continue
+            root = lxml.html.fragment_fromstring(chapter.html, create_parent="div")
+            for link in list(root.iter("a")):
+                href = link.get("href", "")
+                if not href.startswith(PLACEHOLDER):
+                    continue
+                target = hrefs.get(int(href[len(PLACEHOLDER) :]))
+                if target is None:
+                    link.drop_tag()
+                else:
+                    link.set("href", target)
+            fixed.append(replace(chapter, html=inner_xhtml(root)))
+        return fixed
+
+    def _href(self, link: PendingLink, chapter_anchor: Callable[[int], str]) -> str | None:
+        if link.target is None:
+            index = link.chapter
+        else:
+            index = self.files.get(link.target)
+            if index is None:
+                problem = (
+                    "names a file that is not part of the publication (add it to the book)"
+                    if link.target.exists()
+                    else "names a file that does not exist (check the path; it is relative "
+                    "to the source file)"
+                )
+                log.warning("%s: link '%s' %s; kept as text", link.where, link.href, problem)
+                return None
+        if not link.fragment:
+            return "#" + chapter_anchor(index)
+        anchors = self.anchors.get(index, {})
+        found = anchors.get(link.fragment)
+        if found is None:
+            found = anchors.get(slugify(link.fragment))
+        if found is None:
+            log.warning(
+                "%s: link '%s' points to '#%s', which is not an id or heading there; kept as text",
+                link.where,
+                link.href,
+                link.fragment,
+            )
+            return None
+        return "#" + (found or chapter_anchor(index))
+
+
+def _line_of(text: str, href: str, occurrence: int) -> int | None:
+    """Return the line of the ``occurrence``-th appearance of ``href`` in the source."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.find(href, start + 1)
+        if start < 0:
+            return None
+    return text.count("\n", 0, start) + 1

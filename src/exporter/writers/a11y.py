@@ -1,0 +1,94 @@
+"""Accessibility metadata that is true for this book, read from its content files.
+
+Stores show schema.org accessibility metadata to readers who depend on it, so a fixed claim
+is worse than none: an image without alternative text makes "textual" alone insufficient,
+and "alternativeText" is only claimed when every content image has some. The summary says
+in words what was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from exporter.model import Asset
+from exporter.render import EPUB_NS, XHTML_NS
+
+X = f"{{{XHTML_NS}}}"
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the content files hold that accessibility metadata speaks about."""
+
+    images: int
+    described: int  # images with non-empty alt text
+    tables: int
+    headed_tables: int  # tables with header cells
+    notes: int
+    headings: int
+    animated: bool  # a GIF that may flash
+
+
+def survey(bodies: list[etree._Element], assets: tuple[Asset, ...]) -> Findings:
+    """Count images (with and without alt text), tables, notes and headings."""
+    images = [img for body in bodies for img in body.iter(f"{X}img")]
+    tables = [t for body in bodies for t in body.iter(f"{X}table")]
+    notes = [
+        a for body in bodies for a in body.iter(f"{X}aside")
+        if a.get(f"{{{EPUB_NS}}}type") == "footnote"
+    ]  # fmt: skip
+    headings = [h for body in bodies for h in body.iter(*(f"{X}h{n}" for n in range(1, 7)))]
+    return Findings(
+        images=len(images),
+        described=sum(1 for img in images if (img.get("alt") or "").strip()),
+        tables=len(tables),
+        headed_tables=sum(1 for t in tables if t.find(f".//{X}th") is not None),
+        notes=len(notes),
+        headings=len(headings),
+        animated=any(a.media_type == "image/gif" and b"NETSCAPE2.0" in a.data for a in assets),
+    )
+
+
+def metadata(found: Findings) -> list[tuple[str, str]]:
+    """Return (property, value) pairs for schema.org accessibility metadata."""
+    pairs = [("schema:accessMode", "textual")]
+    if found.images:
+        pairs.append(("schema:accessMode", "visual"))
+    if found.images == found.described:
+        pairs.append(("schema:accessModeSufficient", "textual"))
+    if found.images:
+        pairs.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["tableOfContents", "readingOrder", "ARIA", "displayTransformability"]
+    if found.headings:
+        features.append("structuralNavigation")
+    if found.images and found.images == found.described:
+        features.append("alternativeText")
+    pairs += [("schema:accessibilityFeature", f) for f in features]
+    hazards = ["noMotionSimulationHazard", "noSoundHazard"]
+    hazards.append("unknownFlashingHazard" if found.animated else "noFlashingHazard")
+    pairs += [("schema:accessibilityHazard", h) for h in sorted(hazards)]
+    pairs.append(("schema:accessibilitySummary", summary(found)))
+    return pairs
+
+
+def summary(found: Findings) -> str:
+    """Say in a few sentences what a reader relying on assistive technology will find."""
+    head = "This publication has a navigable table of contents"
+    if found.headings:
+        head += f" and {_n(found.headings, 'structured heading')}"
+    sentences = [head + "."]
+    if found.images:
+        sentences.append(f"Images with a text alternative: {found.described} of {found.images}.")
+    if found.tables:
+        sentences.append(f"Tables: {found.tables}, {found.headed_tables} with header cells.")
+    if found.notes:
+        sentences.append(
+            f"{_n(found.notes, 'footnote')}, each linked from its call and back to it."
+        )
+    return " ".join(sentences)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
