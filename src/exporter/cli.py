@@ -85,6 +85,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
 @click.option("--strict", is_flag=True, help="Fail (exit 5) on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--cover", type=click.Path(dir_okay=False), help="Cover image for the EPUB.")
+@click.option(
+    "--split-level", type=click.IntRange(1, 6), default=1, help="EPUB: a file per heading level."
+)
+@click.option(
+    "--max-image-size", type=click.IntRange(16), help="EPUB: scale images down to N pixels."
+)
+@click.option("--check", "check", is_flag=True, help="Check the EPUB after building it.")
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -100,8 +108,15 @@ def build(
     encoding: str | None,
     strict: bool,
     quiet: bool,
+    cover: str | None,
+    split_level: int,
+    max_image_size: int | None,
+    check: bool,
 ) -> None:
-    """Build SOURCE files into a PDF and an EPUB (each source a chapter, in order)."""
+    """Build SOURCE files into a PDF and an EPUB (each source a chapter, in order).
+
+    A book.toml manifest (or a folder holding one) as the only SOURCE builds a book.
+    """
     from exporter.api import convert
     from exporter.model import Metadata
 
@@ -118,9 +133,62 @@ def build(
             encoding=encoding,
             page_size=page_size,
             strict=strict,
+            cover=cover,
+            split_level=split_level,
+            max_image_size=max_image_size,
         ),
     )
     for path in written:
+        click.echo(str(path))
+    if check:
+        epubs = [p for p in written if p.suffix == ".epub"]
+        if not epubs:
+            click.echo("note: --check checks EPUBs, and none was built", err=True)
+        for path in epubs:
+            # Every EPUB exporter writes must pass: a failure here is exporter's bug.
+            _check(ctx, path, failure_code=1)
+
+
+@cli.command(name="check")
+@click.argument("epub", type=click.Path(dir_okay=False, path_type=str))
+@click.pass_context
+def check_command(ctx: click.Context, epub: str) -> None:
+    """Check an EPUB with EPUBCheck (when Java is present) and exporter's own checks."""
+    from pathlib import Path
+
+    if not Path(epub).is_file():
+        click.echo(f"error: {epub}: no such file. Check the path.", err=True)
+        ctx.exit(3)
+    _check(ctx, Path(epub), failure_code=3)
+
+
+def _check(ctx: click.Context, path, failure_code: int) -> None:
+    """Print a check's findings and its one-line verdict; exit non-zero on any error."""
+    from exporter.check import check_epub
+
+    report = _run(ctx, lambda: check_epub(path))
+    for severity, message in report.problems:
+        click.echo(f"{severity}: {path}: {message}", err=True)
+    if report.epubcheck != "ran":
+        click.echo(f"note: {report.epubcheck}; ran exporter's own checks only", err=True)
+    checks = "EPUBCheck and exporter's checks" if report.epubcheck == "ran" else "exporter's checks"
+    verdict = "passed" if not report.errors else "FAILED"
+    click.echo(
+        f"{path}: {verdict} {checks}: {report.errors} error(s), {report.warnings} warning(s)"
+    )
+    if report.errors:
+        ctx.exit(failure_code)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--title", help="The book's title (default: from the folder's name).")
+@click.pass_context
+def init(ctx: click.Context, folder: str, title: str | None) -> None:
+    """Start a book: write a commented book.toml and a first chapter in FOLDER."""
+    from exporter.scaffold import init_book
+
+    for path in _run(ctx, lambda: init_book(folder, title)):
         click.echo(str(path))
 
 

