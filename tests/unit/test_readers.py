@@ -143,3 +143,10 @@ def test_kind_of(name, kind, tmp_path):
 def test_unsupported_suffix_lists_the_supported(tmp_path):
     with pytest.raises(SourceError, match=r"unsupported file type '\.docx'.*\.md"):
         kind_of(tmp_path / "a.docx")
+
+
+def test_front_matter_cannot_set_contributor_pairs_but_can_name_a_series():
+    from exporter import Source, read
+
+    doc = read([Source("a.md", b"---\ncontributors: Jane\nseries: Tales\n---\n# T\n\nx\n", "md")])
+    assert doc.metadata.contributors == () and doc.metadata.series == "Tales"

@@ -33,7 +33,8 @@ _LISTS = {"authors", "keywords"}
 def metadata_from_mapping(values: Mapping[str, Any], source: str) -> Metadata:
     """Build Metadata from a mapping, warning about keys that mean nothing to exporter."""
     fields: dict[str, Any] = {}
-    known = set(Metadata.__dataclass_fields__)
+    # Contributors with roles come from a book manifest only (pairs, not loose text).
+    known = set(Metadata.__dataclass_fields__) - {"contributors"}
     for raw_key, value in values.items():
         key = _ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
         if key not in known:
