@@ -17,14 +17,15 @@ from exporter.content import IdRegistry, build_chapter
 from exporter.errors import LimitError, OutputError, SourceError, StrictError, UsageError
 from exporter.model import Document, Metadata, is_valid_lang
 from exporter.output import write_atomic
-from exporter.render import render_document, reserved_ids, stylesheet
+from exporter.render import DEFAULT_TOC_DEPTH, render_document, reserved_ids, stylesheet
 from exporter.resources import AssetStore
-from exporter.themes import Theme, load_theme, page_size_css
+from exporter.themes import Theme, font_files, load_theme, page_size_css
 from exporter.writers import FORMATS
 
 log = logging.getLogger("exporter")
 
 DEFAULT_FORMATS = ("pdf", "epub")
+LAYOUTS = ("article", "book")
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
@@ -152,25 +153,44 @@ def build_date(doc: Document) -> dt.datetime:
 
 
 def render(
-    doc: Document, fmt: str, theme: Theme | None = None, *, page_size: str | None = None
+    doc: Document,
+    fmt: str,
+    theme: Theme | None = None,
+    *,
+    page_size: str | None = None,
+    toc_depth: int = DEFAULT_TOC_DEPTH,
+    embed_fonts: bool = False,
 ) -> bytes:
-    """Render a Document to the bytes of one format (pdf, epub or html), in memory."""
+    """Render a Document to the bytes of one format (pdf, epub or html), in memory.
+
+    ``toc_depth`` is the levels of the printed contents and of the EPUB nav (1: chapters
+    only); ``embed_fonts`` puts the theme's fonts into an EPUB (a PDF always has them).
+    """
     theme = theme or load_theme()
+    _check_toc_depth(toc_depth)
     css = stylesheet(theme, fmt, page_size_css(page_size) if page_size else None)
+    notes = theme.note_numbering
     if fmt == "pdf":
         from exporter.writers.pdf import write_pdf
 
         modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        html = render_document(doc, "pdf", modified=modified)
+        html = render_document(
+            doc, "pdf", modified=modified, toc_depth=toc_depth, note_numbering=notes
+        )
         return write_pdf(html, css, theme, doc.assets)
     if fmt == "epub":
         from exporter.writers.epub import write_epub
 
-        return write_epub(doc, css, build_date(doc))
+        fonts = font_files(theme) if embed_fonts else []
+        if fonts:
+            css = theme.css("fonts.css") + "\n" + css
+        return write_epub(
+            doc, css, build_date(doc), toc_depth=toc_depth, note_numbering=notes, fonts=fonts
+        )
     if fmt == "html":
         from exporter.writers.html import write_html
 
-        return write_html(doc, css)
+        return write_html(doc, css, note_numbering=notes)
     raise UsageError(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
 
 
@@ -184,12 +204,19 @@ def convert(
     encoding: str | None = None,
     page_size: str | None = None,
     strict: bool = False,
+    layout: str | None = None,
+    toc_depth: int = DEFAULT_TOC_DEPTH,
+    embed_fonts: bool = False,
 ) -> list[Path]:
     """Convert sources into each format in ``output_dir``; return the paths written.
 
     Outputs are named after the first source (``article.md`` -> ``article.pdf``). Every
     format is rendered before any file is written, and each file is written atomically.
+    ``layout`` ("article" or "book") overrides the choice made from the number of sources.
     """
+    if layout not in (None, *LAYOUTS):
+        raise UsageError(f"Unknown layout '{layout}'. Use one of: {', '.join(LAYOUTS)}.")
+    _check_toc_depth(toc_depth)
     formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -201,7 +228,14 @@ def convert(
     chosen = load_theme(theme)
     with _strict_mode(strict):
         doc = read(sources, encoding=encoding, metadata=metadata)
-        outputs = {fmt: render(doc, fmt, chosen, page_size=page_size) for fmt in formats}
+        if layout:
+            doc = replace(doc, layout=layout)
+        outputs = {
+            fmt: render(
+                doc, fmt, chosen, page_size=page_size, toc_depth=toc_depth, embed_fonts=embed_fonts
+            )
+            for fmt in formats
+        }
     stem = _stem(sources)
     targets = {fmt: Path(output_dir) / f"{stem}.{fmt}" for fmt in formats}
     inputs = {p.resolve() for p in doc.sources}
@@ -214,6 +248,11 @@ def convert(
     for fmt, data in outputs.items():
         write_atomic(targets[fmt], data)
     return list(targets.values())
+
+
+def _check_toc_depth(depth: int) -> None:
+    if not isinstance(depth, int) or not 1 <= depth <= 6:
+        raise UsageError(f"--toc-depth {depth} is out of range; use 1 (chapters only) to 6.")
 
 
 def _stem(sources: Sequence[Source | str | os.PathLike[str]]) -> str:

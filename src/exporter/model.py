@@ -79,8 +79,11 @@ class Document:
     chapters: tuple[Chapter, ...]
     assets: tuple[Asset, ...] = ()
     sources: tuple[Path, ...] = ()
+    layout: str = ""  # "article" or "book"; empty: a book when there are several chapters
 
     @property
     def is_book(self) -> bool:
-        """Tell whether the publication has several chapters (a book layout)."""
+        """Tell whether the publication is laid out as a book (several chapters, or asked)."""
+        if self.layout:
+            return self.layout == "book"
         return len(self.chapters) > 1

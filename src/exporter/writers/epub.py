@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 
 from ebooklib import epub
 from lxml import etree
@@ -21,7 +22,7 @@ from exporter.model import Document, Heading
 from exporter.render import EPUB_NS, XHTML_NS, body_class, creators, language, render_body_part
 
 STYLESHEET = "style/book.css"
-TOC_DEPTH = 3
+TOC_DEPTH = 3  # the nav's levels by default; --toc-depth changes it
 
 
 def chapter_file(index: int) -> str:
@@ -29,8 +30,20 @@ def chapter_file(index: int) -> str:
     return "title-page.xhtml" if index == 0 else f"chapter-{index:03d}.xhtml"
 
 
-def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
-    """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes."""
+def write_epub(
+    doc: Document,
+    css: str,
+    modified: dt.datetime,
+    *,
+    toc_depth: int = TOC_DEPTH,
+    note_numbering: str = "chapter",
+    fonts: Sequence[tuple[str, bytes, str]] = (),
+) -> bytes:
+    """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
+
+    ``fonts`` are (path relative to the stylesheet, bytes, media type): the files the CSS's
+    ``@font-face`` rules name, stored beside the stylesheet so the same ``url()`` works.
+    """
     meta = doc.metadata
     lang = language(meta)
     book = epub.EpubBook()
@@ -44,6 +57,15 @@ def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
     book.add_item(
         epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css)
     )
+    for i, (name, data, media_type) in enumerate(fonts, start=1):
+        book.add_item(
+            epub.EpubItem(
+                uid=f"font-{i}",
+                file_name=f"{STYLESHEET.rsplit('/', 1)[0]}/{name}",
+                media_type=media_type,
+                content=data,
+            )
+        )
     for asset in doc.assets:
         uid = "img-" + asset.name.split("/")[-1].split(".")[0]
         book.add_item(
@@ -60,12 +82,12 @@ def write_epub(doc: Document, css: str, modified: dt.datetime) -> bytes:
             uid=f"part-{index}",
             file_name=chapter_file(index),
             media_type="application/xhtml+xml",
-            content=_xhtml(doc, index, title, lang),
+            content=_xhtml(doc, index, title, lang, note_numbering),
         )
         book.add_item(item)
         items.append(item)
 
-    book.toc = _toc(doc)
+    book.toc = _toc(doc, toc_depth)
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav(title="Contents"))
     book.spine = [item.id for item in items]
@@ -104,15 +126,15 @@ def _add_optional_metadata(book: epub.EpubBook, doc: Document) -> None:
         )
 
 
-def _xhtml(doc: Document, index: int, title: str, lang: str) -> bytes:
+def _xhtml(doc: Document, index: int, title: str, lang: str, note_numbering: str) -> bytes:
     """Return one content document as strict XHTML, checked by an XML parser."""
-    body = render_body_part(doc, index, "epub")
+    body = render_body_part(doc, index, "epub", note_numbering)
     text = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{_escape(title)}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
-        f'<body class="{body_class(doc, "epub")}">\n{body}\n</body>\n</html>\n'
+        f'<body class="{body_class(doc, "epub", note_numbering)}">\n{body}\n</body>\n</html>\n'
     )
     try:
         etree.fromstring(text.encode("utf-8"))
@@ -127,19 +149,19 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _toc(doc: Document) -> list:
+def _toc(doc: Document, depth: int) -> list:
     """Build the nested table of contents EbookLib turns into nav.xhtml and toc.ncx."""
-    if doc.is_book:
+    if doc.is_book or len(doc.chapters) > 1:
         entries = []
         for index, chapter in enumerate(doc.chapters, start=1):
             link = epub.Link(chapter_file(index), chapter.title, f"toc-{index}")
-            children = _nest(chapter.headings, chapter_file(index), TOC_DEPTH - 1)
+            children = _nest(chapter.headings, chapter_file(index), depth - 1)
             entries.append(
                 (epub.Section(chapter.title, chapter_file(index)), children) if children else link
             )
         return entries
     chapter = doc.chapters[0]
-    entries = _nest(chapter.headings, chapter_file(1), TOC_DEPTH)
+    entries = _nest(chapter.headings, chapter_file(1), depth)
     # An empty nav is invalid: a heading-less article gets one entry, its title.
     return entries or [epub.Link(chapter_file(1), doc.metadata.title, "toc-1")]
 
