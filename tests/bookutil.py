@@ -23,7 +23,7 @@ def write_book(folder: Path) -> list[Path]:
     """Write the three chapter sources into ``folder``; return their paths in order."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for c, (title, length) in enumerate(zip(CHAPTERS, LENGTHS)):
+    for c, (title, length) in enumerate(zip(CHAPTERS, LENGTHS, strict=True)):
         lines = [
             "---",
             f"title: {title}",

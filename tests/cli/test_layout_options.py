@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 from PIL import Image
-from pypdf import PdfReader
 
 from bookutil import CHAPTERS, write_book
 from exporter.cli import cli
