@@ -26,7 +26,7 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_carries_every_theme(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for theme in ("classic", "modern"):
+    for theme in ("classic", "modern", "technical"):
         for file in ("theme.toml", "base.css", "pdf.css", "epub.css", "fonts.css"):
             assert f"exporter/styles/{theme}/{file}" in names
         assert any(
@@ -56,7 +56,7 @@ def test_an_installed_wheel_finds_its_themes_from_another_folder(wheel, tmp_path
     )
     where, names = proc.stdout.splitlines()
     assert Path(where).is_relative_to(target)
-    assert names == "['classic', 'modern']"
+    assert names == "['classic', 'modern', 'technical']"
 
 
 def test_a_plain_checkout_finds_the_top_level_styles(tmp_path):

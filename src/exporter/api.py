@@ -19,14 +19,21 @@ from exporter.errors import LimitError, OutputError, SourceError, StrictError, U
 from exporter.links import LinkTable
 from exporter.model import Asset, Document, Metadata, is_valid_lang
 from exporter.output import write_atomic
-from exporter.render import chapter_id, render_document, reserved_ids, stylesheet
+from exporter.render import (
+    DEFAULT_TOC_DEPTH,
+    chapter_id,
+    render_document,
+    reserved_ids,
+    stylesheet,
+)
 from exporter.resources import AssetStore
-from exporter.themes import Theme, load_theme, page_size_css
+from exporter.themes import Theme, font_files, load_theme, page_size_css
 from exporter.writers import FORMATS
 
 log = logging.getLogger("exporter")
 
 DEFAULT_FORMATS = ("pdf", "epub")
+LAYOUTS = ("article", "book")
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
@@ -207,19 +214,27 @@ def render(
     page_size: str | None = None,
     split_level: int = 1,
     max_image_size: int | None = None,
+    toc_depth: int = DEFAULT_TOC_DEPTH,
+    embed_fonts: bool = False,
 ) -> bytes:
     """Render a Document to the bytes of one format (pdf, epub or html), in memory.
 
-    EPUB only: ``split_level`` (1-6) starts a new file at headings of that level;
-    ``max_image_size`` scales larger images down to that many pixels on their longer side.
+    ``toc_depth`` is the levels of the printed contents and of the EPUB nav (1: chapters
+    only). EPUB only: ``split_level`` (1-6) starts a new file at headings of that level;
+    ``max_image_size`` scales larger images down to that many pixels on their longer side;
+    ``embed_fonts`` puts the theme's fonts in (a PDF always has them).
     """
     theme = theme or load_theme()
+    _check_toc_depth(toc_depth)
     css = stylesheet(theme, fmt, page_size_css(page_size) if page_size else None)
+    notes = theme.note_numbering
     if fmt == "pdf":
         from exporter.writers.pdf import write_pdf
 
         modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        html = render_document(doc, "pdf", modified=modified)
+        html = render_document(
+            doc, "pdf", modified=modified, toc_depth=toc_depth, note_numbering=notes
+        )
         return write_pdf(html, css, theme, doc.assets)
     if fmt == "epub":
         from exporter.cover import cover_for
@@ -229,6 +244,9 @@ def render(
             raise UsageError(f"--split-level {split_level}: use a heading level from 1 to 6.")
         if max_image_size is not None and max_image_size < 16:
             raise UsageError(f"--max-image-size {max_image_size}: give at least 16 pixels.")
+        fonts = font_files(theme) if embed_fonts else []
+        if fonts:
+            css = theme.css("fonts.css") + "\n" + css
         return write_epub(
             doc,
             css,
@@ -236,11 +254,14 @@ def render(
             cover=cover_for(doc, theme),
             split_level=split_level,
             max_image_size=max_image_size,
+            toc_depth=toc_depth,
+            note_numbering=notes,
+            fonts=fonts,
         )
     if fmt == "html":
         from exporter.writers.html import write_html
 
-        return write_html(doc, css)
+        return write_html(doc, css, note_numbering=notes)
     raise UsageError(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
 
 
@@ -257,12 +278,19 @@ def convert(
     cover: str | os.PathLike[str] | None = None,
     split_level: int = 1,
     max_image_size: int | None = None,
+    layout: str | None = None,
+    toc_depth: int = DEFAULT_TOC_DEPTH,
+    embed_fonts: bool = False,
 ) -> list[Path]:
     """Convert sources into each format in ``output_dir``; return the paths written.
 
     Outputs are named after the first source (``article.md`` -> ``article.pdf``). Every
     format is rendered before any file is written, and each file is written atomically.
+    ``layout`` ("article" or "book") overrides the choice made from the number of sources.
     """
+    if layout not in (None, *LAYOUTS):
+        raise UsageError(f"Unknown layout '{layout}'. Use one of: {', '.join(LAYOUTS)}.")
+    _check_toc_depth(toc_depth)
     formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -274,10 +302,16 @@ def convert(
     chosen = load_theme(theme)
     with _strict_mode(strict):
         doc = read(sources, encoding=encoding, metadata=metadata, cover=cover)
-        epub_options = {"split_level": split_level, "max_image_size": max_image_size}
-        outputs = {
-            fmt: render(doc, fmt, chosen, page_size=page_size, **epub_options) for fmt in formats
+        if layout:
+            doc = replace(doc, layout=layout)
+        options = {
+            "page_size": page_size,
+            "split_level": split_level,
+            "max_image_size": max_image_size,
+            "toc_depth": toc_depth,
+            "embed_fonts": embed_fonts,
         }
+        outputs = {fmt: render(doc, fmt, chosen, **options) for fmt in formats}
     stem = _stem(sources)
     targets = {fmt: Path(output_dir) / f"{stem}.{fmt}" for fmt in formats}
     inputs = {p.resolve() for p in doc.sources}
@@ -290,6 +324,11 @@ def convert(
     for fmt, data in outputs.items():
         write_atomic(targets[fmt], data)
     return list(targets.values())
+
+
+def _check_toc_depth(depth: int) -> None:
+    if not isinstance(depth, int) or not 1 <= depth <= 6:
+        raise UsageError(f"--toc-depth {depth} is out of range; use 1 (chapters only) to 6.")
 
 
 def _stem(sources: Sequence[Source | str | os.PathLike[str]]) -> str:

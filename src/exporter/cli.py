@@ -82,6 +82,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--lang", help="Override the language (a BCP 47 tag such as en or pt-BR).")
 @click.option("--date", help="Override the date (YYYY-MM-DD).")
 @click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
+@click.option(
+    "--layout",
+    type=click.Choice(["article", "book"]),
+    help="article: title block on page 1; book: title page, contents, chapters on right-hand "
+    "pages. Default: book for several sources, article for one.",
+)
+@click.option(
+    "--toc-depth",
+    type=click.IntRange(1, 6),
+    default=3,
+    show_default=True,
+    help="Levels in the printed contents and the EPUB nav (1: chapters only).",
+)
+@click.option("--embed-fonts", is_flag=True, help="Put the theme's fonts into the EPUB too.")
 @click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
 @click.option("--strict", is_flag=True, help="Fail (exit 5) on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
@@ -105,6 +119,9 @@ def build(
     lang: str | None,
     date: str | None,
     page_size: str | None,
+    layout: str | None,
+    toc_depth: int,
+    embed_fonts: bool,
     encoding: str | None,
     strict: bool,
     quiet: bool,
@@ -136,6 +153,9 @@ def build(
             cover=cover,
             split_level=split_level,
             max_image_size=max_image_size,
+            layout=layout,
+            toc_depth=toc_depth,
+            embed_fonts=embed_fonts,
         ),
     )
     for path in written:
@@ -193,11 +213,25 @@ def init(ctx: click.Context, folder: str, title: str | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--preview",
+    "preview_dir",
+    type=click.Path(file_okay=False),
+    help="Render the first page of a sample in each theme to DIR/THEME.png.",
+)
+@click.option("--dpi", type=click.IntRange(20, 300), default=60, show_default=True)
 @click.pass_context
-def themes(ctx: click.Context) -> None:
+def themes(ctx: click.Context, preview_dir: str | None, dpi: int) -> None:
     """List the built-in themes with a one-line description each."""
     from exporter.themes import list_themes
 
+    if preview_dir:
+        from exporter.preview import write_previews
+
+        _setup_logging(quiet=False)
+        for path in _run(ctx, lambda: write_previews(preview_dir, dpi=dpi)):
+            click.echo(str(path))
+        return
     for theme in _run(ctx, list_themes):
         click.echo(f"{theme.name:<12} {theme.description}")
 

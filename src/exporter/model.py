@@ -91,8 +91,11 @@ class Document:
     assets: tuple[Asset, ...] = ()
     sources: tuple[Path, ...] = ()
     cover: Asset | None = None  # the cover image a book manifest or --cover names
+    layout: str = ""  # "article" or "book"; empty: a book when there are several chapters
 
     @property
     def is_book(self) -> bool:
-        """Tell whether the publication has several chapters (a book layout)."""
+        """Tell whether the publication is laid out as a book (several chapters, or asked)."""
+        if self.layout:
+            return self.layout == "book"
         return len(self.chapters) > 1

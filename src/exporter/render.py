@@ -13,13 +13,17 @@ import re
 from functools import cache
 from html import escape
 
+from exporter.frontmatter import TocEntry, contents_page, has_imprint, imprint_page
 from exporter.model import Chapter, Document, Metadata
 from exporter.themes import Theme
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 TARGETS = ("pdf", "epub", "html")
+DEFAULT_TOC_DEPTH = 3  # chapters (1) and sections down to h3, as pandoc's --toc-depth
 
+# An opening paragraph's first letter, with any opening quote before it.
+_INITIAL = re.compile(r"\A(\s*<p>)([\"'“‘«]?\w)")
 _NOTEREF = re.compile(r'<a class="noteref" id="([^"]+)" href="#([^"]+)">(\d+)</a>')
 
 
@@ -34,53 +38,96 @@ def chapter_id(index: int) -> str:
 
 def reserved_ids(count: int) -> list[str]:
     """Return the ids the renderer itself uses, so sources never claim them."""
-    ids = ["title-page"]
+    ids = ["title-page", "imprint", "contents"]
     for i in range(1, count + 1):
         ids += [chapter_id(i), f"{chapter_id(i)}-title", f"{chapter_id(i)}-part"]
     return ids
 
 
-def render_document(doc: Document, target: str, *, css: str = "", modified: str = "") -> str:
+def render_document(
+    doc: Document,
+    target: str,
+    *,
+    css: str = "",
+    modified: str = "",
+    toc_depth: int = DEFAULT_TOC_DEPTH,
+    note_numbering: str = "chapter",
+) -> str:
     """Return the whole publication as one HTML document (PDF and standalone HTML)."""
-    body = "\n".join(
-        render_body_part(doc, i, target)
-        for i in range(0 if doc.is_book else 1, len(doc.chapters) + 1)
-    )
+    body = "\n".join(body_parts(doc, target, toc_depth, note_numbering))
     style = f"<style>\n{css}\n</style>\n" if css else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_e(language(doc.metadata))}">\n<head>\n<meta charset="utf-8"/>\n'
         f"{head_meta(doc.metadata, modified)}{style}</head>\n"
-        f'<body class="{body_class(doc, target)}">\n{body}\n</body>\n</html>\n'
+        f'<body class="{body_class(doc, target, note_numbering)}">\n{body}\n</body>\n</html>\n'
     )
 
 
-def body_class(doc: Document, target: str) -> str:
-    """Return the body's classes: the layout and the output kind."""
+def body_parts(doc: Document, target: str, toc_depth: int, note_numbering: str) -> list[str]:
+    """Return the body in reading order: an article's chapters, or a book's two matters.
+
+    A book's front matter (title page; in print, the imprint and the contents) and its main
+    matter (the chapters) are wrapped apart, so a theme can number their pages differently.
+    """
+    chapters = [
+        render_body_part(doc, i, target, note_numbering) for i in range(1, len(doc.chapters) + 1)
+    ]
+    if not doc.is_book:
+        return chapters
+    front = [render_body_part(doc, 0, target)]
+    if target == "pdf":
+        if has_imprint(doc.metadata):
+            front.append(imprint_page(doc.metadata, _date(doc.metadata)))
+        front.append(contents_page(toc_entries(doc, toc_depth), language(doc.metadata)))
+    return [
+        '<div class="front-matter">',
+        *front,
+        '</div>\n<div class="main-matter">',
+        *chapters,
+        "</div>",
+    ]
+
+
+def toc_entries(doc: Document, depth: int) -> list[TocEntry]:
+    """Return the printed contents: chapters (level 1), then sections down to ``depth``."""
+    entries = []
+    for index, chapter in enumerate(doc.chapters, start=1):
+        entries.append(TocEntry(1, chapter.title, chapter_id(index)))
+        entries += [TocEntry(h.level, h.text, h.id) for h in chapter.headings if h.level <= depth]
+    return entries
+
+
+def body_class(doc: Document, target: str, note_numbering: str = "chapter") -> str:
+    """Return the body's classes: the layout, the output kind and the notes' numbering."""
     layout = "layout-book" if doc.is_book else "layout-article"
-    return f"exporter {layout} target-{target}"
+    return f"exporter {layout} target-{target} notes-per-{note_numbering}"
 
 
-def render_body_part(doc: Document, index: int, target: str) -> str:
+def render_body_part(
+    doc: Document, index: int, target: str, note_numbering: str = "chapter"
+) -> str:
     """Return part ``index`` of the body: 0 is a book's title page, 1.. are chapters."""
     if index == 0:
-        kind = _epub(target, "titlepage")
-        block = title_block(doc.metadata)
-        return f'<section class="title-page" id="title-page"{kind}>\n{block}</section>'
+        return title_page(doc, target)
     chapter = doc.chapters[index - 1]
     divider = part_divider(doc, index, target)
-    if doc.is_book:
+    if doc.is_book or index > 1:
         heading = (
             f'<h1 class="chapter-title" id="{chapter_id(index)}-title">{_e(chapter.title)}</h1>\n'
         )
     else:
         heading = title_block(doc.metadata)
+    offset = note_offset(doc, index) if note_numbering == "book" else 0
+    body = _body_with_notes(chapter, target, offset)
+    if target == "pdf" and doc.is_book:
+        body = _mark_initial(body)
     kind = "" if chapter.type == "chapter" else f" {chapter.type}"
     role = f' role="doc-{chapter.type}"' if chapter.type in _ROLES else ""
     return (
         f'{divider}<section class="chapter{kind}" id="{chapter_id(index)}"'
         f"{_epub(target, chapter.type)}{role}>\n"
-        f"{heading}{_body_with_notes(chapter, target)}\n</section>"
+        f"{heading}{body}\n</section>"
     )
 
 
@@ -101,6 +148,27 @@ def part_divider(doc: Document, index: int, target: str) -> str:
         f'<section class="part" id="{chapter_id(index)}-part"{_epub(target, "part")}'
         f' role="doc-part">\n<h1 class="part-title">{_e(part)}</h1>\n</section>\n'
     )
+
+
+def _mark_initial(html: str) -> str:
+    """Wrap the first letter of a chapter that opens with a paragraph in ``span.initial``.
+
+    A theme floats it into a drop cap. A real element, because WeasyPrint sets the first
+    line of a floated ``::first-letter`` under the letter (Kozea/WeasyPrint#1859).
+    """
+    return _INITIAL.sub(r'\1<span class="initial">\2</span>', html, count=1)
+
+
+def title_page(doc: Document, target: str) -> str:
+    """Return a book's title page: the title block on a page of its own."""
+    kind = _epub(target, "titlepage")
+    block = title_block(doc.metadata)
+    return f'<section class="title-page" id="title-page"{kind}>\n{block}</section>'
+
+
+def note_offset(doc: Document, index: int) -> int:
+    """Return how many notes come before chapter ``index``, for numbering notes per book."""
+    return sum(len(chapter.notes) for chapter in doc.chapters[: index - 1])
 
 
 def _epub(target: str, term: str) -> str:
@@ -156,9 +224,15 @@ def head_meta(meta: Metadata, modified: str = "") -> str:
     return "\n".join(tags) + "\n"
 
 
-def _body_with_notes(chapter: Chapter, target: str) -> str:
+def _body_with_notes(chapter: Chapter, target: str, offset: int = 0) -> str:
     if not chapter.notes:
         return chapter.html
+    html = chapter.html
+    if offset:  # numbered per book: the calls show the running number
+        html = _NOTEREF.sub(
+            lambda m: m.group(0).replace(f">{m.group(3)}</a>", f">{int(m.group(3)) + offset}</a>"),
+            html,
+        )
     if target == "pdf":
         notes = dict(chapter.notes)
         placed: set[str] = set()
@@ -170,17 +244,17 @@ def _body_with_notes(chapter: Chapter, target: str) -> str:
             placed.add(note_id)
             return f'<span class="fn" id="{note_id}">{_note_inline(notes[note_id])}</span>'
 
-        return _NOTEREF.sub(inline, chapter.html)
+        return _NOTEREF.sub(inline, html)
     attrs = ' epub:type="noteref" role="doc-noteref"' if target == "epub" else ' role="doc-noteref"'
-    body = chapter.html.replace('<a class="noteref"', f'<a class="noteref"{attrs}')
-    asides = "\n".join(_aside(note_id, html, target) for note_id, html in chapter.notes)
+    body = html.replace('<a class="noteref"', f'<a class="noteref"{attrs}')
+    asides = "\n".join(_aside(note_id, note, target, offset) for note_id, note in chapter.notes)
     kind = _epub(target, "footnotes")
     return f'{body}\n<section class="footnotes"{kind}>\n{asides}\n</section>'
 
 
-def _aside(note_id: str, html: str, target: str) -> str:
+def _aside(note_id: str, html: str, target: str, offset: int = 0) -> str:
     """Return an EPUB/HTML note: a visible number, the text, and a link back to the call."""
-    number = note_id.rsplit("-", 1)[1]
+    number = int(note_id.rsplit("-", 1)[1]) + offset
     label = f'<span class="fn-label">{number}.</span> '
     back = (
         f' <a class="backref" href="#{note_id.replace("fn-", "fnref-", 1)}" '

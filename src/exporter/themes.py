@@ -8,6 +8,7 @@ pygments_style), ``base.css`` (every output), ``pdf.css`` and ``fonts.css`` (PDF
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,9 @@ else:  # pragma: no cover
 
 DEFAULT_THEME = "classic"
 REQUIRED_FILES = ("theme.toml", "base.css", "pdf.css", "epub.css")
+NOTE_NUMBERINGS = ("chapter", "book")
+# EPUB 3.3 core media types for fonts.
+FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5", "6X9": "6in 9in"}
 
 
@@ -34,6 +38,7 @@ class Theme:
     description: str
     page_size: str
     pygments_style: str
+    note_numbering: str = "chapter"  # footnotes numbered per "chapter" or per "book"
 
     def css(self, name: str) -> str:
         """Return the text of one of the theme's CSS files, or '' when it has none."""
@@ -93,7 +98,38 @@ def _load(path: Path) -> Theme:
         description=str(manifest.get("description", "")),
         page_size=page_size_css(str(manifest.get("page_size", "A4"))),
         pygments_style=str(manifest.get("pygments_style", "default")),
+        note_numbering=_note_numbering(path, manifest),
     )
+
+
+def _note_numbering(path: Path, manifest: dict) -> str:
+    value = str(manifest.get("footnotes", "chapter"))
+    if value not in NOTE_NUMBERINGS:
+        raise ThemeError(
+            f"{path / 'theme.toml'}: footnotes = '{value}' is not one of "
+            f"{', '.join(NOTE_NUMBERINGS)}. Fix the file."
+        )
+    return value
+
+
+def font_files(theme: Theme) -> list[tuple[str, bytes, str]]:
+    """Return the font files ``fonts.css`` names: (path relative to the theme, bytes, type).
+
+    Only files inside the theme folder are returned, so a theme cannot pull another file
+    into an EPUB through a ``url(../..)``.
+    """
+    found = []
+    root = theme.path.resolve()
+    for ref in dict.fromkeys(re.findall(r"url\(\s*['\"]?([^'\")]+)", theme.css("fonts.css"))):
+        file = (root / ref).resolve()
+        media_type = FONT_TYPES.get(file.suffix.lower())
+        if media_type is None or not file.is_relative_to(root) or not file.is_file():
+            raise ThemeError(
+                f"{root / 'fonts.css'}: '{ref}' is not a font file (.otf, .ttf, .woff, .woff2) "
+                "inside the theme folder. Fix the url()."
+            )
+        found.append((file.relative_to(root).as_posix(), file.read_bytes(), media_type))
+    return found
 
 
 def page_size_css(size: str) -> str:

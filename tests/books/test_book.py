@@ -162,8 +162,11 @@ def test_pdf_has_a_bookmark_per_chapter_and_working_internal_links(book):
     ]  # fmt: skip
     titles = {}
     for number, page in enumerate(reader.pages):
+        page_text = page.extract_text() or ""
+        if page_text.startswith("Contents"):  # the printed contents names every section
+            continue
         for text in ("Weight and bulk", "The canon of page proportions", "Glossary"):
-            if text.upper() in (page.extract_text() or "").upper() and text not in titles:
+            if text.upper() in page_text.upper() and text not in titles:
                 titles[text] = number
     links = []
     for page in reader.pages:

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import io
 import zipfile
+from collections.abc import Sequence
 
 from ebooklib import epub
 from lxml import etree
@@ -26,7 +27,7 @@ from exporter.writers.epub_files import ContentFile, content_files, file_of, inn
 STYLESHEET = "style/book.css"
 SVG_NS = "http://www.w3.org/2000/svg"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-TOC_DEPTH = 3
+TOC_DEPTH = 3  # the nav's levels by default; --toc-depth changes it
 
 
 def chapter_file(index: int) -> str:
@@ -42,12 +43,17 @@ def write_epub(
     cover: Asset | None = None,
     split_level: int = 1,
     max_image_size: int | None = None,
+    toc_depth: int = TOC_DEPTH,
+    note_numbering: str = "chapter",
+    fonts: Sequence[tuple[str, bytes, str]] = (),
 ) -> bytes:
     """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
 
     ``cover`` is the cover image (a page and both declarations are made for it);
     ``split_level`` 2..6 starts a new file at each heading of that level; images larger
     than ``max_image_size`` pixels on their longer side are scaled down (EPUB only).
+    ``fonts`` are (path relative to the stylesheet, bytes, media type): the files the CSS's
+    ``@font-face`` rules name, stored beside the stylesheet so the same ``url()`` works.
     """
     meta = doc.metadata
     lang = language(meta)
@@ -64,6 +70,15 @@ def write_epub(
     book.add_item(
         epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=css)
     )
+    for i, (name, data, media_type) in enumerate(fonts, start=1):
+        book.add_item(
+            epub.EpubItem(
+                uid=f"font-{i}",
+                file_name=f"{STYLESHEET.rsplit('/', 1)[0]}/{name}",
+                media_type=media_type,
+                content=data,
+            )
+        )
     images = doc.assets
     if max_image_size:
         from exporter.writers.shrink import shrink_images
@@ -77,7 +92,7 @@ def write_epub(
             )
         )
 
-    files = content_files(doc, split_level)
+    files = content_files(doc, split_level, note_numbering)
     spine: list = []
     if cover is not None:
         spine.append(_add_cover(book, doc, cover, lang))
@@ -86,7 +101,7 @@ def write_epub(
             uid=file.name.removesuffix(".xhtml"),
             file_name=file.name,
             media_type="application/xhtml+xml",
-            content=_xhtml(doc, file, lang),
+            content=_xhtml(doc, file, lang, note_numbering),
         )
         item.properties = _properties(file)
         book.add_item(item)
@@ -96,7 +111,7 @@ def write_epub(
 
     for prop, value in a11y.metadata(a11y.survey([f.body for f in files], images)):
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.toc = _toc(doc, files)
+    book.toc = _toc(doc, files, toc_depth)
     book.guide = _landmarks(files, cover is not None)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(uid="nav", title="Contents")
@@ -217,14 +232,15 @@ def _add_optional_metadata(book: epub.EpubBook, doc: Document) -> None:
             )
 
 
-def _xhtml(doc: Document, file: ContentFile, lang: str) -> bytes:
+def _xhtml(doc: Document, file: ContentFile, lang: str, note_numbering: str) -> bytes:
     """Return one content document as strict XHTML, checked by an XML parser."""
     text = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{_escape(file.title)}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
-        f'<body class="{body_class(doc, "epub")}">\n{inner(file.body)}\n</body>\n</html>\n'
+        f'<body class="{body_class(doc, "epub", note_numbering)}">\n{inner(file.body)}\n'
+        "</body>\n</html>\n"
     )
     try:
         etree.fromstring(text.encode("utf-8"))
@@ -237,18 +253,18 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _toc(doc: Document, files: list[ContentFile]) -> list:
+def _toc(doc: Document, files: list[ContentFile], depth: int = TOC_DEPTH) -> list:
     """Build the nested table of contents EbookLib turns into nav.xhtml and toc.ncx.
 
     A book lists its chapters (inside their parts, when it has parts) with their sections;
     every entry points into the file that holds its heading, whatever the split.
     """
-    if doc.is_book:
+    if doc.is_book or len(doc.chapters) > 1:
         entries: list = []
         part: tuple | None = None
         for index, chapter in enumerate(doc.chapters, start=1):
             href = file_of(files, chapter_id(index)).split("#")[0]
-            children = _nest(chapter.headings, files, TOC_DEPTH - 1)
+            children = _nest(chapter.headings, files, depth - 1)
             link = epub.Link(href, chapter.title, f"toc-{index}")
             entry = (epub.Section(chapter.title, href), children) if children else link
             if chapter.part and (part is None or part[0].title != chapter.part):
@@ -262,7 +278,7 @@ def _toc(doc: Document, files: list[ContentFile]) -> list:
                 entries.append(entry)
         return entries
     chapter = doc.chapters[0]
-    entries = _nest(chapter.headings, files, TOC_DEPTH)
+    entries = _nest(chapter.headings, files, depth)
     # An empty nav is invalid: a heading-less article gets one entry, its title.
     return entries or [epub.Link(files[0].name, doc.metadata.title, "toc-1")]
 

@@ -33,7 +33,9 @@ class ContentFile:
     ids: set[str] = field(default_factory=set)
 
 
-def content_files(doc: Document, split_level: int = 1) -> list[ContentFile]:
+def content_files(
+    doc: Document, split_level: int = 1, note_numbering: str = "chapter"
+) -> list[ContentFile]:
     """Return the publication's content files in reading order, links already fixed."""
     files: list[ContentFile] = []
     if doc.is_book:
@@ -47,7 +49,7 @@ def content_files(doc: Document, split_level: int = 1) -> list[ContentFile]:
             )
         )
     for index, chapter in enumerate(doc.chapters, start=1):
-        body = _parse(render_body_part(doc, index, "epub"))
+        body = _parse(render_body_part(doc, index, "epub", note_numbering))
         stem = f"chapter-{index:03d}"
         for section in list(body):
             if "part" in (section.get("class") or "").split():

@@ -8,9 +8,9 @@ from exporter.model import Document
 from exporter.render import render_document
 
 
-def write_html(doc: Document, css: str) -> bytes:
+def write_html(doc: Document, css: str, *, note_numbering: str = "chapter") -> bytes:
     """Return the publication as a single self-contained HTML page."""
-    html = render_document(doc, "html", css=css)
+    html = render_document(doc, "html", css=css, note_numbering=note_numbering)
     for asset in doc.assets:
         data = base64.b64encode(asset.data).decode("ascii")
         html = html.replace(f'src="{asset.name}"', f'src="data:{asset.media_type};base64,{data}"')

@@ -1,0 +1,90 @@
+"""A printed book's front matter: the imprint (copyright) page and the table of contents.
+
+Both are plain HTML the theme styles. The contents' page numbers are not computed here: each
+entry is a link to its target, and the PDF theme prints the number with
+``target-counter(attr(href url), page)`` after a ``leader('.')``, so they are always the
+pages where WeasyPrint really placed the chapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from exporter.model import Metadata
+
+# The heading of the printed contents, by primary language subtag; English otherwise.
+CONTENTS_TITLES = {
+    "en": "Contents",
+    "de": "Inhalt",
+    "es": "Índice",
+    "fr": "Table des matières",
+    "it": "Indice",
+    "nl": "Inhoud",
+    "pt": "Sumário",
+}
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of the printed contents: its depth (1 = chapter), text and link target."""
+
+    level: int
+    text: str
+    target: str
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def has_imprint(meta: Metadata) -> bool:
+    """Tell whether the metadata says enough for an imprint page.
+
+    Identifiers exporter derives itself (``urn:uuid:``) do not count: they are bookkeeping,
+    not something a reader needs on a copyright page.
+    """
+    own_identifier = bool(meta.identifier) and not meta.identifier.startswith("urn:uuid:")
+    return bool(meta.rights or meta.publisher or meta.date or own_identifier)
+
+
+def imprint_page(meta: Metadata, date_html: str) -> str:
+    """Return the imprint page: rights, publisher, identifier and date that are known."""
+    lines = [f'<p class="imprint-title">{_e(meta.title)}</p>']
+    if meta.authors:
+        lines.append(f'<p class="imprint-authors">{_e(", ".join(meta.authors))}</p>')
+    if meta.rights:
+        lines.append(f'<p class="rights">{_e(meta.rights)}</p>')
+    if meta.publisher:
+        lines.append(f'<p class="publisher">{_e(meta.publisher)}</p>')
+    if meta.date:
+        lines.append(f'<p class="imprint-date">{date_html}</p>')
+    if meta.identifier:
+        lines.append(f'<p class="identifier">{_e(meta.identifier)}</p>')
+    body = "\n".join(lines)
+    return f'<section class="imprint" id="imprint" role="doc-colophon">\n{body}\n</section>'
+
+
+def contents_page(entries: Sequence[TocEntry], lang: str) -> str:
+    """Return the printed table of contents as nested lists of links."""
+    title = CONTENTS_TITLES.get(lang.split("-")[0].lower(), CONTENTS_TITLES["en"])
+    return (
+        '<nav class="toc" id="contents" role="doc-toc">\n'
+        f'<h1 class="toc-title">{_e(title)}</h1>\n{_nested(list(entries))}\n</nav>'
+    )
+
+
+def _nested(entries: list[TocEntry]) -> str:
+    """Nest a flat list of entries by level: each entry's deeper followers become its list."""
+    if not entries:
+        return ""
+    items, i = [], 0
+    while i < len(entries):
+        head, j = entries[i], i + 1
+        while j < len(entries) and entries[j].level > head.level:
+            j += 1
+        link = f'<a href="#{_e(head.target)}">{_e(head.text)}</a>'
+        items.append(f'<li class="toc-level-{head.level}">{link}{_nested(entries[i + 1 : j])}</li>')
+        i = j
+    return "<ol>" + "".join(items) + "</ol>"
