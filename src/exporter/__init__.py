@@ -11,6 +11,8 @@ the package do not pay for the rest.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -84,3 +86,20 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f"exporter.{module}"), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """The package object: a submodule must not shadow the public function of its name.
+
+    Importing ``exporter.render`` (the module) sets the package's ``render`` attribute to
+    it, which would turn ``exporter.render(doc, "pdf")`` into "module is not callable"
+    whenever ``exporter.read`` was used first.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
+import stat
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exporter import readers
+from exporter import isolate, readers, verify
 from exporter.book import Book, find_manifest, load_book
 from exporter.content import IdRegistry, build_chapter
 from exporter.errors import LimitError, OutputError, SourceError, StrictError, UsageError
 from exporter.links import LinkTable
 from exporter.model import Asset, Document, Metadata, is_valid_lang
 from exporter.output import write_atomic
+from exporter.policy import Policy, check_depth, current, using
 from exporter.render import (
     DEFAULT_TOC_DEPTH,
     chapter_id,
@@ -59,11 +62,14 @@ class Source:
             if not file.exists():
                 raise FileNotFoundError
             kind = kind or readers.kind_of(file)
-            size = file.stat().st_size
-            if size > MAX_SOURCE_BYTES:
+            info, limit = file.stat(), current().max_source_bytes
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would never end
+                raise SourceError(f"{file}: is not a regular file. Give the article file.")
+            size = info.st_size
+            if size > limit:
                 raise LimitError(
-                    f"{file}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes "
-                    "for one source; split it into chapters."
+                    f"{file}: {size} bytes is over the limit of {limit} bytes "
+                    "for one source; split it into chapters (or raise --max-input-size)."
                 )
             data = file.read_bytes()
         except FileNotFoundError:
@@ -101,10 +107,17 @@ def read(
     assets = AssetStore(roots + ([book.root] if book else []))
     links = LinkTable()
     chapters, found = [], Metadata()
+    limit = current().max_source_bytes
     for index, source in enumerate(loaded, start=1):
+        if len(source.data) > limit:
+            raise LimitError(
+                f"{source.name}: {len(source.data)} bytes is over the limit of {limit} bytes "
+                "for one source; split it into chapters (or raise --max-input-size)."
+            )
         text = readers.decode(source.data, source.name, encoding)
         try:
-            raw, meta = readers.reader_for(source.kind)(text)
+            with isolate.translated(source.name):
+                raw, meta = readers.reader_for(source.kind)(text)
         except SourceError as exc:
             raise SourceError(f"{source.name}: {exc}") from None
         base = source.path.parent if source.path else Path.cwd()
@@ -226,6 +239,8 @@ def render(
     """
     theme = theme or load_theme()
     _check_toc_depth(toc_depth)
+    for chapter in doc.chapters:
+        check_depth(chapter.html, str(chapter.source or chapter.title))
     css = stylesheet(theme, fmt, page_size_css(page_size) if page_size else None)
     notes = theme.note_numbering
     if fmt == "pdf":
@@ -265,6 +280,112 @@ def render(
     raise UsageError(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
 
 
+def produce(
+    sources: Sequence[Source | str | os.PathLike[str]],
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    theme: str | os.PathLike[str] | None = None,
+    metadata: Metadata | None = None,
+    encoding: str | None = None,
+    page_size: str | None = None,
+    strict: bool = False,
+    cover: str | os.PathLike[str] | None = None,
+    split_level: int = 1,
+    max_image_size: int | None = None,
+    layout: str | None = None,
+    toc_depth: int = DEFAULT_TOC_DEPTH,
+    embed_fonts: bool = False,
+    policy: Policy | None = None,
+) -> Produced:
+    """Read and render sources into each format in memory; return the bytes per format.
+
+    The work runs under ``policy`` (default: safe for untrusted sources), in a child process
+    that is killed at its time and memory limits. Every failure is an ExporterError.
+    ``layout`` ("article" or "book") overrides the choice made from the number of sources.
+    """
+    if layout not in (None, *LAYOUTS):
+        raise UsageError(f"Unknown layout '{layout}'. Use one of: {', '.join(LAYOUTS)}.")
+    _check_toc_depth(toc_depth)
+    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"Unknown format '{unknown[0]}'. Use one of: {', '.join(FORMATS)}.")
+    if metadata and metadata.lang and not is_valid_lang(metadata.lang):
+        raise UsageError(
+            f"--lang '{metadata.lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'."
+        )
+    chosen = load_theme(theme)
+    options = {
+        "page_size": page_size,
+        "split_level": split_level,
+        "max_image_size": max_image_size,
+        "toc_depth": toc_depth,
+        "embed_fonts": embed_fonts,
+    }
+    with using(policy) as active:
+        prepare(chosen, formats, page_size, set(readers.KINDS))
+
+        def work() -> Produced:
+            parses = _css_parses()
+            with _strict_mode(strict) as warnings:
+                doc = read(sources, encoding=encoding, metadata=metadata, cover=cover)
+                if layout:
+                    doc = replace(doc, layout=layout)
+                log.info("read %d source(s): %s", len(doc.chapters), doc.metadata.title)
+                outputs = {}
+                for fmt in formats:
+                    outputs[fmt] = render(doc, fmt, chosen, **options)
+                    log.info("rendered %s (%d bytes)", fmt, len(outputs[fmt]))
+            if "pdf" in outputs:  # checked in the child: the parse runs in parallel in a batch
+                verify.check_pdf(outputs["pdf"])
+            used = doc.sources + tuple(a.path for a in doc.assets)
+            return Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses)
+
+        return isolate.run(work, active)
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What a build made: bytes per format, the files it read, the warnings it logged."""
+
+    outputs: dict[str, bytes]
+    inputs: tuple[Path, ...]  # sources (and a book's manifest) and the images they use
+    warnings: tuple[str, ...]
+    css_parses: int = 0  # theme CSS parsed by this build: 0 when a prepared one was reused
+
+
+def _css_parses() -> int:
+    import sys
+
+    pdf = sys.modules.get("exporter.writers.pdf")
+    return pdf.css_parses() if pdf else 0
+
+
+def prepare(theme: Theme, formats: Sequence[str], page_size: str | None, kinds: set[str]) -> None:
+    """Load what rendering needs once per process: libraries, parsed CSS, fonts, caches.
+
+    Called before forking, so isolated builds and batch workers share it instead of paying
+    for it per document: a small article is rendered once, which also fills the renderer's
+    lazy caches (font faces, hyphenation patterns). Only the requested formats are loaded.
+    """
+    for kind in sorted(kinds):
+        readers.reader_for(kind)
+    _warm_up(theme, tuple(formats), page_size)
+
+
+_WARM_UP = (
+    "# Warm-up\n\nSome *italic*, **bold** and `code` text, hyphenated where needed.[^1]\n\n"
+    "## A section\n\n- an item\n\n```python\nprint('code')\n```\n\n[^1]: A note.\n"
+)
+
+
+@functools.cache
+def _warm_up(theme: Theme, formats: tuple[str, ...], page_size: str | None) -> None:
+    doc = read([Source("warm-up.md", _WARM_UP.encode(), "md")])
+    for fmt in formats:
+        render(doc, fmt, theme, page_size=page_size)
+
+
 def convert(
     sources: Sequence[Source | str | os.PathLike[str]],
     formats: Sequence[str] = DEFAULT_FORMATS,
@@ -281,6 +402,7 @@ def convert(
     layout: str | None = None,
     toc_depth: int = DEFAULT_TOC_DEPTH,
     embed_fonts: bool = False,
+    policy: Policy | None = None,
 ) -> list[Path]:
     """Convert sources into each format in ``output_dir``; return the paths written.
 
@@ -288,41 +410,23 @@ def convert(
     format is rendered before any file is written, and each file is written atomically.
     ``layout`` ("article" or "book") overrides the choice made from the number of sources.
     """
-    if layout not in (None, *LAYOUTS):
-        raise UsageError(f"Unknown layout '{layout}'. Use one of: {', '.join(LAYOUTS)}.")
-    _check_toc_depth(toc_depth)
-    formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"Unknown format '{unknown[0]}'. Use one of: {', '.join(FORMATS)}.")
-    if metadata and metadata.lang and not is_valid_lang(metadata.lang):
-        raise UsageError(
-            f"--lang '{metadata.lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'."
-        )
-    chosen = load_theme(theme)
-    with _strict_mode(strict):
-        doc = read(sources, encoding=encoding, metadata=metadata, cover=cover)
-        if layout:
-            doc = replace(doc, layout=layout)
-        options = {
-            "page_size": page_size,
-            "split_level": split_level,
-            "max_image_size": max_image_size,
-            "toc_depth": toc_depth,
-            "embed_fonts": embed_fonts,
-        }
-        outputs = {fmt: render(doc, fmt, chosen, **options) for fmt in formats}
+    made = produce(
+        sources, formats, theme=theme, metadata=metadata, encoding=encoding,
+        page_size=page_size, strict=strict, cover=cover, split_level=split_level,
+        max_image_size=max_image_size, layout=layout, toc_depth=toc_depth,
+        embed_fonts=embed_fonts, policy=policy,
+    )  # fmt: skip
     stem = _stem(sources)
-    targets = {fmt: Path(output_dir) / f"{stem}.{fmt}" for fmt in formats}
-    inputs = {p.resolve() for p in doc.sources}
+    targets = {fmt: Path(output_dir) / f"{stem}.{fmt}" for fmt in made.outputs}
+    inputs = {p.resolve() for p in made.inputs}
     for path in targets.values():
         if path.resolve() in inputs:
             raise OutputError(
                 f"{path}: is one of the sources and would be overwritten; "
                 "choose another --output-dir."
             )
-    for fmt, data in outputs.items():
-        write_atomic(targets[fmt], data)
+    for fmt, data in made.outputs.items():
+        write_atomic(targets[fmt], data, check=lambda data, fmt=fmt: verify.check(fmt, data))
     return list(targets.values())
 
 
@@ -351,21 +455,18 @@ class _WarningCounter(logging.Handler):
 
 
 @contextlib.contextmanager
-def _strict_mode(strict: bool) -> Iterator[None]:
-    """Under strict mode, fail when anything logged a warning, before any file is written."""
-    if not strict:
-        yield
-        return
+def _strict_mode(strict: bool) -> Iterator[_WarningCounter]:
+    """Collect warnings; under strict mode, fail when there was any, before any file is written."""
     counter = _WarningCounter()
     loggers = [logging.getLogger("exporter"), logging.getLogger("weasyprint")]
     for logger in loggers:
         logger.addHandler(counter)
     try:
-        yield
+        yield counter
     finally:
         for logger in loggers:
             logger.removeHandler(counter)
-    if counter.messages:
+    if strict and counter.messages:
         raise StrictError(
             f"strict mode: {len(counter.messages)} warning(s), first: {counter.messages[0]}"
         )

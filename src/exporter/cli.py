@@ -11,16 +11,18 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from exporter.cli_pipeline import apply_config, batch, make_policy, safety_options, show_stages
 from exporter.errors import ExporterError
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 internal error (please report it); 2 usage; 3 bad input "
     "(missing, unreadable, undecodable, empty, unsupported); 4 a limit exceeded; "
-    "5 --strict violation; 6 output could not be written."
+    "5 --strict violation; 6 output could not be written; 130 interrupted."
 )
 T = TypeVar("T")
 REPORT_URL = "https://github.com/exporter/exporter/issues"
@@ -32,13 +34,15 @@ class _StderrFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {origin}{record.getMessage()}"
 
 
-def _setup_logging(quiet: bool) -> None:
+def _setup_logging(quiet: bool, verbose: bool = False) -> None:
+    # Quiet filters at the handler: warnings must still be logged for --strict to count them.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_StderrFormatter())
+    handler.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
     for name in ("exporter", "weasyprint"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
-        logger.setLevel(logging.ERROR if quiet else logging.WARNING)
+        logger.setLevel(logging.INFO if verbose and name == "exporter" else logging.WARNING)
         logger.propagate = False
 
 
@@ -74,7 +78,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     # Not click.Path(file_okay=False): an output folder that cannot be made is an output
     # error (exit 6), raised when writing, not a usage error.
     type=click.Path(),
-    help="Folder for the outputs. Default: the current folder.",
+    help="Folder for the outputs, or - for stdout (one format). Default: the current folder.",
 )
 @click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
 @click.option("--title", help="Override the title.")
@@ -107,6 +111,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--max-image-size", type=click.IntRange(16), help="EPUB: scale images down to N pixels."
 )
 @click.option("--check", "check", is_flag=True, help="Check the EPUB after building it.")
+@click.option(
+    "--from",
+    "from_kind",
+    type=click.Choice(["md", "txt", "html"]),
+    help="The sources' kind, for stdin (-) or an unknown suffix.",
+)
+@safety_options
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -129,35 +140,68 @@ def build(
     split_level: int,
     max_image_size: int | None,
     check: bool,
+    from_kind: str | None,
+    **safety: Any,
 ) -> None:
     """Build SOURCE files into a PDF and an EPUB (each source a chapter, in order).
 
     A book.toml manifest (or a folder holding one) as the only SOURCE builds a book.
+    SOURCE - reads stdin (give --from); -o - writes the one format given with -f to stdout.
     """
-    from exporter.api import convert
+    from exporter.api import convert, produce
     from exporter.model import Metadata
 
-    _setup_logging(quiet)
-    overrides = Metadata(title=title or "", authors=authors, lang=lang or "", date=date or "")
-    written = _run(
-        ctx,
-        lambda: convert(
-            list(sources),
-            formats or ("pdf", "epub"),
-            output_dir,
-            theme=theme,
-            metadata=overrides,
-            encoding=encoding,
-            page_size=page_size,
-            strict=strict,
-            cover=cover,
-            split_level=split_level,
-            max_image_size=max_image_size,
-            layout=layout,
-            toc_depth=toc_depth,
-            embed_fonts=embed_fonts,
-        ),
+    verbose = safety.pop("verbose")
+    _setup_logging(quiet, verbose)
+    params = dict(
+        theme=theme,
+        formats=formats,
+        page_size=page_size,
+        title=title,
+        authors=authors,
+        lang=lang,
+        date=date,
+        encoding=encoding,
+        strict=strict,
     )
+    first = Path(sources[0]).parent if sources[0] != "-" else Path.cwd()
+    _run(ctx, lambda: apply_config(ctx, params, first))
+    overrides = Metadata(
+        title=params["title"] or "",
+        authors=tuple(params["authors"]),
+        lang=params["lang"] or "",
+        date=params["date"] or "",
+    )
+    chosen = tuple(params["formats"]) or ("pdf", "epub")
+    if output_dir == "-" and len(chosen) != 1:
+        raise click.UsageError("-o - writes one format to stdout: give exactly one -f.")
+    if "-" in sources and from_kind is None:
+        raise click.UsageError("Reading stdin (-) needs --from md|txt|html.")
+    inputs = _run(ctx, lambda: [_source(s, from_kind) for s in sources])
+    options = dict(
+        theme=params["theme"],
+        metadata=overrides,
+        encoding=params["encoding"],
+        page_size=params["page_size"],
+        strict=params["strict"],
+        policy=make_policy(safety),
+        cover=cover,
+        split_level=split_level,
+        max_image_size=max_image_size,
+        layout=layout,
+        toc_depth=toc_depth,
+        embed_fonts=embed_fonts,
+    )
+    if output_dir == "-":
+        made = _run(ctx, lambda: produce(inputs, chosen, **options))
+        sys.stdout.buffer.write(made.outputs[chosen[0]])
+        sys.stdout.flush()
+        return
+    finish = show_stages(quiet, verbose)
+    try:
+        written = _run(ctx, lambda: convert(inputs, chosen, output_dir, **options))
+    finally:
+        finish()
     for path in written:
         click.echo(str(path))
     if check:
@@ -198,6 +242,15 @@ def _check(ctx: click.Context, path, failure_code: int) -> None:
     )
     if report.errors:
         ctx.exit(failure_code)
+
+
+def _source(name: str, kind: str | None) -> Any:
+    """Turn a SOURCE argument into what the API reads: stdin's bytes for -, else a path."""
+    from exporter.api import Source
+
+    if name == "-":
+        return Source("<stdin>", sys.stdin.buffer.read(), kind)
+    return Source.from_path(name, kind) if kind else name
 
 
 @cli.command()
@@ -255,6 +308,9 @@ def _run(ctx: click.Context, action: Callable[[], T]) -> T:
             err=True,
         )
         ctx.exit(1)
+
+
+cli.add_command(batch)
 
 
 def main() -> None:

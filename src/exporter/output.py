@@ -9,13 +9,18 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from exporter.errors import OutputError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
+def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
+
+    ``check`` is given the bytes read back from the temporary file before the rename, so what
+    reaches ``path`` is what was checked, not only what was meant to be written.
+    """
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -29,6 +34,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if check is not None:
+            with open(tmp, "rb") as handle:
+                check(handle.read())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as exc:

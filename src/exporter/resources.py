@@ -17,7 +17,9 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from exporter import images
 from exporter.model import Asset
+from exporter.policy import current
 from exporter.svgclean import clean_svg
 
 log = logging.getLogger("exporter")
@@ -54,7 +56,8 @@ class AssetStore:
     """Resolve image references and collect the assets a document uses."""
 
     def __init__(self, roots: list[Path]) -> None:
-        self.roots = [Path(os.path.realpath(root)) for root in roots]
+        extra = current().resource_roots
+        self.roots = [Path(os.path.realpath(root)) for root in [*roots, *extra]]
         self._by_path: dict[Path, Asset] = {}
 
     @property
@@ -65,6 +68,8 @@ class AssetStore:
     def add(self, src: str, base_dir: Path, where: str) -> Asset | None:
         """Resolve ``src`` against ``base_dir``; return its asset, or warn and return None."""
         parts = urlsplit(src)
+        if parts.scheme in ("http", "https") and current().allow_remote:
+            return self._add_remote(src, where)
         if parts.scheme or parts.netloc:
             log.warning(
                 "%s: image '%s' is remote and was not fetched; save it beside the source "
@@ -96,9 +101,38 @@ class AssetStore:
                     "%s: image '%s' %s; simplify or convert it", where, _short(src), problem
                 )
                 return None
+        trouble = images.problem(data, media_type)
+        if trouble:
+            log.warning("%s: image '%s' %s", where, _short(src), trouble)
+            return None
         digest = hashlib.sha256(data).hexdigest()[:16]
         asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", path, media_type, data)
         self._by_path[path] = asset
+        return asset
+
+    def _add_remote(self, url: str, where: str) -> Asset | None:
+        """Fetch a web image under --allow-remote; refuse private addresses and odd bytes."""
+        from exporter import remote
+
+        key = Path("/remote") / hashlib.sha256(url.encode()).hexdigest()
+        if key in self._by_path:
+            return self._by_path[key]
+        try:
+            data = remote.fetch(url)
+        except remote.Refused as exc:
+            log.warning("%s: image '%s' was not fetched: %s", where, _short(url), exc)
+            return None
+        media_type = sniff_image(data)
+        trouble = "is not a PNG, JPEG, GIF, WebP or SVG file" if media_type is None else None
+        if media_type == "image/svg+xml":
+            data, trouble = clean_svg(data)
+        trouble = trouble or images.problem(data, media_type or "")
+        if trouble:
+            log.warning("%s: image '%s' %s", where, _short(url), trouble)
+            return None
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", key, media_type, data)
+        self._by_path[key] = asset
         return asset
 
     def _problem(self, path: Path) -> str | None:

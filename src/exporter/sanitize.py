@@ -3,12 +3,16 @@
 Raw HTML in Markdown and whole HTML sources are untrusted: scripts, event handlers,
 ``javascript:`` URLs, ``<base>``, ``<link>``, ``<style>``, iframes, objects, embeds and forms
 never reach an output. Inline styles survive only as ``text-align`` on table cells, which
-Python-Markdown writes for column alignment.
+Python-Markdown writes for column alignment. Under ``--trusted-input`` every element keeps
+its ``style=`` attribute (inline CSS; the PDF writer's fetchers still serve no other file),
+and nothing else of the list above comes back.
 """
 
 from __future__ import annotations
 
 import nh3
+
+from exporter.policy import current
 
 TAGS = {
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
@@ -35,13 +39,17 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def sanitize(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed."""
+    trusted = current().trusted_input
+    attributes = ATTRIBUTES
+    if trusted:
+        attributes = {**ATTRIBUTES, "*": ATTRIBUTES["*"] | {"style"}}
     return nh3.clean(
         html,
         tags=TAGS,
         clean_content_tags={"script", "style", "template", "noscript", "textarea", "select"},
-        attributes=ATTRIBUTES,
+        attributes=attributes,
         link_rel=None,
         url_schemes=URL_SCHEMES,
-        filter_style_properties={"text-align"},
+        filter_style_properties=None if trusted else {"text-align"},
         strip_comments=True,
     )

@@ -20,6 +20,7 @@ from markdown.extensions.tables import TableExtension
 
 from exporter.errors import SourceError
 from exporter.model import Metadata
+from exporter.readers.bounded import BoundedLinksExtension
 from exporter.readers.meta import metadata_from_mapping
 
 
@@ -42,6 +43,7 @@ def _extensions() -> list[Extension]:
         AbbrExtension(),
         SmartyExtension(),
         SaneListExtension(),
+        BoundedLinksExtension(),  # last: it replaces the core link parsers
     ]
 
 

@@ -1,0 +1,334 @@
+"""Convert many articles, each its own publication, on local processes or a Dask cluster.
+
+The story: find the sources under the inputs; plan one job per source, with outputs that
+mirror the input tree; skip a job whose inputs (source, images, theme, options, exporter
+version) have not changed since its outputs were written; send the rest to an executor;
+write each result atomically as it comes back; keep the state for the next run.
+
+Workers only compute (read and render, in a killable child under the policy's limits) and
+return bytes; the coordinating process writes every file, so a Dask worker needs exporter
+installed and the sources' folders readable, never write access to the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from exporter import __version__
+from exporter.errors import ExporterError, OutputError, SourceError
+from exporter.model import Metadata
+from exporter.policy import Policy
+from exporter.readers import SUFFIXES
+
+STATE_FILE = ".exporter-batch.json"
+# Which failure decides the batch's exit code: a bug first, then a broken destination, ...
+SEVERITY = (1, 6, 4, 3, 5)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every job of a batch shares."""
+
+    formats: tuple[str, ...] = ("pdf", "epub")
+    theme: str | None = None
+    page_size: str | None = None
+    encoding: str | None = None
+    strict: bool = False
+    metadata: Metadata = field(default_factory=Metadata)
+    policy: Policy = field(default_factory=Policy)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to convert: its source and where each format goes."""
+
+    source: Path
+    name: str  # the source's path relative to its input, as reported
+    targets: dict[str, Path]
+    options: Options
+
+
+@dataclass
+class Result:
+    """What happened to one input; the JSON report's ``results`` entries."""
+
+    input: str
+    status: str  # ok | skipped | failed
+    outputs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    exit_code: int = 0
+    seconds: float = 0.0
+    data: dict[str, bytes] = field(default_factory=dict, repr=False)
+    used: list[str] = field(default_factory=list, repr=False)
+    css_parses: int = 0  # theme CSS parsed by this article's render (0: reused)
+
+    def report(self) -> dict[str, object]:
+        """Return the entry for the JSON report."""
+        keys = ("input", "status", "outputs", "warnings", "error", "exit_code", "seconds")
+        return {k: v for k, v in asdict(self).items() if k in keys}
+
+
+def build_one(job: Job) -> Result:
+    """Convert one article in memory; never raise (a failure is a result). Runs on workers."""
+    from exporter.api import produce
+
+    start = time.perf_counter()
+    opts = job.options
+    try:
+        made = produce(
+            [job.source], opts.formats, theme=opts.theme, metadata=opts.metadata,
+            encoding=opts.encoding, page_size=opts.page_size, strict=opts.strict,
+            policy=opts.policy,
+        )  # fmt: skip
+    except ExporterError as exc:
+        seconds = round(time.perf_counter() - start, 3)
+        return Result(job.name, "failed", error=str(exc), exit_code=exc.exit_code, seconds=seconds)
+    except Exception as exc:  # a bug must cost one article, not the batch
+        seconds = round(time.perf_counter() - start, 3)
+        error = f"internal error: {type(exc).__name__}: {exc}. Please report it."
+        return Result(job.name, "failed", error=error, exit_code=1, seconds=seconds)
+    return Result(
+        job.name, "ok", [str(job.targets[f]) for f in made.outputs], list(made.warnings),
+        seconds=round(time.perf_counter() - start, 3), data=made.outputs,
+        used=[str(p) for p in made.inputs], css_parses=made.css_parses,
+    )  # fmt: skip
+
+
+class Executor(Protocol):
+    """Runs jobs somewhere and yields their results as they finish."""
+
+    def run(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]: ...
+
+
+class LocalExecutor:
+    """Worker processes forked from this one, so they start with everything it loaded."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+
+    def run(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        context = multiprocessing.get_context("fork")
+        workers = min(self.workers, len(jobs) or 1)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+        try:
+            futures = [pool.submit(fn, job) for job in jobs]
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()  # Ctrl-C: stop now, not after the running articles
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_sigint() -> None:
+    """Leave Ctrl-C to the coordinating process, which stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class DaskExecutor:
+    """An existing Dask distributed cluster; its workers need exporter installed."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def run(self, fn: Callable[[Job], Result], jobs: Sequence[Job]) -> Iterator[Result]:
+        try:
+            from distributed import Client, as_completed
+        except ImportError:
+            raise ExporterError(
+                "--dask needs the optional extra: pip install 'exporter[dask]'"
+            ) from None
+        try:
+            client = Client(self.address, timeout="10s", set_as_default=False)
+        except OSError as exc:
+            raise OutputError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
+        try:
+            futures = client.map(fn, list(jobs), pure=False)
+            with client.as_current():
+                for future in as_completed(futures):
+                    yield future.result()
+        finally:
+            client.close()
+
+
+def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str]]:
+    """Return (source, relative name) for every supported file under the inputs."""
+    found: list[tuple[Path, str]] = []
+    skip = outdir.resolve()
+    for given in inputs:
+        if given.is_dir():
+            for path in sorted(given.rglob("*")):
+                rel = path.relative_to(given)
+                hidden = any(part.startswith(".") for part in rel.parts)
+                inside_out = path.resolve().is_relative_to(skip)
+                if (
+                    path.suffix.lower() in SUFFIXES
+                    and path.is_file()
+                    and not hidden
+                    and not inside_out
+                ):
+                    found.append((path, rel.as_posix()))
+        elif given.exists():
+            found.append((given, given.name))
+        else:
+            raise SourceError(f"{given}: no such file or folder. Check the path.")
+    return found
+
+
+def plan(
+    sources: list[tuple[Path, str]], outdir: Path, options: Options
+) -> tuple[list[Job], list[Result]]:
+    """Make one job per source; a source whose outputs collide with another's fails."""
+    jobs, clashes, claimed = [], [], {}
+    for path, name in sources:
+        targets = {f: outdir / Path(name).with_suffix(f".{f}") for f in options.formats}
+        clash = next((claimed[t] for t in targets.values() if t in claimed), None)
+        if clash or path.resolve() in {t.resolve() for t in targets.values()}:
+            why = (
+                f"its outputs would overwrite those of {clash}"
+                if clash
+                else "an output would overwrite it"
+            )
+            clashes.append(Result(name, "failed", error=f"{why}; rename one.", exit_code=6))
+            continue
+        claimed.update(dict.fromkeys(targets.values(), name))
+        jobs.append(Job(path.resolve(), name, targets, options))
+    return jobs, clashes
+
+
+class State:
+    """What each article's outputs were built from, kept in OUTDIR between runs."""
+
+    def __init__(self, outdir: Path, options: Options) -> None:
+        self.path = outdir / STATE_FILE
+        self.key = _options_key(options)
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text("utf-8"))["entries"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+
+    def unchanged(self, job: Job) -> bool:
+        """Tell whether the job's outputs exist and were made from what is there now."""
+        entry = self.entries.get(job.name)
+        if not entry or entry.get("options") != self.key:
+            return False
+        if not all(t.is_file() for t in job.targets.values()):
+            return False
+        return all(_digest(Path(p)) == d for p, d in entry.get("inputs", {}).items())
+
+    def record(self, job: Job, result: Result) -> None:
+        """Remember what a successful job read, by content."""
+        inputs = {p: _digest(Path(p)) for p in result.used}
+        if any(d is None for d in inputs.values()):  # e.g. a remote image: always rebuild
+            self.entries.pop(job.name, None)
+            return
+        self.entries[job.name] = {"options": self.key, "inputs": inputs}
+
+    def save(self) -> None:
+        from exporter.output import write_atomic
+
+        body = {"version": 1, "entries": self.entries}
+        write_atomic(self.path, json.dumps(body, indent=1, sort_keys=True).encode())
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _options_key(options: Options) -> str:
+    """Hash the options, the theme's files and exporter's version: a change rebuilds all."""
+    from exporter.themes import load_theme
+
+    digest = hashlib.sha256(f"{__version__}\n{options!r}".encode())
+    theme = load_theme(options.theme)
+    for path in sorted(p for p in theme.path.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(theme.path).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_batch(
+    inputs: Sequence[str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
+    options: Options,
+    *,
+    executor: Executor | None = None,
+    force: bool = False,
+    on_result: Callable[[Result, int], None] | None = None,
+) -> list[Result]:
+    """Convert every article under ``inputs`` into ``outdir``; return one result per input."""
+    from exporter.api import prepare
+    from exporter.output import write_atomic
+    from exporter.themes import load_theme
+    from exporter.verify import check
+
+    out = Path(outdir)
+    jobs, results = plan(discover([Path(i) for i in inputs], out), out, options)
+    if not jobs and not results:
+        raise SourceError("no sources found (.md, .markdown, .txt, .html, .htm); check the inputs.")
+    state = State(out, options)
+    todo = [j for j in jobs if force or not state.unchanged(j)]
+    building = {job.name for job in todo}
+    for job in jobs:
+        if job.name not in building:
+            results.append(Result(job.name, "skipped", [str(t) for t in job.targets.values()]))
+    total = len(results) + len(todo)
+    for result in results:
+        if on_result:
+            on_result(result, total)
+    if todo:  # loaded once here; forked workers inherit it instead of loading it per article
+        kinds = {SUFFIXES[job.source.suffix.lower()] for job in todo}
+        prepare(load_theme(options.theme), options.formats, options.page_size, kinds)
+    by_name = {job.name: job for job in todo}
+    executor = executor or LocalExecutor(os.cpu_count() or 1)
+    try:
+        for result in executor.run(build_one, todo) if todo else ():
+            job = by_name[result.input]
+            try:
+                for fmt, data in result.data.items():
+                    write_atomic(job.targets[fmt], data, check=lambda b, f=fmt: check(f, b))
+                state.record(job, result)
+            except ExporterError as exc:
+                result.status, result.error, result.exit_code = "failed", str(exc), exc.exit_code
+                result.outputs = []
+            result.data = {}
+            results.append(result)
+            if on_result:
+                on_result(result, total)
+    finally:
+        state.save()
+    return results
+
+
+def exit_code(results: Sequence[Result]) -> int:
+    """Return 0 when nothing failed, else the code of the most severe failure."""
+    codes = {r.exit_code for r in results if r.status == "failed"}
+    return next((c for c in SEVERITY if c in codes), max(codes, default=0))
+
+
+def report(results: Sequence[Result], seconds: float) -> dict[str, object]:
+    """Return the JSON report: one entry per input, then totals (schema in the README)."""
+    counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
+    return {
+        "exporter": __version__,
+        "results": [r.report() for r in sorted(results, key=lambda r: r.input)],
+        "totals": {"inputs": len(results), **counts, "seconds": round(seconds, 3),
+                   "exit_code": exit_code(results)},
+    }  # fmt: skip

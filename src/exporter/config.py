@@ -1,0 +1,93 @@
+"""Defaults from a config file: ``exporter.toml``, or ``[tool.exporter]`` in ``pyproject.toml``.
+
+The nearest file wins, searched from the sources' folder upwards. Command-line options win
+over it. A config file sits beside sources that may be untrusted, so it can set how a book
+looks and what it says about itself, never the safety switches or limits: those come from
+the operator's command line only.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exporter.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# key -> (kind, what the value must be)
+KEYS: dict[str, type] = {
+    "theme": str,
+    "formats": list,
+    "page_size": str,
+    "title": str,
+    "authors": list,
+    "lang": str,
+    "date": str,
+    "encoding": str,
+    "strict": bool,
+}
+_ALIASES = {"format": "formats", "author": "authors"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The defaults a config file gives, and where it is."""
+
+    path: Path | None
+    values: dict[str, Any]
+
+
+def find(start: Path) -> Config:
+    """Return the nearest config at or above ``start`` (a folder), or an empty one."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / "exporter.toml"
+        if own.is_file():
+            return Config(own, _validate(own, _load(own)))
+        project = candidate / "pyproject.toml"
+        if project.is_file():
+            table = _load(project).get("tool", {}).get("exporter")
+            if table is not None:
+                return Config(project, _validate(project, table))
+    return Config(None, {})
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: cannot be read as TOML ({exc}); fix or remove it.") from None
+
+
+def _validate(path: Path, table: Any) -> dict[str, Any]:
+    where = f"{path} [tool.exporter]" if path.name == "pyproject.toml" else str(path)
+    if not isinstance(table, dict):
+        raise UsageError(f"{where}: must be a table of 'key = value' lines.")
+    values: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = _ALIASES.get(raw_key.replace("-", "_"), raw_key.replace("-", "_"))
+        kind = KEYS.get(key)
+        if kind is None:
+            known = ", ".join(k.replace("_", "-") for k in KEYS)
+            raise UsageError(
+                f"{where}: unknown key '{raw_key}'. Known keys: {known}. Safety options "
+                "(--allow-remote, --trusted-input, limits) are only taken from the command line."
+            )
+        if kind is list and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, kind) or (
+            kind is list and not all(isinstance(v, str) for v in value)
+        ):
+            raise UsageError(f"{where}: '{raw_key}' must be {_describe(kind)}.")
+        values[key] = tuple(value) if kind is list else value
+    return values
+
+
+def _describe(kind: type) -> str:
+    return {str: "a string", list: "a list of strings", bool: "true or false"}[kind]

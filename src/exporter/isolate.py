@@ -1,0 +1,189 @@
+"""Run one build's work in a forked child that is killed at the time and memory limits.
+
+A hostile or broken source can make a renderer run away (nested SVG ``<use>``, huge sizes,
+deep markup). The work runs in a child forked from the caller, so everything the caller
+already loaded (WeasyPrint, the theme's parsed CSS, the font configuration) is shared for
+free; the child gets an address-space limit, and the parent kills it when the time is up
+instead of waiting. Whatever goes wrong comes back as an ``ExporterError``: the library never
+leaks a WeasyPrint, lxml or EbookLib exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import logging
+import os
+import pickle
+import resource
+import select
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from exporter.errors import ExporterError, LimitError
+from exporter.policy import Policy
+
+T = TypeVar("T")
+
+_TOO_COMPLEX = (RecursionError, MemoryError, ZeroDivisionError, OverflowError)
+
+
+class InternalError(ExporterError):
+    """A bug in exporter or a library it uses: exit code 1, please report it."""
+
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def translated(where: str = "") -> Iterator[None]:
+    """Turn anything that is not an ExporterError into one, with the right category."""
+    try:
+        yield
+    except ExporterError:
+        raise
+    except _TOO_COMPLEX as exc:
+        prefix = f"{where}: " if where else ""
+        raise LimitError(
+            f"{prefix}the document is too complex to process ({type(exc).__name__}); "
+            "simplify deeply nested markup or huge sizes."
+        ) from None
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except Exception as exc:
+        raise InternalError(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in exporter; please "
+            "report it (rerun with --debug for the traceback)."
+        ) from exc
+
+
+def run(work: Callable[[], T], policy: Policy) -> T:
+    """Return ``work()``, run in a child process under the policy's time and memory limits."""
+    if not policy.isolate:
+        with translated():
+            return work()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs the parent's cleanup
+        os.close(read_end)
+        _child(work, policy, write_end)
+    os.close(write_end)
+    try:
+        payload, status = _collect(pid, read_end, policy.timeout)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(read_end)
+    if payload:
+        ok, value, records = pickle.loads(payload)
+        for record in records:  # the child's warnings, shown by the caller's handlers
+            logging.getLogger(record.name).handle(record)
+        if ok:
+            return value
+        raise value
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+        raise KeyboardInterrupt
+    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "no result"
+    raise LimitError(
+        f"the renderer died ({how}), most likely out of its memory limit of "
+        f"{policy.max_memory // (1024 * 1024)} MB; simplify the document or raise --max-memory."
+    )
+
+
+def _child(work: Callable[[], object], policy: Policy, fd: int) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        faulthandler.disable()  # a crash here is reported by the parent, not as a C dump
+        records = _capture_logs()
+        if policy.max_memory:
+            resource.setrlimit(resource.RLIMIT_AS, (policy.max_memory, policy.max_memory))
+        try:
+            with translated():
+                result: tuple[bool, object] = (True, work())
+        except ExporterError as exc:
+            # Out of memory, C libraries fail in odd ways (lxml: "'ParseError' object is not
+            # callable"); when a modest allocation fails too, memory was the cause.
+            if isinstance(exc, InternalError) and _memory_exhausted(policy):
+                exc = _out_of_memory(policy)
+            exc.__cause__ = exc.__context__ = None  # a library's exception may not pickle
+            exc.__traceback__ = None
+            result = (False, exc)
+        data = pickle.dumps((*result, records), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(data)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
+
+
+def _capture_logs() -> list[logging.LogRecord]:
+    """Keep the child's log records for the parent (whose stderr may not be fd 2).
+
+    Handlers marked ``live`` (the terminal stage line) keep writing from the child.
+    """
+    capture = _Capture()
+    for name in ("exporter", "weasyprint"):
+        logger = logging.getLogger(name)
+        logger.handlers = [h for h in logger.handlers if getattr(h, "live", False)] + [capture]
+        logger.propagate = False
+    return capture.records
+
+
+def _memory_exhausted(policy: Policy) -> bool:
+    """Tell whether this process came within 32 MB of its address-space limit."""
+    if not policy.max_memory:
+        return False
+    try:
+        status = Path("/proc/self/status").read_text()
+        peak = int(status.split("VmPeak:")[1].split()[0]) * 1024
+    except (OSError, IndexError, ValueError):
+        peak = 0
+    return peak >= policy.max_memory - 32 * 1024 * 1024
+
+
+def _out_of_memory(policy: Policy) -> LimitError:
+    return LimitError(
+        f"the document needs more than the memory limit of "
+        f"{policy.max_memory // (1024 * 1024)} MB; simplify it or raise --max-memory."
+    )
+
+
+def _collect(pid: int, fd: int, timeout: float) -> tuple[bytes, int]:
+    """Read the child's answer; kill it when ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout if timeout else None
+    chunks: list[bytes] = []
+    while True:
+        wait = None if deadline is None else deadline - time.monotonic()
+        if wait is not None and wait <= 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise LimitError(
+                f"the document took longer than the limit of {timeout:g} s and was stopped; "
+                "simplify it or raise --timeout."
+            )
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    return b"".join(chunks), status

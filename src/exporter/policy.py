@@ -1,0 +1,94 @@
+"""What a build may do and how much it may take: the safety policy and the limits.
+
+Untrusted sources are the default: no network, resources only from the source's folder tree,
+raw HTML reduced to an allow-list, and limits on size, nesting, image pixels, time and memory.
+A ``Policy`` is set for the duration of a build with ``using(policy)`` and read by the stages
+that enforce it (``current()``), so readers and writers keep their signatures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from exporter.errors import LimitError
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The safety switches and limits of one build; the defaults are safe for untrusted input."""
+
+    allow_remote: bool = False  # fetch http(s) images, never from private addresses
+    resource_roots: tuple[Path, ...] = ()  # folders images may come from besides the source's
+    trusted_input: bool = False  # keep raw HTML's style= attributes (still no scripts etc.)
+    max_source_bytes: int = 5 * MiB
+    max_depth: int = 100  # nested elements; WeasyPrint overflows its stack near 150
+    max_image_pixels: int = 50_000_000  # width x height of one image
+    timeout: float = 120.0  # seconds for one document (read and render), 0 for none
+    max_memory: int = 4096 * MiB  # address space of the rendering process, 0 for none
+    isolate: bool = True  # render in a child process that can be killed at the limits
+
+
+_CURRENT: contextvars.ContextVar[Policy] = contextvars.ContextVar("exporter_policy")
+
+
+def current() -> Policy:
+    """Return the policy of the build in progress (the safe defaults outside one)."""
+    return _CURRENT.get(Policy())
+
+
+@contextlib.contextmanager
+def using(policy: Policy | None) -> Iterator[Policy]:
+    """Make ``policy`` the current one inside the block."""
+    chosen = policy or current()
+    token = _CURRENT.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _CURRENT.reset(token)
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
+
+
+def nesting_depth(xhtml: str) -> int:
+    """Return how deeply elements nest in serialised (X)HTML, without recursion."""
+    depth = deepest = 0
+    for closing, tag, self_closing in _TAG.findall(xhtml):
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and tag.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def check_depth(xhtml: str, where: str) -> None:
+    """Fail before layout when markup nests deeper than the renderer can take."""
+    limit = current().max_depth
+    depth = nesting_depth(xhtml)
+    if depth > limit:
+        raise LimitError(
+            f"{where}: elements nest {depth} levels deep, over the limit of {limit}; "
+            "flatten the nested lists or quotes (or raise --max-depth)."
+        )
