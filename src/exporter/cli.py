@@ -294,6 +294,8 @@ def _run(ctx: click.Context, action: Callable[[], T]) -> T:
     try:
         return action()
     except ExporterError as exc:
+        if ctx.find_root().obj.get("debug") and getattr(exc, "details", ""):
+            click.echo(exc.details.rstrip(), err=True)  # a bug's traceback, from its process
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
     except KeyboardInterrupt:

@@ -19,6 +19,7 @@ import resource
 import select
 import signal
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +36,10 @@ class InternalError(ExporterError):
     """A bug in exporter or a library it uses: exit code 1, please report it."""
 
     exit_code = 1
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details  # the original traceback, shown with --debug
 
 
 @contextlib.contextmanager
@@ -55,7 +60,8 @@ def translated(where: str = "") -> Iterator[None]:
     except Exception as exc:
         raise InternalError(
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in exporter; please "
-            "report it (rerun with --debug for the traceback)."
+            "report it (rerun with --debug for the traceback).",
+            traceback.format_exc(),
         ) from exc
 
 
