@@ -239,8 +239,8 @@ def render(
     """
     theme = theme or load_theme()
     _check_toc_depth(toc_depth)
-    for chapter in doc.chapters:
-        check_depth(chapter.html, str(chapter.source or chapter.title))
+    for number, chapter in enumerate(doc.chapters, start=1):
+        check_depth(chapter.html, str(chapter.source or f"chapter {number}"))
     css = stylesheet(theme, fmt, page_size_css(page_size) if page_size else None)
     notes = theme.note_numbering
     if fmt == "pdf":
