@@ -11,8 +11,6 @@ the package do not pay for the rest.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -35,6 +33,7 @@ _EXPORTS = {
     "Document": "model",
     "Heading": "model",
     "Metadata": "model",
+    "RenderOptions": "options",
     "Theme": "themes",
     "list_themes": "themes",
     "load_theme": "themes",
@@ -49,6 +48,7 @@ __all__ = [
     "LimitError",
     "Metadata",
     "OutputError",
+    "RenderOptions",
     "Source",
     "SourceError",
     "StrictError",
@@ -76,6 +76,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from exporter.model import Asset, Chapter, Document, Heading, Metadata
+    from exporter.options import RenderOptions
     from exporter.themes import Theme, list_themes, load_theme
 
 
@@ -86,20 +87,3 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f"exporter.{module}"), name)
     globals()[name] = value
     return value
-
-
-class _Package(types.ModuleType):
-    """The package object: a submodule must not shadow the public function of its name.
-
-    Importing ``exporter.render`` (the module) sets the package's ``render`` attribute to
-    it, which would turn ``exporter.render(doc, "pdf")`` into "module is not callable"
-    whenever ``exporter.read`` was used first.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 import pytest
 
 import exporter
-from exporter.api import render  # exporter.render is shadowed by the module (a known bug)
+from exporter import render
 
 URL = "https://example.org/" + "very-long-path-segment/" * 12 + "x" * 4
 assert len(URL) >= 300

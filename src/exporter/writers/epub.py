@@ -19,15 +19,15 @@ from ebooklib import epub
 from lxml import etree
 
 from exporter.errors import ExporterError
+from exporter.intermediate import EPUB_NS, XHTML_NS, body_class, chapter_id, creators, language
 from exporter.model import Asset, Document, Heading
-from exporter.render import EPUB_NS, XHTML_NS, body_class, chapter_id, creators, language
+from exporter.options import DEFAULT_TOC_DEPTH
 from exporter.writers import a11y
 from exporter.writers.epub_files import ContentFile, content_files, file_of, inner
 
 STYLESHEET = "style/book.css"
 SVG_NS = "http://www.w3.org/2000/svg"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-TOC_DEPTH = 3  # the nav's levels by default; --toc-depth changes it
 
 
 def chapter_file(index: int) -> str:
@@ -43,7 +43,7 @@ def write_epub(
     cover: Asset | None = None,
     split_level: int = 1,
     max_image_size: int | None = None,
-    toc_depth: int = TOC_DEPTH,
+    toc_depth: int = DEFAULT_TOC_DEPTH,
     note_numbering: str = "chapter",
     fonts: Sequence[tuple[str, bytes, str]] = (),
 ) -> bytes:
@@ -253,7 +253,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _toc(doc: Document, files: list[ContentFile], depth: int = TOC_DEPTH) -> list:
+def _toc(doc: Document, files: list[ContentFile], depth: int = DEFAULT_TOC_DEPTH) -> list:
     """Build the nested table of contents EbookLib turns into nav.xhtml and toc.ncx.
 
     A book lists its chapters (inside their parts, when it has parts) with their sections;

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from exporter.intermediate import EPUB_NS, XHTML_NS, render_body_part
 from exporter.model import Document
-from exporter.render import EPUB_NS, XHTML_NS, render_body_part
 
 X = f"{{{XHTML_NS}}}"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from exporter.intermediate import render_document
 from exporter.model import Document
-from exporter.render import render_document
 
 
 def write_html(doc: Document, css: str, *, note_numbering: str = "chapter") -> bytes:

@@ -15,12 +15,12 @@ from html import escape
 
 from exporter.frontmatter import TocEntry, contents_page, has_imprint, imprint_page
 from exporter.model import Chapter, Document, Metadata
+from exporter.options import DEFAULT_TOC_DEPTH
 from exporter.themes import Theme
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 TARGETS = ("pdf", "epub", "html")
-DEFAULT_TOC_DEPTH = 3  # chapters (1) and sections down to h3, as pandoc's --toc-depth
 
 # An opening paragraph's first letter, with any opening quote before it.
 _INITIAL = re.compile(r"\A(\s*<p>)([\"'“‘«]?\w)")

@@ -1,0 +1,210 @@
+"""Read sources into a Document: the first stage of every build.
+
+Sources are files, a book manifest, or text in memory (stdin, an API caller). Each becomes a
+chapter through its reader and the shared cleaning stage; links between them are resolved
+once all are read, and the metadata is completed (language, a stable identifier).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import stat
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from exporter import isolate, readers
+from exporter.book import Book, find_manifest, load_book
+from exporter.content import IdRegistry, build_chapter
+from exporter.errors import LimitError, SourceError, UsageError
+from exporter.intermediate import chapter_id, reserved_ids
+from exporter.links import LinkTable
+from exporter.model import Asset, Document, Metadata, is_valid_lang
+from exporter.policy import current
+from exporter.resources import AssetStore
+
+log = logging.getLogger("exporter")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Text to read, from a file or from memory (stdin, an API caller)."""
+
+    name: str
+    data: bytes
+    kind: str
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str], kind: str | None = None) -> Source:
+        """Read a source file, failing with a message that names it."""
+        file = Path(path)
+        try:
+            if file.is_dir():
+                raise SourceError(
+                    f"{file}: is a folder without a book.toml. Name the article file itself, "
+                    "or run 'exporter init' there to start a book."
+                )
+            if not file.exists():
+                raise FileNotFoundError
+            kind = kind or readers.kind_of(file)
+            info = file.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would never end
+                raise SourceError(f"{file}: is not a regular file. Give the article file.")
+            check_size(str(file), info.st_size)
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise SourceError(f"{file}: no such file. Check the path.") from None
+        except PermissionError:
+            raise SourceError(f"{file}: permission denied. Make the file readable.") from None
+        except OSError as exc:
+            raise SourceError(f"{file}: cannot be read ({exc.strerror}).") from None
+        return cls(str(file), data, kind, file)
+
+
+def check_size(name: str, size: int) -> None:
+    """Fail when one source is larger than the policy allows."""
+    limit = current().max_source_bytes
+    if size > limit:
+        raise LimitError(
+            f"{name}: {size} bytes is over the limit of {limit} bytes "
+            "for one source; split it into chapters (or raise --max-input-size)."
+        )
+
+
+def read(
+    sources: Sequence[Source | str | os.PathLike[str]],
+    *,
+    encoding: str | None = None,
+    metadata: Metadata | None = None,
+    cover: str | os.PathLike[str] | None = None,
+) -> Document:
+    """Read sources (one chapter each, in order), or one book manifest, into a Document.
+
+    ``metadata`` overrides what the sources declare (the CLI's --title, --author, ...);
+    ``cover`` names a cover image (a manifest may name one too).
+    """
+    book = _book(sources)
+    if book:
+        sources = [e.path for e in book.entries]
+    loaded = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
+    if not loaded:
+        raise UsageError("Give at least one source file.")
+    if encoding:
+        encoding = readers.check_encoding(encoding)
+    ids = IdRegistry()
+    ids.used.update(reserved_ids(len(loaded)))
+    roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
+    assets = AssetStore(roots + ([book.root] if book else []))
+    links = LinkTable()
+    chapters, found = [], Metadata()
+    for index, source in enumerate(loaded, start=1):
+        check_size(source.name, len(source.data))  # in-memory sources were not checked yet
+        text = readers.decode(source.data, source.name, encoding)
+        try:
+            with isolate.translated(source.name):
+                raw, meta = readers.reader_for(source.kind)(text)
+        except SourceError as exc:
+            raise SourceError(f"{source.name}: {exc}") from None
+        base = source.path.parent if source.path else Path.cwd()
+        chapter, meta = build_chapter(
+            raw,
+            meta,
+            index=index,
+            name=source.name,
+            source=source.path,
+            base_dir=base,
+            ids=ids,
+            assets=assets,
+            links=links,
+            text=text,
+        )
+        if book:
+            entry = book.entries[index - 1]
+            chapter = replace(chapter, kind=entry.kind, type=entry.type, part=entry.part)
+        chapters.append(chapter)
+        # The first source speaks for the publication; later ones only fill gaps.
+        found = meta.merged(found) if index > 1 else meta
+    chapters = links.resolve(chapters, chapter_id)
+    if book:
+        found = found.merged(book.metadata)
+    merged = found.merged(metadata or Metadata())
+    if len(chapters) > 1 and not (metadata and metadata.title) and not book:
+        merged = replace(merged, title=_book_title(loaded, found))
+    cover_asset = _cover(cover, book)
+    paths = tuple(s.path for s in loaded if s.path) + ((book.manifest,) if book else ())
+    doc = Document(merged, tuple(chapters), assets.assets, paths, cover_asset)
+    return replace(doc, metadata=_complete(doc))
+
+
+def _book(sources: Sequence[Source | str | os.PathLike[str]]) -> Book | None:
+    """Return the book when the only source is a manifest (or a folder holding one)."""
+    if len(sources) != 1 or isinstance(sources[0], Source):
+        return None
+    manifest = find_manifest(sources[0])
+    return load_book(manifest) if manifest else None
+
+
+def _cover(given: str | os.PathLike[str] | None, book: Book | None) -> Asset | None:
+    """Read the cover image (--cover wins over the manifest's) as an asset."""
+    path = Path(given) if given else (book.cover if book else None)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise SourceError(f"{path}: cover image not found. Check the path.")
+    store = AssetStore([path.parent])
+    asset = store.add(path.name, path.parent, str(path))
+    if asset is None:
+        raise SourceError(f"{path}: cannot be used as the cover; give a PNG, JPEG or SVG file.")
+    return replace(asset, name=f"images/cover.{asset.name.rsplit('.', 1)[1]}")
+
+
+def _book_title(sources: list[Source], found: Metadata) -> str:
+    """A book's title: the first source's declared one, else the first source's name."""
+    first = sources[0]
+    return found.title if found.title else (first.path.stem if first.path else "Untitled")
+
+
+def _complete(doc: Document) -> Metadata:
+    """Fill in what every output needs: a valid language and a stable identifier."""
+    meta = doc.metadata
+    lang = meta.lang
+    if lang and not is_valid_lang(lang):
+        log.warning("language '%s' is not a BCP 47 tag (like 'en' or 'pt-BR'); using 'en'", lang)
+        lang = ""
+    identifier = meta.identifier
+    if not identifier:
+        digest = hashlib.sha256()
+        digest.update(repr(replace(meta, identifier="")).encode())
+        for chapter in doc.chapters:
+            digest.update(chapter.html.encode())
+        identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'exporter:' + digest.hexdigest())}"
+    return replace(meta, lang=lang or "en", identifier=identifier)
+
+
+def build_date(doc: Document) -> dt.datetime:
+    """Return the build's timestamp: SOURCE_DATE_EPOCH, else the newest source's mtime.
+
+    Both make a rebuild of unchanged sources give the same bytes. Without SOURCE_DATE_EPOCH,
+    a full date in the metadata (YYYY-MM-DD) is used before the files' times, so a book with
+    a date gives the same bytes wherever and whenever it is built.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time in seconds."
+            ) from None
+    with contextlib.suppress(ValueError):
+        day = dt.date.fromisoformat(doc.metadata.date[:10])
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    mtimes = [p.stat().st_mtime for p in doc.sources if p.exists()]
+    stamp = max(mtimes) if mtimes else dt.datetime.now(dt.timezone.utc).timestamp()
+    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
