@@ -26,8 +26,12 @@ SOURCE = st.lists(st.one_of(st.sampled_from(TOKENS), UNICODE), max_size=40).map(
 _counter = itertools.count()
 
 
+# Derandomized: the same 40 examples on every run, so a red main means a change broke
+# something, never a new random draw. Explore more with HYPOTHESIS seeds by hand (that is
+# how the nesting repair in exporter.nesting was found).
 @settings(
     max_examples=40,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

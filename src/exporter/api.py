@@ -7,7 +7,7 @@ import functools
 import logging
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +62,7 @@ def render(
     if fmt == "pdf":
         from exporter.writers.pdf import write_pdf
 
-        modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        html = render_document(
-            doc, "pdf", modified=modified, toc_depth=opts.toc_depth, note_numbering=notes
-        )
+        html = pdf_html(doc, theme, opts)
         return write_pdf(html, css, theme, doc.assets)
     if fmt == "epub":
         from exporter.cover import cover_for
@@ -92,6 +89,32 @@ def render(
     raise UsageError(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
 
 
+def pdf_html(doc: Document, theme: Theme, opts: RenderOptions) -> str:
+    """Return the HTML the PDF writer hands WeasyPrint (with ``stylesheet(theme, "pdf")``)."""
+    modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return render_document(
+        doc, "pdf", modified=modified, toc_depth=opts.toc_depth, note_numbering=theme.note_numbering
+    )
+
+
+def pdf_input_files(doc: Document, theme: Theme, opts: RenderOptions) -> dict[str, bytes]:
+    """Return the PDF's exact WeasyPrint input as files: ``weasyprint -s style.css index.html``.
+
+    The HTML and CSS are the ones the PDF writer uses; the theme's fonts and the document's
+    images sit beside them under the relative names both already use.
+    """
+    if opts.layout:
+        doc = replace(doc, layout=opts.layout)
+    size = page_size_css(opts.page_size) if opts.page_size else None
+    files = {
+        "index.html": pdf_html(doc, theme, opts).encode(),
+        "style.css": stylesheet(theme, "pdf", size).encode(),
+    }
+    files.update({name: data for name, data, _ in font_files(theme)})
+    files.update({asset.name: asset.data for asset in doc.assets})
+    return files
+
+
 def produce(
     sources: Sequence[Source | str | os.PathLike[str]],
     formats: Sequence[str] = DEFAULT_FORMATS,
@@ -103,6 +126,8 @@ def produce(
     cover: str | os.PathLike[str] | None = None,
     policy: Policy | None = None,
     options: RenderOptions | None = None,
+    warm_up: bool = True,
+    keep_html: bool = False,
     **option_values: Any,
 ) -> Produced:
     """Read and render sources into each format in memory; return the bytes per format.
@@ -110,6 +135,10 @@ def produce(
     The work runs under ``policy`` (default: safe for untrusted sources), in a child process
     that is killed at its time and memory limits. Every failure is an ExporterError.
     Layout choices come as ``options`` or as its fields by name (see RenderOptions).
+    ``keep_html`` also returns the PDF's WeasyPrint input (see pdf_input_files).
+    ``warm_up`` first loads and exercises the renderer in this process (once), so that
+    this and every later build's child starts warm; a one-shot command turns it off, as
+    the warm-up would cost more than it saves for a single build.
     """
     opts = replace(options, **option_values) if options else RenderOptions.of(option_values)
     formats = list(dict.fromkeys(formats or DEFAULT_FORMATS))
@@ -122,7 +151,8 @@ def produce(
         )
     chosen = load_theme(theme)
     with using(policy) as active:
-        prepare(chosen, formats, opts.page_size, set(readers.KINDS))
+        if warm_up:
+            prepare(chosen, formats, opts.page_size, set(readers.KINDS))
 
         def work() -> Produced:
             parses = _css_parses()
@@ -133,10 +163,12 @@ def produce(
                 for fmt in formats:
                     outputs[fmt] = render(doc, fmt, chosen, opts)
                     log.info("rendered %s (%d bytes)", fmt, len(outputs[fmt]))
+                wanted = keep_html and "pdf" in formats
+                kept = pdf_input_files(doc, chosen, opts) if wanted else {}
             if "pdf" in outputs:  # checked in the child: the parse runs in parallel in a batch
                 verify.check_pdf(outputs["pdf"])
             used = doc.sources + tuple(a.path for a in doc.assets)
-            return Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses)
+            return Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses, kept)
 
         return isolate.run(work, active)
 
@@ -149,6 +181,7 @@ class Produced:
     inputs: tuple[Path, ...]  # sources (and a book's manifest) and the images they use
     warnings: tuple[str, ...]
     css_parses: int = 0  # theme CSS parsed by this build: 0 when a prepared one was reused
+    kept: dict[str, bytes] = field(default_factory=dict)  # keep_html: WeasyPrint's input files
 
 
 def _css_parses() -> int:
@@ -170,9 +203,11 @@ def prepare(theme: Theme, formats: Sequence[str], page_size: str | None, kinds: 
     _warm_up(theme, tuple(formats), page_size)
 
 
+# Exercises fonts (regular, italic, bold, mono), hyphenation, notes and lists. No fenced
+# code: compiling a Pygments lexer costs ~70 ms, for a language few articles use.
 _WARM_UP = (
     "# Warm-up\n\nSome *italic*, **bold** and `code` text, hyphenated where needed.[^1]\n\n"
-    "## A section\n\n- an item\n\n```python\nprint('code')\n```\n\n[^1]: A note.\n"
+    "## A section\n\n- an item\n\n[^1]: A note.\n"
 )
 
 
@@ -194,7 +229,9 @@ def convert(
     Outputs are named after the first source (``article.md`` -> ``article.pdf``). Every
     format is rendered before any file is written, and each file is written atomically.
     ``settings`` are produce()'s: theme, metadata, encoding, strict, cover, policy, and the
-    layout options (page_size, layout, toc_depth, split_level, max_image_size, embed_fonts).
+    layout options (page_size, layout, toc_depth, split_level, max_image_size, embed_fonts),
+    and keep_html: also write ``<stem>.pdf-html/`` (index.html, style.css, fonts, images),
+    the exact input the PDF writer gave WeasyPrint.
     """
     made = produce(sources, formats, **settings)
     stem = _stem(sources)
@@ -208,6 +245,10 @@ def convert(
             )
     for fmt, data in made.outputs.items():
         write_atomic(targets[fmt], data, check=lambda data, fmt=fmt: verify.check(fmt, data))
+    if made.kept:  # --keep-html: beside the PDF, the folder the WeasyPrint CLI can take
+        folder = Path(output_dir) / f"{stem}.pdf-html"
+        for name, data in made.kept.items():
+            write_atomic(folder / name, data)
     return list(targets.values())
 
 

@@ -112,6 +112,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @click.option("--check", "check", is_flag=True, help="Check the EPUB after building it.")
 @click.option(
+    "--keep-html",
+    is_flag=True,
+    help="Also write STEM.pdf-html/: the exact HTML, CSS, fonts and images given to "
+    "WeasyPrint (weasyprint -s style.css index.html out.pdf renders the same PDF).",
+)
+@click.option(
     "--from",
     "from_kind",
     type=click.Choice(["md", "txt", "html"]),
@@ -140,6 +146,7 @@ def build(
     split_level: int,
     max_image_size: int | None,
     check: bool,
+    keep_html: bool,
     from_kind: str | None,
     **safety: Any,
 ) -> None:
@@ -191,6 +198,8 @@ def build(
         layout=layout,
         toc_depth=toc_depth,
         embed_fonts=embed_fonts,
+        warm_up=False,  # one build per process: warming the renderer first only adds time
+        keep_html=keep_html,
     )
     if output_dir == "-":
         made = _run(ctx, lambda: produce(inputs, chosen, **options))

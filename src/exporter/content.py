@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
+from exporter import nesting
 from exporter.model import Chapter, Heading, Metadata
 from exporter.resources import AssetStore
 from exporter.sanitize import sanitize
@@ -76,6 +77,7 @@ def build_chapter(
     """
     where = name
     root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
+    nesting.repair(root)
     had_title = bool(metadata.title)
     metadata = _take_title(root, metadata)
     notes = _collect_notes(root, index)

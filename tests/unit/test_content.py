@@ -115,3 +115,13 @@ def test_slugify():
     assert slugify("Ça va? Très bien!") == "ca-va-tres-bien"
     assert slugify("2024 plans") == "s-2024-plans"
     assert slugify("!!!") == "section"
+
+
+def test_blocks_inside_headings_are_unwrapped_and_empty_headings_dropped():
+    # Found by the property test: EPUBCheck refuses a div inside h2, and a nav entry
+    # without text.
+    doc = read([md("# T\n\n## <div>Inside <p>deep</p></div>\n\n## \n\nText.\n")])
+    html = doc.chapters[0].html
+    assert '<h2 id="inside-deep">Inside deep</h2>' in html
+    assert "<div" not in html and html.count("<h2") == 1
+    assert [h.text for h in doc.chapters[0].headings] == ["Inside deep"]

@@ -68,7 +68,13 @@ def test_no_glyph_outside_the_content_box(theme, tmp_path):
     boxes = list(glyph_boxes(data))
     # All of it is there: the URL's and the code line's last characters were set.
     text = "".join(char for _, char, *_ in boxes)
-    assert URL.replace("https://", "")[-40:] in text.replace("-", "-")
+
+    # PDFium reports a hyphen that ends a line as U+FFFE; where the URL breaks depends on
+    # the line, so compare without hyphens of either kind.
+    def bare(value: str) -> str:
+        return value.replace("-", "").replace("\ufffe", "")
+
+    assert bare(URL.replace("https://", ""))[-40:] in bare(text)
     assert "argument_number_15)" in text
     tolerance = 1.0  # points: glyph side bearings
     outside = []

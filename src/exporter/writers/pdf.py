@@ -63,7 +63,11 @@ class ThemeFetcher(URLFetcher):
 
 
 @cache
-def _font_config() -> FontConfiguration:
+def _font_config(theme: Path) -> FontConfiguration:
+    # One per theme, shared by all its renders (memory stays flat): @font-face rules of
+    # two themes must not meet in one configuration, where a family name one theme maps
+    # to its own file could resolve to the other's, and layout would depend on which
+    # theme the process happened to load first.
     return FontConfiguration()
 
 
@@ -73,7 +77,7 @@ def _theme_css(theme: Theme, css: str) -> CSS:
         string=css,
         base_url=theme.path.as_uri() + "/",
         url_fetcher=ThemeFetcher(theme.path),
-        font_config=_font_config(),
+        font_config=_font_config(theme.path),
     )
 
 
@@ -82,7 +86,7 @@ def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> b
     stylesheet = _theme_css(theme, css)
     try:
         document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)).render(
-            stylesheets=[stylesheet], font_config=_font_config()
+            stylesheets=[stylesheet], font_config=_font_config(theme.path)
         )
         return document.write_pdf(
             # A stable identifier: the same content gives the same bytes.
