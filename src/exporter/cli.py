@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 import click
 
-from exporter.cli_pipeline import apply_config, batch, make_policy, safety_options, show_stages
+from exporter.cli_pipeline import (
+    apply_config,
+    batch,
+    format_option,
+    make_policy,
+    safety_options,
+    show_stages,
+)
 from exporter.errors import ExporterError
 
 EXIT_CODES_HELP = (
@@ -63,14 +70,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["pdf", "epub", "html"]),
-    help="Output format; repeat for several. Default: pdf and epub.",
-)
+@format_option
 @click.option(
     "-o",
     "--output-dir",

@@ -26,6 +26,17 @@ SAFETY_HELP = {
 }
 
 
+# -f/--format, the same for build and batch.
+format_option = click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["pdf", "epub", "html"]),
+    help="Output format; repeat for several. Default: pdf and epub.",
+)
+
+
 def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the safety switches and limits, and --verbose, to a command."""
     default = Policy()
@@ -124,14 +135,7 @@ def apply_config(ctx: click.Context, params: dict[str, Any], folder: Path) -> No
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the outputs; they mirror the input folders' trees.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["pdf", "epub", "html"]),
-    help="Output format; repeat for several. Default: pdf and epub.",
-)
+@format_option
 @click.option(
     "-j",
     "--jobs",

@@ -39,6 +39,11 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+def paragraphs(*items: tuple[str, str]) -> list[str]:
+    """Return a <p class=...> for each (class, HTML) pair whose HTML is not empty."""
+    return [f'<p class="{cls}">{html}</p>' for cls, html in items if html]
+
+
 def has_imprint(meta: Metadata) -> bool:
     """Tell whether the metadata says enough for an imprint page.
 
@@ -51,17 +56,14 @@ def has_imprint(meta: Metadata) -> bool:
 
 def imprint_page(meta: Metadata, date_html: str) -> str:
     """Return the imprint page: rights, publisher, identifier and date that are known."""
-    lines = [f'<p class="imprint-title">{_e(meta.title)}</p>']
-    if meta.authors:
-        lines.append(f'<p class="imprint-authors">{_e(", ".join(meta.authors))}</p>')
-    if meta.rights:
-        lines.append(f'<p class="rights">{_e(meta.rights)}</p>')
-    if meta.publisher:
-        lines.append(f'<p class="publisher">{_e(meta.publisher)}</p>')
-    if meta.date:
-        lines.append(f'<p class="imprint-date">{date_html}</p>')
-    if meta.identifier:
-        lines.append(f'<p class="identifier">{_e(meta.identifier)}</p>')
+    lines = paragraphs(
+        ("imprint-title", _e(meta.title)),
+        ("imprint-authors", _e(", ".join(meta.authors))),
+        ("rights", _e(meta.rights)),
+        ("publisher", _e(meta.publisher)),
+        ("imprint-date", date_html if meta.date else ""),
+        ("identifier", _e(meta.identifier)),
+    )
     body = "\n".join(lines)
     return f'<section class="imprint" id="imprint" role="doc-colophon">\n{body}\n</section>'
 

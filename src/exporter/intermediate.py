@@ -13,7 +13,7 @@ import re
 from functools import cache
 from html import escape
 
-from exporter.frontmatter import TocEntry, contents_page, has_imprint, imprint_page
+from exporter.frontmatter import TocEntry, contents_page, has_imprint, imprint_page, paragraphs
 from exporter.model import Chapter, Document, Metadata
 from exporter.options import DEFAULT_TOC_DEPTH
 from exporter.themes import Theme
@@ -177,13 +177,14 @@ def _epub(target: str, term: str) -> str:
 
 def title_block(meta: Metadata) -> str:
     """Return the title block: title, subtitle, authors and date that are known."""
-    parts = [f'<h1 class="title">{_e(meta.title)}</h1>']
-    if meta.subtitle:
-        parts.append(f'<p class="subtitle">{_e(meta.subtitle)}</p>')
-    if meta.authors:
-        parts.append(f'<p class="authors">{_e(", ".join(meta.authors))}</p>')
-    if meta.date:
-        parts.append(f'<p class="date">{_date(meta)}</p>')
+    parts = [
+        f'<h1 class="title">{_e(meta.title)}</h1>',
+        *paragraphs(
+            ("subtitle", _e(meta.subtitle)),
+            ("authors", _e(", ".join(meta.authors))),
+            ("date", _date(meta) if meta.date else ""),
+        ),
+    ]
     return '<header class="title-block">\n' + "\n".join(parts) + "\n</header>\n"
 
 

@@ -76,7 +76,7 @@ class TestMarkdown:
             "```python\nx = 1\n```\n\nTerm\n:   Def\n\n*[HTML]: Hyper Text\n\nHTML.\n\n"
             "## Head {#custom .c}\n\n[^n]: Note.\n"
         )
-        assert "&ldquo;hi&rdquo;" in html and "&ndash;" in html
+        assert "\u201chi\u201d" in html and "\u2013" in html
         assert 'class="footnote-ref"' in html
         assert "<table>" in html and 'style="text-align: right;"' in html
         assert '<div class="highlight"><pre>' in html and '<span class="mi">1</span>' in html

@@ -15,13 +15,13 @@ from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 
 from exporter.errors import SourceError
 from exporter.model import Metadata
 from exporter.readers.bounded import BoundedLinksExtension
 from exporter.readers.meta import metadata_from_mapping
+from exporter.readers.typography import TypographyExtension
 
 
 def _extensions() -> list[Extension]:
@@ -41,7 +41,7 @@ def _extensions() -> list[Extension]:
         AttrListExtension(),
         DefListExtension(),
         AbbrExtension(),
-        SmartyExtension(),
+        TypographyExtension(),  # smart quotes and dashes, in one pass
         SaneListExtension(),
         BoundedLinksExtension(),  # last: it replaces the core link parsers
     ]
