@@ -83,34 +83,11 @@ def batch(report: Report, work: Path, corpus: list[Path], runs: int) -> None:
     def fresh(_: str) -> None:
         shutil.rmtree(out, ignore_errors=True)
 
-    commands = {
-        "exporter batch -j 2": [
-            *EXPORTER,
-            "batch",
-            str(folder),
-            "-o",
-            str(out),
-            "-f",
-            "pdf",
-            "-f",
-            "epub",
-            "-j",
-            "2",
-        ],
-        "exporter batch -j 1": [
-            *EXPORTER,
-            "batch",
-            str(folder),
-            "-o",
-            str(out),
-            "-f",
-            "pdf",
-            "-f",
-            "epub",
-            "-j",
-            "1",
-        ],
-    }
+    def batch_command(jobs: int) -> list[str]:
+        formats = ["-f", "pdf", "-f", "epub"]
+        return [*EXPORTER, "batch", str(folder), "-o", str(out), *formats, "-j", str(jobs)]
+
+    commands = {"exporter batch -j 2": batch_command(2), "exporter batch -j 1": batch_command(1)}
     samples = measure(commands, work, runs, prepare=fresh)
     subset = corpus[: max(2, len(corpus) // 10)]
     loop = " ; ".join(
