@@ -21,7 +21,7 @@ from lxml import etree
 from exporter import nesting
 from exporter.model import Chapter, Heading, Metadata
 from exporter.resources import AssetStore
-from exporter.sanitize import sanitize
+from exporter.sanitize import removals, sanitize
 
 if TYPE_CHECKING:
     from exporter.links import LinkTable
@@ -76,6 +76,9 @@ def build_chapter(
     until every source is read; ``LinkTable.resolve`` finishes them.
     """
     where = name
+    removed = removals(raw_html)
+    if removed:  # a warning, so that --strict refuses a source that needed cleaning
+        log.warning("%s: removed unsafe or unsupported HTML: %s", where, ", ".join(removed))
     root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
     nesting.repair(root)
     had_title = bool(metadata.title)

@@ -10,6 +10,9 @@ and nothing else of the list above comes back.
 
 from __future__ import annotations
 
+import re
+
+import lxml.html
 import nh3
 
 from exporter.policy import current
@@ -35,14 +38,51 @@ ATTRIBUTES = {
     "time": {"datetime"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _attributes() -> dict[str, set[str]]:
+    if current().trusted_input:
+        return {**ATTRIBUTES, "*": ATTRIBUTES["*"] | {"style"}}
+    return ATTRIBUTES
+
+
+def removals(html: str) -> list[str]:
+    """Name what sanitize() will take out of ``html`` (elements, attributes, URL schemes).
+
+    nh3 does not say what it removed, so the raw HTML is read once more: a warning can then
+    tell the author, and --strict can refuse the source.
+    """
+    if "<" not in html:
+        return []
+    attributes = _attributes()
+    found: set[str] = set()
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el is not root and el.tag not in TAGS:
+            found.add(f"<{el.tag}>")
+            continue
+        allowed = attributes["*"] | attributes.get(el.tag, set())
+        for name, value in el.attrib.items():
+            if name.startswith("on"):
+                found.add("event handlers (on...)")
+            elif name not in allowed and el is not root:
+                found.add(f"{name}=")
+            elif (
+                name in ("href", "src")
+                and _SCHEME.match(value)
+                and (_SCHEME.match(value).group(1).lower() not in URL_SCHEMES)
+            ):
+                found.add(f"{_SCHEME.match(value).group(1).lower()}: URLs")
+    return sorted(found)
 
 
 def sanitize(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed."""
     trusted = current().trusted_input
-    attributes = ATTRIBUTES
-    if trusted:
-        attributes = {**ATTRIBUTES, "*": ATTRIBUTES["*"] | {"style"}}
+    attributes = _attributes()
     return nh3.clean(
         html,
         tags=TAGS,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
+import exporter
 from exporter import Source, read
+from exporter.api import produce
 from exporter.content import slugify
 
 PNG = (
@@ -125,3 +129,24 @@ def test_blocks_inside_headings_are_unwrapped_and_empty_headings_dropped():
     assert '<h2 id="inside-deep">Inside deep</h2>' in html
     assert "<div" not in html and html.count("<h2") == 1
     assert [h.text for h in doc.chapters[0].headings] == ["Inside deep"]
+
+
+def test_sanitizer_removals_are_warnings_so_strict_refuses_them(caplog):
+    source = md(
+        '# T\n\n<p onclick="x()">Hi <iframe src="a"></iframe><a href="javascript:x()">l</a></p>\n'
+    )
+    with caplog.at_level(logging.WARNING, "exporter"):
+        doc = read([source])
+    assert (
+        "a.md: removed unsafe or unsupported HTML: <iframe>, event handlers (on...), javascript: URLs"
+        in caplog.text
+    )
+    assert "onclick" not in doc.chapters[0].html and "javascript" not in doc.chapters[0].html
+    with pytest.raises(exporter.StrictError, match="removed unsafe"):
+        produce([source], ["html"], strict=True, warm_up=False)
+
+
+def test_markdown_alone_needs_no_cleaning(caplog, samples):
+    with caplog.at_level(logging.WARNING, "exporter"):
+        read([samples / "features.md"])
+    assert "removed" not in caplog.text
