@@ -113,6 +113,11 @@ def show_stages(quiet: bool, verbose: bool) -> Callable[[], None]:
     for other in logger.handlers:
         if other is not handler and other.level < logging.WARNING:
             other.setLevel(logging.WARNING)
+    # WeasyPrint's own steps, page by page during layout: a long book shows how far it is.
+    steps = logging.getLogger("weasyprint.progress")
+    steps.addHandler(handler)
+    steps.setLevel(logging.INFO)
+    steps.propagate = False
     return handler.finish
 
 
