@@ -12,15 +12,9 @@ from lxml import etree
 from pypdf import PdfReader
 
 import exporter
+from epubutil import NS
 from exporter.check import check_epub
 
-NS = {
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 

@@ -8,14 +8,7 @@ import pytest
 from lxml import etree
 
 import exporter
-
-NS = {
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
+from epubutil import NS
 
 
 def opf(path):
