@@ -12,6 +12,7 @@ installed and the sources' folders readable, never write access to the output fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -277,7 +278,7 @@ def run_batch(
     from exporter.api import prepare
     from exporter.output import write_atomic
     from exporter.themes import load_theme
-    from exporter.verify import check
+    from exporter.verify import check_written
 
     out = Path(outdir)
     jobs, results = plan(discover([Path(i) for i in inputs], out), out, options)
@@ -303,7 +304,9 @@ def run_batch(
             job = by_name[result.input]
             try:
                 for fmt, data in result.data.items():
-                    write_atomic(job.targets[fmt], data, check=lambda b, f=fmt: check(f, b))
+                    write_atomic(
+                        job.targets[fmt], data, check=functools.partial(check_written, fmt, data)
+                    )
                 state.record(job, result)
             except ExporterError as exc:
                 result.status, result.error, result.exit_code = "failed", str(exc), exc.exit_code

@@ -30,11 +30,6 @@ SVG_NS = "http://www.w3.org/2000/svg"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
-def chapter_file(index: int) -> str:
-    """Return the generated file name of body part ``index`` (0 is a book's title page)."""
-    return "title-page.xhtml" if index == 0 else f"chapter-{index:03d}.xhtml"
-
-
 def write_epub(
     doc: Document,
     css: str,

@@ -122,14 +122,6 @@ def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> b
         ) from None
 
 
-def prepare(theme: Theme, css: str) -> None:
-    """Parse the theme's CSS and make the font configuration now, once per process.
-
-    Batch workers and isolated builds call this before forking, so every child reuses them.
-    """
-    _theme_css(theme, css)
-
-
 def css_parses() -> int:
     """Return how many times this process parsed theme CSS (cache misses)."""
     return _theme_css.cache_info().misses
