@@ -85,30 +85,7 @@ class AssetStore:
         if problem:
             log.warning("%s: image '%s' %s", where, _short(src), problem)
             return None
-        data = path.read_bytes()
-        media_type = sniff_image(data)
-        if media_type is None:
-            log.warning(
-                "%s: image '%s' is not a PNG, JPEG, GIF, WebP or SVG file; convert it",
-                where,
-                _short(src),
-            )
-            return None
-        if media_type == "image/svg+xml":
-            data, problem = clean_svg(data)
-            if data is None:
-                log.warning(
-                    "%s: image '%s' %s; simplify or convert it", where, _short(src), problem
-                )
-                return None
-        trouble = images.problem(data, media_type)
-        if trouble:
-            log.warning("%s: image '%s' %s", where, _short(src), trouble)
-            return None
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", path, media_type, data)
-        self._by_path[path] = asset
-        return asset
+        return self._accept(path.read_bytes(), path, src, where)
 
     def _add_remote(self, url: str, where: str) -> Asset | None:
         """Fetch a web image under --allow-remote; refuse private addresses and odd bytes."""
@@ -122,13 +99,22 @@ class AssetStore:
         except remote.Refused as exc:
             log.warning("%s: image '%s' was not fetched: %s", where, _short(url), exc)
             return None
+        return self._accept(data, key, url, where)
+
+    def _accept(self, data: bytes, key: Path, src: str, where: str) -> Asset | None:
+        """Sniff, clean (SVG) and size-check an image's bytes; register it under a new name."""
         media_type = sniff_image(data)
-        trouble = "is not a PNG, JPEG, GIF, WebP or SVG file" if media_type is None else None
-        if media_type == "image/svg+xml":
-            data, trouble = clean_svg(data)
+        if media_type is None:
+            trouble: str | None = "is not a PNG, JPEG, GIF, WebP or SVG file; convert it"
+        elif media_type == "image/svg+xml":
+            cleaned, trouble = clean_svg(data)
+            data = cleaned or b""
+            trouble = f"{trouble}; simplify or convert it" if trouble else None
+        else:
+            trouble = None
         trouble = trouble or images.problem(data, media_type or "")
         if trouble:
-            log.warning("%s: image '%s' %s", where, _short(url), trouble)
+            log.warning("%s: image '%s' %s", where, _short(src), trouble)
             return None
         digest = hashlib.sha256(data).hexdigest()[:16]
         asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", key, media_type, data)
