@@ -20,6 +20,7 @@ from markdown.extensions.tables import TableExtension
 from exporter.errors import SourceError
 from exporter.model import Metadata
 from exporter.readers.bounded import BoundedLinksExtension
+from exporter.readers.inline import SkippingInlineExtension
 from exporter.readers.meta import metadata_from_mapping
 from exporter.readers.typography import TypographyExtension
 
@@ -43,7 +44,8 @@ def _extensions() -> list[Extension]:
         AbbrExtension(),
         TypographyExtension(),  # smart quotes and dashes, in one pass
         SaneListExtension(),
-        BoundedLinksExtension(),  # last: it replaces the core link parsers
+        BoundedLinksExtension(),  # it replaces the core link parsers
+        SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
     ]
 
 

@@ -124,6 +124,7 @@ def write_epub(
         "epub2_guide": False,
         "epub3_landmark": True,
         "landmark_title": "Landmarks",
+        "compresslevel": 0,  # deflated once, by _repack: compressing twice cost a book ~8%
     }
     try:
         epub.write_epub(buffer, book, options)
