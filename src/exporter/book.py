@@ -21,11 +21,6 @@ from exporter.errors import SourceError
 from exporter.model import Metadata, is_valid_lang
 from exporter.readers.meta import _as_text
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 MANIFEST = "book.toml"
 # EPUB structural semantics (https://www.w3.org/TR/epub-ssv-11/) a manifest may use.
 FRONT_TYPES = (
@@ -85,6 +80,10 @@ def find_manifest(path: str | os.PathLike[str]) -> Path | None:
 
 def load_book(manifest: Path) -> Book:
     """Parse and check a manifest; expand its globs into the ordered list of sources."""
+    if sys.version_info >= (3, 11):  # here, not at the top: an article never pays for it
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except FileNotFoundError:

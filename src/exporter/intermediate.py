@@ -281,9 +281,14 @@ def _note_inline(html: str) -> str:
     return re.sub(r"</?(p|div|ul|ol|li|blockquote|pre)(\s[^>]*)?>", " ", html)
 
 
-def stylesheet(theme: Theme, target: str, page_size: str | None = None) -> str:
-    """Return the CSS for one output kind, assembled from the theme's files."""
-    code = pygments_css(theme.pygments_style)
+def stylesheet(theme: Theme, target: str, page_size: str | None = None, code: bool = True) -> str:
+    """Return the CSS for one output kind, assembled from the theme's files.
+
+    Without ``code`` the highlighter's token colours are left out (EPUB and HTML of a
+    document without code: computing them imports Pygments). The PDF's CSS is parsed once
+    per theme and shared by every document, so it always has them.
+    """
+    code = pygments_css(theme.pygments_style) if code or target == "pdf" else ""
     if target == "pdf":
         size = f"@page {{ size: {page_size or theme.page_size} }}\n"
         return "\n".join(
@@ -293,6 +298,11 @@ def stylesheet(theme: Theme, target: str, page_size: str | None = None) -> str:
     if target == "html":
         parts.append(theme.css("html.css"))
     return "\n".join(parts)
+
+
+def has_code(doc: Document) -> bool:
+    """Tell whether any chapter holds a highlighted code block."""
+    return any('class="highlight"' in chapter.html for chapter in doc.chapters)
 
 
 @cache

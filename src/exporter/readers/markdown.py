@@ -10,9 +10,7 @@ import yaml
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.codehilite import CodeHiliteExtension
 from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
@@ -24,21 +22,36 @@ from exporter.readers.inline import SkippingInlineExtension
 from exporter.readers.meta import metadata_from_mapping
 from exporter.readers.typography import TypographyExtension
 
+# What a code block needs somewhere in the text: four columns of indentation (a tab reaches
+# four) or a fence. Anywhere, not only at a line's start: text after a raw HTML block can
+# become a line of its own.
+_MAY_HOLD_CODE = re.compile(r"\t| {4}|```|~~~")
 
-def _extensions() -> list[Extension]:
+
+def _extensions(code: bool = True) -> list[Extension]:
     """Return fresh extension instances (they keep per-document state).
 
     Instances, not names: a name makes Python-Markdown scan every installed distribution's
     entry points (importlib.metadata, about 20 ms a run). Heading anchors are not the toc
     extension's: the cleaning stage gives every heading an id unique in the publication.
+    Without ``code`` (no line of the text could hold a code block) fenced code and the
+    highlighter, which import Pygments, are left out: they would have nothing to do.
     """
+    highlight = []
+    if code:
+        from markdown.extensions.codehilite import CodeHiliteExtension
+        from markdown.extensions.fenced_code import FencedCodeExtension
+
+        # Pygments classes under .highlight; the theme supplies the palette.
+        highlight = [
+            FencedCodeExtension(),
+            CodeHiliteExtension(css_class="highlight", guess_lang=False),
+        ]
     return [
         TableExtension(),
         # Numbers only: the back-link text is the renderer's business.
         FootnoteExtension(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="{}"),
-        FencedCodeExtension(),
-        # Pygments classes under .highlight; the theme supplies the palette.
-        CodeHiliteExtension(css_class="highlight", guess_lang=False),
+        *highlight,
         AttrListExtension(),
         DefListExtension(),
         AbbrExtension(),
@@ -55,7 +68,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
 def read(text: str) -> tuple[str, Metadata]:
     """Convert Markdown to an HTML fragment; front matter gives the metadata."""
     values, body = _split_front_matter(text)
-    md = markdown.Markdown(extensions=_extensions())
+    md = markdown.Markdown(extensions=_extensions(bool(_MAY_HOLD_CODE.search(body))))
     html = md.convert(body)
     return html, metadata_from_mapping(values, "front matter") if values else Metadata()
 

@@ -1,0 +1,81 @@
+"""The Markdown reader's shortcuts change nothing: the same HTML as the stock way, always.
+
+Two shortcuts, both for speed: the inline stage passes over patterns whose trigger
+characters are absent (exporter.readers.inline), and a text with nothing that could open a
+code block is read without fenced code and the highlighter (which import Pygments).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exporter.readers import markdown as reader
+from exporter.readers.inline import SkippingInlineExtension, SkippingInlineProcessor
+
+TOKENS = [
+    "word", " ", "\n", "\n\n", "*", "**", "_", "__", "`", "``", "[", "]", "(", ")", "![",
+    "<", ">", "&amp;", "&", "\\", "  \n", "[^1]", "\n[^1]: note\n", "http://x.y", "a@b.c",
+    "<http://x.y>", "<a@b.c>", "<b>", "</b>", "'", '"', "--", "...", "{: .c}", "<!-- c -->",
+    "\n- ", "\n1. ", "\n> ", "\n  ", "   ", "\n|a|b|\n|-|-|\n", "*[HTML]: Hyper\n", "HTML",
+    "[x]: http://u\n", "[x]", "\nTerm\n: def\n", "<pre>x</pre>", "\t", "    ", "```\n", "~~~",
+]  # fmt: skip
+SOURCE = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
+
+
+def _html(text: str, *, skipping: bool = True, code: bool = True) -> str:
+    extensions = [
+        e
+        for e in reader._extensions(code)
+        if skipping or not isinstance(e, SkippingInlineExtension)
+    ]
+    return markdown.Markdown(extensions=extensions).convert(text)
+
+
+# Derandomized, like tests/test_properties.py: the same examples on every run.
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(SOURCE)
+def test_skipping_inline_patterns_gives_the_stock_html(text: str) -> None:
+    assert _html(text) == _html(text, skipping=False)
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(SOURCE)
+def test_leaving_out_code_extensions_only_when_no_code_block_is_possible(text: str) -> None:
+    if not reader._MAY_HOLD_CODE.search(text):
+        assert _html(text, code=False) == _html(text, code=True)
+    else:  # the check must never miss one: with a code block, the extensions are in
+        assert "FencedCodeExtension" in str(reader._extensions(True))
+
+
+def test_the_skipping_processor_replaces_the_stock_one() -> None:
+    md = markdown.Markdown(extensions=reader._extensions())
+    assert isinstance(md.treeprocessors["inline"], SkippingInlineProcessor)
+    # The stock one's place in the order: before prettify.
+    index = md.treeprocessors.get_index_for_name
+    assert index("inline") < index("prettify")
+
+
+def test_samples_read_the_same_either_way() -> None:
+    root = Path(__file__).resolve().parents[2] / "samples"
+    sources = sorted(root.rglob("*.md"))
+    assert sources
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert _html(text) == _html(text, skipping=False), path
+
+
+def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> None:
+    source = tmp_path / "a.md"
+    source.write_text("# Title\n\nPlain *prose* with a [link](http://x.y) and `code`.\n")
+    probe = (
+        "import sys; from exporter.readers.markdown import read; "
+        f"read(open({str(source)!r}).read()); print('pygments' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
