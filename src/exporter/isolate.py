@@ -5,7 +5,10 @@ deep markup). The work runs in a child forked from the caller, so everything the
 already loaded (WeasyPrint, the theme's parsed CSS, the font configuration) is shared for
 free; the child gets an address-space limit, and the parent kills it when the time is up
 instead of waiting. Whatever goes wrong comes back as an ``ExporterError``: the library never
-leaks a WeasyPrint, lxml or EbookLib exception.
+leaks a WeasyPrint, lxml or EbookLib exception, and the child's log records are shown by the
+caller's handlers. ``run`` waits for the child; ``start`` lets the caller work meanwhile (a
+big book's read-ahead helper). A child dies with the process that forked it, so one killed
+at its own limit never leaves a helper running.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from exporter.policy import Policy
 T = TypeVar("T")
 
 _TOO_COMPLEX = (RecursionError, MemoryError, ZeroDivisionError, OverflowError)
+WATCHDOG = "exporter-watchdog"  # the thread that ends a child whose parent died (not Linux)
 
 
 class InternalError(ExporterError):
@@ -183,7 +187,7 @@ def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> 
 def _die_with(parent: int) -> None:
     """Make this child die when ``parent`` does, killed at its limit or by a user."""
     if not _parent_death_signal():
-        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+        threading.Thread(target=_watch, args=(parent,), name=WATCHDOG, daemon=True).start()
     if os.getppid() != parent:  # it died before the signal was armed
         os._exit(70)
 

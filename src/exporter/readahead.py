@@ -41,10 +41,8 @@ def split_point(sizes: Sequence[int], policy: Policy | None = None) -> int:
     if policy.read_processes == 1 or count < 2:
         return count
     if policy.read_processes == 0 and not (
-        count >= MIN_SOURCES and sum(sizes) >= MIN_BYTES and _cores() >= 2
-        # A fork copies only the calling thread: another's lock could never be released.
-        and threading.active_count() == 1
-    ):  # fmt: skip
+        count >= MIN_SOURCES and sum(sizes) >= MIN_BYTES and _cores() >= 2 and _one_thread()
+    ):
         return count
     share, total = 0, sum(sizes) * SHARE
     for mine, size in enumerate(sizes[:-1], start=1):
@@ -52,6 +50,12 @@ def split_point(sizes: Sequence[int], policy: Policy | None = None) -> int:
         if share >= total:
             return mine
     return count - 1
+
+
+def _one_thread() -> bool:
+    """Tell whether this process runs one thread (a watchdog aside): a fork copies only the
+    calling thread, so a lock another one holds would never be released in the helper."""
+    return sum(t.name != isolate.WATCHDOG for t in threading.enumerate()) == 1
 
 
 def _cores() -> int:
@@ -64,10 +68,9 @@ def _cores() -> int:
 def mapped(read: Callable[[S], T], items: Sequence[S], split: int) -> Iterator[Iterator[T]]:
     """Give ``read(item)`` for each item in order: the first ``split`` read here as they are
     asked for, the rest by a helper started now (killed on leaving, if still running)."""
-    helper = None
-    if split < len(items):
-        work = functools.partial(_read_all, read, items[split:], current())
-        helper = isolate.start(work, current())
+    helper, policy = None, current()
+    if split < len(items):  # under the same limits; it dies with this process
+        helper = isolate.start(functools.partial(_read_all, read, items[split:], policy), policy)
     try:
         yield _results(read, items[:split], helper)
     finally:

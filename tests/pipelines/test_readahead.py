@@ -10,6 +10,7 @@ import select
 import signal
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from exporter import batch, isolate, readahead, readers, reading
 from exporter.api import produce
 from exporter.cli import cli
-from exporter.errors import SourceError
+from exporter.errors import LimitError, SourceError
 from exporter.policy import Policy, using
 from exporter.reading import Source, read
 
@@ -96,7 +97,7 @@ def warnings():
 @pytest.fixture
 def one_thread(monkeypatch):
     """As in a build's forked child; other tests may leave threads in this worker."""
-    monkeypatch.setattr(readahead.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(readahead, "_one_thread", lambda: True)
 
 
 def test_the_test_book_is_big_enough_and_splits_in_the_middle(tmp_path, one_thread):
@@ -124,9 +125,15 @@ def test_split_point(monkeypatch, one_thread, sizes_, policy, cores, expected):
     assert readahead.split_point(sizes_, policy) == expected
 
 
-def test_a_threaded_process_reads_alone(monkeypatch):
-    monkeypatch.setattr(readahead.threading, "active_count", lambda: 2)
-    assert readahead.split_point([40_000] * 4, Policy()) == 4
+@pytest.mark.parametrize(
+    ("threads", "expected"),
+    [(("MainThread", isolate.WATCHDOG), 2), (("MainThread", "a server's"), 4)],
+)
+def test_a_threaded_process_reads_alone(monkeypatch, threads, expected):
+    monkeypatch.setattr(readahead, "_cores", lambda: 2)
+    running = [SimpleNamespace(name=name) for name in threads]
+    monkeypatch.setattr(readahead.threading, "enumerate", lambda: running)
+    assert readahead.split_point([40_000] * 4, Policy()) == expected  # a watchdog is ours
 
 
 # --- the same result ------------------------------------------------------------------------
@@ -247,6 +254,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie is dead, waiting for init to reap it
 
 
+def assert_dead(pids: list[int], within: float = 10) -> None:
+    """Wait for the processes to end (an exit takes a moment); kill any left and fail."""
+    deadline = time.monotonic() + within
+    while any(map(_alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    survivors = [pid for pid in pids if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, "outlived its parent"
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 @pytest.mark.parametrize("death_signal", [True, False], ids=["prctl", "watchdog"])
 def test_the_helper_does_not_outlive_its_parent(monkeypatch, death_signal):
@@ -279,12 +297,33 @@ def test_the_helper_does_not_outlive_its_parent(monkeypatch, death_signal):
     os.kill(parent, signal.SIGKILL)
     os.waitpid(parent, 0)
     (helper,) = {int(pid) for pid in heard.split()} - {parent}
-    deadline = time.monotonic() + 10
-    while _alive(helper) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if _alive(helper):
-        os.kill(helper, signal.SIGKILL)
-        pytest.fail("the helper outlived its parent")
+    assert_dead([helper])
+
+
+def test_a_build_stopped_at_its_time_limit_leaves_no_helper(monkeypatch):
+    report, told = os.pipe()
+
+    def slow(text):  # the build's child and its helper tell their pids, then hang
+        os.write(told, f"{os.getpid()}\n".encode())
+        time.sleep(60)
+        return "", None
+
+    monkeypatch.setattr(readers, "reader_for", lambda kind: slow)
+    sources = [Source(f"s{n}.md", b"# A source\n", "md") for n in range(4)]
+    policy = Policy(timeout=1, read_processes=2)
+    with pytest.raises(LimitError, match="longer than the limit"):
+        produce(sources, ["epub"], policy=policy, warm_up=False)
+    os.close(told)
+    heard, deadline = b"", time.monotonic() + 10
+    while select.select([report], [], [], max(0, deadline - time.monotonic()))[0]:
+        chunk = os.read(report, 100)
+        if not chunk:  # end of file: the child and its helper are gone
+            break
+        heard += chunk
+    os.close(report)
+    pids = [int(pid) for pid in heard.split()]
+    assert len(pids) == 2
+    assert_dead(pids)
 
 
 # --- batch ----------------------------------------------------------------------------------
