@@ -104,8 +104,11 @@ class Pending(Generic[T]):
         self.done = False
 
     def result(self) -> T:
-        """Return the work's value or raise its ExporterError, showing the child's log records
-        through this process's loggers. Waits until the time limit at most, then kills it."""
+        """Wait for the work; return its value or raise its ExporterError.
+
+        The child's log records go through this process's loggers first. At the time limit
+        the child is killed instead.
+        """
         self.done = True
         try:
             payload, status = _collect(self.pid, self.fd, self.deadline, self.policy.timeout)
@@ -144,8 +147,10 @@ def _kill(pid: int) -> None:
 
 
 def replay(records: list[logging.LogRecord]) -> None:
-    """Show log records kept in another process through this process's loggers (and so count
-    them for --strict)."""
+    """Show log records made in another process through this process's loggers.
+
+    Its handlers show them as if they were this process's, and --strict counts them.
+    """
     for record in records:
         logging.getLogger(record.name).handle(record)
 
@@ -225,10 +230,10 @@ class _Capture(logging.Handler):
 
 @contextlib.contextmanager
 def captured_logs() -> Iterator[list[logging.LogRecord]]:
-    """Keep this block's log records, to show elsewhere (the parent, whose stderr may not be
-    fd 2) or later, instead of showing them now.
+    """Keep this block's log records instead of showing them.
 
-    Handlers marked ``live`` (the terminal stage line) keep writing as it happens.
+    They are shown elsewhere (the parent, whose stderr may not be fd 2) or later. Handlers
+    marked ``live`` (the terminal stage line) keep writing as it happens.
     """
     capture = _Capture()
     saved = []

@@ -34,8 +34,11 @@ SHARE = 0.4
 
 
 def split_point(sizes: Sequence[int], policy: Policy | None = None) -> int:
-    """Return how many sources (by their sizes in bytes) this process reads; the helper
-    reads the rest. All of them when a helper is not allowed or would not pay for itself."""
+    """Return how many of the sources (their sizes in bytes) this process reads itself.
+
+    The helper reads the rest; this process reads all of them when a helper is not allowed
+    or would not pay for itself.
+    """
     policy = policy or current()
     count = len(sizes)
     if policy.read_processes == 1 or count < 2:
@@ -53,8 +56,11 @@ def split_point(sizes: Sequence[int], policy: Policy | None = None) -> int:
 
 
 def _one_thread() -> bool:
-    """Tell whether this process runs one thread (a watchdog aside): a fork copies only the
-    calling thread, so a lock another one holds would never be released in the helper."""
+    """Tell whether this process runs one thread, our watchdog aside.
+
+    A fork copies only the calling thread: a lock another one holds would never be released
+    in the helper.
+    """
     return sum(t.name != isolate.WATCHDOG for t in threading.enumerate()) == 1
 
 
@@ -66,8 +72,11 @@ def _cores() -> int:
 
 @contextlib.contextmanager
 def mapped(read: Callable[[S], T], items: Sequence[S], split: int) -> Iterator[Iterator[T]]:
-    """Give ``read(item)`` for each item in order: the first ``split`` read here as they are
-    asked for, the rest by a helper started now (killed on leaving, if still running)."""
+    """Give an iterator over ``read(item)`` for each item, in order.
+
+    The first ``split`` are read here as they are asked for; a helper started now reads the
+    rest (and is killed on leaving, if still running).
+    """
     helper, policy = None, current()
     if split < len(items):  # under the same limits; it dies with this process
         helper = isolate.start(functools.partial(_read_all, read, items[split:], policy), policy)

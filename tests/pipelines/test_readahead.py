@@ -23,20 +23,7 @@ from exporter.policy import Policy, using
 from exporter.reading import Source, read
 
 CHAPTERS = 6
-WORDS = [
-    "the",
-    "council",
-    "said",
-    "troops",
-    "would",
-    "support",
-    "the",
-    "transitional",
-    "government",
-    "in",
-    "the",
-    "region",
-]
+WORDS = ["the", "council", "said", "troops", "would", "support", "a", "government", "there"]
 
 # The split for six chapters of the same size: this process reads 1-3, the helper 4-6.
 MINE = 3
