@@ -19,7 +19,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -88,7 +88,8 @@ def build_one(job: Job) -> Result:
         made = produce(
             [job.source], opts.formats, theme=opts.theme, metadata=opts.metadata,
             encoding=opts.encoding, page_size=opts.page_size, strict=opts.strict,
-            policy=opts.policy,
+            # One process per job: the batch's workers already keep every core busy.
+            policy=replace(opts.policy, read_processes=1),
         )  # fmt: skip
     except ExporterError as exc:
         seconds = round(time.perf_counter() - start, 3)

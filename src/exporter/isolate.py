@@ -5,7 +5,10 @@ deep markup). The work runs in a child forked from the caller, so everything the
 already loaded (WeasyPrint, the theme's parsed CSS, the font configuration) is shared for
 free; the child gets an address-space limit, and the parent kills it when the time is up
 instead of waiting. Whatever goes wrong comes back as an ``ExporterError``: the library never
-leaks a WeasyPrint, lxml or EbookLib exception.
+leaks a WeasyPrint, lxml or EbookLib exception, and the child's log records are shown by the
+caller's handlers. ``run`` waits for the child; ``start`` lets the caller work meanwhile (a
+big book's read-ahead helper). A child dies with the process that forked it, so one killed
+at its own limit never leaves a helper running.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ import pickle
 import resource
 import select
 import signal
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from exporter.errors import ExporterError, LimitError
 from exporter.policy import Policy
@@ -30,6 +35,7 @@ from exporter.policy import Policy
 T = TypeVar("T")
 
 _TOO_COMPLEX = (RecursionError, MemoryError, ZeroDivisionError, OverflowError)
+WATCHDOG = "exporter-watchdog"  # the thread that ends a child whose parent died (not Linux)
 
 
 class InternalError(ExporterError):
@@ -70,56 +76,110 @@ def run(work: Callable[[], T], policy: Policy) -> T:
     if not policy.isolate:
         with translated():
             return work()
+    return start(work, policy).result()
+
+
+def start(work: Callable[[], T], policy: Policy) -> Pending[T]:
+    """Start ``work()`` in a forked child under the policy's limits; ``result()`` collects it.
+
+    The child dies with this process (it may be killed at its own limit), so it never runs on
+    unsupervised.
+    """
+    parent = os.getpid()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns, never runs the parent's cleanup
         os.close(read_end)
-        _child(work, policy, write_end)
+        _child(work, policy, write_end, parent)
     os.close(write_end)
-    try:
-        payload, status = _collect(pid, read_end, policy.timeout)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        raise
-    finally:
-        os.close(read_end)
-    if payload:
-        ok, value, records = pickle.loads(payload)
-        for record in records:  # the child's warnings, shown by the caller's handlers
-            logging.getLogger(record.name).handle(record)
-        if ok:
-            return value
-        raise value
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
-        raise KeyboardInterrupt
-    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "no result"
-    raise LimitError(
-        f"the renderer died ({how}), most likely out of its memory limit of "
-        f"{policy.max_memory // (1024 * 1024)} MB; simplify the document or raise --max-memory."
-    )
+    return Pending(pid, read_end, policy)
 
 
-def _child(work: Callable[[], object], policy: Policy, fd: int) -> None:
+class Pending(Generic[T]):
+    """Work running in a forked child; ``result()`` waits for it, ``cancel()`` kills it."""
+
+    def __init__(self, pid: int, fd: int, policy: Policy) -> None:
+        self.pid, self.fd, self.policy = pid, fd, policy
+        self.deadline = time.monotonic() + policy.timeout if policy.timeout else None
+        self.done = False
+
+    def result(self) -> T:
+        """Wait for the work; return its value or raise its ExporterError.
+
+        The child's log records go through this process's loggers first. At the time limit
+        the child is killed instead.
+        """
+        self.done = True
+        try:
+            payload, status = _collect(self.pid, self.fd, self.deadline, self.policy.timeout)
+        except BaseException:
+            _kill(self.pid)
+            raise
+        finally:
+            os.close(self.fd)
+        if payload:
+            ok, value, records = pickle.loads(payload)
+            replay(records)
+            if ok:
+                return value
+            raise value
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+            raise KeyboardInterrupt
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "no result"
+        raise LimitError(
+            f"the renderer died ({how}), most likely out of its memory limit of "
+            f"{self.policy.max_memory // (1024 * 1024)} MB; simplify the document or raise "
+            "--max-memory."
+        )
+
+    def cancel(self) -> None:
+        """Kill the child unless its result was collected."""
+        if not self.done:
+            self.done = True
+            _kill(self.pid)
+            os.close(self.fd)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def replay(records: list[logging.LogRecord]) -> None:
+    """Show log records made in another process through this process's loggers.
+
+    Its handlers show them as if they were this process's, and --strict counts them.
+    """
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+
+
+def portable(exc: ExporterError, policy: Policy) -> ExporterError:
+    """Return the error to send to the parent: picklable, and named for what caused it."""
+    # Out of memory, C libraries fail in odd ways (lxml: "'ParseError' object is not
+    # callable"); when a modest allocation fails too, memory was the cause.
+    if isinstance(exc, InternalError) and _memory_exhausted(policy):
+        exc = _out_of_memory(policy)
+    exc.__cause__ = exc.__context__ = None  # a library's exception may not pickle
+    exc.__traceback__ = None
+    return exc
+
+
+def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> None:
     code = 0
     try:
+        _die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         faulthandler.disable()  # a crash here is reported by the parent, not as a C dump
-        records = _capture_logs()
         if policy.max_memory:
             resource.setrlimit(resource.RLIMIT_AS, (policy.max_memory, policy.max_memory))
-        try:
-            with translated():
-                result: tuple[bool, object] = (True, work())
-        except ExporterError as exc:
-            # Out of memory, C libraries fail in odd ways (lxml: "'ParseError' object is not
-            # callable"); when a modest allocation fails too, memory was the cause.
-            if isinstance(exc, InternalError) and _memory_exhausted(policy):
-                exc = _out_of_memory(policy)
-            exc.__cause__ = exc.__context__ = None  # a library's exception may not pickle
-            exc.__traceback__ = None
-            result = (False, exc)
+        with captured_logs() as records:
+            try:
+                with translated():
+                    result: tuple[bool, object] = (True, work())
+            except ExporterError as exc:
+                result = (False, portable(exc, policy))
         data = pickle.dumps((*result, records), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(fd, "wb") as pipe:
             pipe.write(data)
@@ -127,6 +187,35 @@ def _child(work: Callable[[], object], policy: Policy, fd: int) -> None:
         code = 70
     finally:
         os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """Make this child die when ``parent`` does, killed at its limit or by a user."""
+    if not _parent_death_signal():
+        threading.Thread(target=_watch, args=(parent,), name=WATCHDOG, daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(70)
+
+
+def _parent_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; tell whether it will."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        # PR_SET_PDEATHSIG (1) fires when the *thread* that forked exits: ours waits for us.
+        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    """Elsewhere, notice the parent's death (we are adopted by another) and exit."""
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(70)
 
 
 class _Capture(logging.Handler):
@@ -139,17 +228,25 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
-def _capture_logs() -> list[logging.LogRecord]:
-    """Keep the child's log records for the parent (whose stderr may not be fd 2).
+@contextlib.contextmanager
+def captured_logs() -> Iterator[list[logging.LogRecord]]:
+    """Keep this block's log records instead of showing them.
 
-    Handlers marked ``live`` (the terminal stage line) keep writing from the child.
+    They are shown elsewhere (the parent, whose stderr may not be fd 2) or later. Handlers
+    marked ``live`` (the terminal stage line) keep writing as it happens.
     """
     capture = _Capture()
+    saved = []
     for name in ("exporter", "weasyprint"):
         logger = logging.getLogger(name)
+        saved.append((logger, logger.handlers, logger.propagate))
         logger.handlers = [h for h in logger.handlers if getattr(h, "live", False)] + [capture]
         logger.propagate = False
-    return capture.records
+    try:
+        yield capture.records
+    finally:
+        for logger, handlers, propagate in saved:
+            logger.handlers, logger.propagate = handlers, propagate
 
 
 def _memory_exhausted(policy: Policy) -> bool:
@@ -171,9 +268,8 @@ def _out_of_memory(policy: Policy) -> LimitError:
     )
 
 
-def _collect(pid: int, fd: int, timeout: float) -> tuple[bytes, int]:
-    """Read the child's answer; kill it when ``timeout`` seconds pass first."""
-    deadline = time.monotonic() + timeout if timeout else None
+def _collect(pid: int, fd: int, deadline: float | None, timeout: float) -> tuple[bytes, int]:
+    """Read the child's answer; kill it when the ``deadline`` (``timeout`` s) passes first."""
     chunks: list[bytes] = []
     while True:
         wait = None if deadline is None else deadline - time.monotonic()

@@ -33,6 +33,10 @@ class Policy:
     timeout: float = 120.0  # seconds for one document (read and render), 0 for none
     max_memory: int = 4096 * MiB  # address space of the rendering process, 0 for none
     isolate: bool = True  # render in a child process that can be killed at the limits
+    # Processes that read (convert) sources: 0 picks 2 for a book big enough to gain from a
+    # forked helper when 2 cores are free, else 1; 1 never forks one (batch jobs: the workers
+    # already fill the cores); 2 always uses one for 2 sources or more.
+    read_processes: int = 0
 
 
 _CURRENT: contextvars.ContextVar[Policy] = contextvars.ContextVar("exporter_policy")

@@ -1,0 +1,115 @@
+"""Read a book's sources on two cores: the later ones in a forked helper, read ahead.
+
+Converting Markdown runs on one core and is most of a long book's reading. For a book big
+enough to gain from it, a helper forked from this process reads the sources after a split
+point while this one reads, and cleans, the ones before it. The helper's results come back
+in source order, each with the log records it made, and a failure at its own place, so that
+warnings, --strict and the error reported (the earliest source's) are those of reading one
+source after another. The cleaning stage stays in this process: it hands out ids and assets
+unique in the publication. The split leaves this process less to read, as it also cleans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from exporter import isolate
+from exporter.errors import ExporterError
+from exporter.policy import Policy, current
+
+T = TypeVar("T")
+S = TypeVar("S")
+
+MIN_SOURCES = 4
+# Measured: below this a fork, and copying the results back, cost about what they save.
+MIN_BYTES = 100_000
+# This process also cleans every chapter (about 0.4 of reading's time for Markdown), so it
+# reads a smaller share of the bytes, 1 / (2 + 0.4): then both processes finish together.
+SHARE = 0.4
+
+
+def split_point(sizes: Sequence[int], policy: Policy | None = None) -> int:
+    """Return how many of the sources (their sizes in bytes) this process reads itself.
+
+    The helper reads the rest; this process reads all of them when a helper is not allowed
+    or would not pay for itself.
+    """
+    policy = policy or current()
+    count = len(sizes)
+    if policy.read_processes == 1 or count < 2:
+        return count
+    if policy.read_processes == 0 and not (
+        count >= MIN_SOURCES and sum(sizes) >= MIN_BYTES and _cores() >= 2 and _one_thread()
+    ):
+        return count
+    share, total = 0, sum(sizes) * SHARE
+    for mine, size in enumerate(sizes[:-1], start=1):
+        share += size
+        if share >= total:
+            return mine
+    return count - 1
+
+
+def _one_thread() -> bool:
+    """Tell whether this process runs one thread, our watchdog aside.
+
+    A fork copies only the calling thread: a lock another one holds would never be released
+    in the helper.
+    """
+    return sum(t.name != isolate.WATCHDOG for t in threading.enumerate()) == 1
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def mapped(read: Callable[[S], T], items: Sequence[S], split: int) -> Iterator[Iterator[T]]:
+    """Give an iterator over ``read(item)`` for each item, in order.
+
+    The first ``split`` are read here as they are asked for; a helper started now reads the
+    rest (and is killed on leaving, if still running).
+    """
+    helper, policy = None, current()
+    if split < len(items):  # under the same limits; it dies with this process
+        helper = isolate.start(functools.partial(_read_all, read, items[split:], policy), policy)
+    try:
+        yield _results(read, items[:split], helper)
+    finally:
+        if helper:
+            helper.cancel()
+
+
+def _results(
+    read: Callable[[S], T], mine: Sequence[S], helper: isolate.Pending[list] | None
+) -> Iterator[T]:
+    for item in mine:
+        yield read(item)
+    if helper is None:
+        return
+    for ok, value, records in helper.result():
+        isolate.replay(records)
+        if not ok:
+            raise value
+        yield value
+
+
+def _read_all(read: Callable[[S], T], items: Sequence[S], policy: Policy) -> list:
+    """In the helper: read items until one fails; each outcome keeps its own log records."""
+    outcomes = []
+    for item in items:
+        with isolate.captured_logs() as records:
+            try:
+                with isolate.translated():
+                    outcomes.append((True, read(item), records))
+            except ExporterError as exc:
+                outcomes.append((False, isolate.portable(exc, policy), records))
+                break
+    return outcomes
