@@ -151,27 +151,64 @@ def produce(
             f"--lang '{metadata.lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'."
         )
     chosen = load_theme(theme)
-    with using(policy) as active:
-        if warm_up:
-            prepare(chosen, formats, opts.page_size, set(readers.KINDS))
 
-        def work() -> Produced:
-            parses = _css_parses()
-            with _strict_mode(strict) as warnings:
+    def make(fmts: Sequence[str], doc: Document | None = None) -> tuple[Document, Produced]:
+        """Read (unless given the document) and render ``fmts``: the work of a child."""
+        parses = _css_parses()
+        with _strict_mode(strict) as warnings:
+            if doc is None:
                 doc = read(sources, encoding=encoding, metadata=metadata, cover=cover)
                 log.info("read %d source(s): %s", len(doc.chapters), doc.metadata.title)
-                outputs = {}
-                for fmt in formats:
-                    outputs[fmt] = render(doc, fmt, chosen, opts)
-                    log.info("rendered %s (%d bytes)", fmt, len(outputs[fmt]))
-                wanted = keep_html and "pdf" in formats
-                kept = pdf_input_files(doc, chosen, opts) if wanted else {}
-            if "pdf" in outputs:  # checked in the child: the parse runs in parallel in a batch
-                verify.check_pdf(outputs["pdf"])
-            used = doc.sources + tuple(a.path for a in doc.assets)
-            return Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses, kept)
+            outputs = {}
+            for fmt in fmts:
+                outputs[fmt] = render(doc, fmt, chosen, opts)
+                log.info("rendered %s (%d bytes)", fmt, len(outputs[fmt]))
+            wanted = keep_html and "pdf" in fmts
+            kept = pdf_input_files(doc, chosen, opts) if wanted else {}
+        if "pdf" in outputs:  # checked in the child: the parse runs in parallel in a batch
+            verify.check_pdf(outputs["pdf"])
+        used = doc.sources + tuple(a.path for a in doc.assets)
+        made = Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses, kept)
+        return doc, made
 
-        return isolate.run(work, active)
+    with using(policy) as active:
+        if not (active.isolate and "pdf" in formats and not _pdf_loaded()):
+            if warm_up:
+                prepare(chosen, formats, opts.page_size, set(readers.KINDS))
+            return isolate.run(lambda: make(formats)[1], active)
+        # The PDF renderer is not loaded yet (a one-shot build): a child reads the sources
+        # and makes the other formats while this process loads WeasyPrint, the theme's CSS
+        # and fonts; then a second child, forked with all that, lays out the PDF.
+        reading = isolate.start(lambda: make([f for f in formats if f != "pdf"]), active)
+        try:
+            if warm_up:
+                prepare(chosen, formats, opts.page_size, set(readers.KINDS))
+            else:
+                _preload_pdf(chosen, opts.page_size)
+            doc, first = reading.result()
+        finally:
+            reading.cancel()
+        _, second = isolate.run(lambda: make(["pdf"], doc), active)
+        outputs = {**first.outputs, **second.outputs}
+        return Produced(
+            {fmt: outputs[fmt] for fmt in formats},
+            first.inputs,
+            first.warnings + second.warnings,
+            first.css_parses + second.css_parses,
+            second.kept,
+        )
+
+
+def _pdf_loaded() -> bool:
+    import sys
+
+    return "exporter.writers.pdf" in sys.modules
+
+
+def _preload_pdf(theme: Theme, page_size: str | None) -> None:
+    from exporter.writers.pdf import preload
+
+    preload(theme, stylesheet(theme, "pdf", page_size_css(page_size) if page_size else None))
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,11 @@ def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> b
         ) from None
 
 
+def preload(theme: Theme, css: str) -> None:
+    """Parse the theme's print CSS and load its fonts now, for the renders to come."""
+    _theme_css(theme, css)
+
+
 def css_parses() -> int:
     """Return how many times this process parsed theme CSS (cache misses)."""
     return _theme_css.cache_info().misses
