@@ -6,6 +6,8 @@ import contextlib
 import functools
 import logging
 import os
+import pickle
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -172,23 +174,41 @@ def produce(
         return doc, made
 
     with using(policy) as active:
+        if warm_up:
+            prepare(chosen, formats, opts.page_size, set(readers.KINDS))
         if not (active.isolate and "pdf" in formats and not _pdf_loaded()):
-            if warm_up:
-                prepare(chosen, formats, opts.page_size, set(readers.KINDS))
             return isolate.run(lambda: make(formats)[1], active)
-        # The PDF renderer is not loaded yet (a one-shot build): a child reads the sources
-        # and makes the other formats while this process loads WeasyPrint, the theme's CSS
-        # and fonts; then a second child, forked with all that, lays out the PDF.
-        reading = isolate.start(lambda: make([f for f in formats if f != "pdf"]), active)
+        # A one-shot build (the PDF renderer not loaded here): one child loads WeasyPrint, the
+        # theme's print CSS and fonts while another reads the sources and makes the other
+        # formats, each on its own core; the document then goes to the first for layout.
+        # (Loading WeasyPrint here and forking the layout from this process instead cost
+        # as much as it saved: the child's copy-on-write faults on the loaded library.)
+        given, send = os.pipe()
+
+        def lay_out() -> tuple[Document, Produced]:
+            os.close(send)  # the parent's end: without the document, reading sees the end
+            _preload_pdf(chosen, opts.page_size)
+            with os.fdopen(given, "rb") as pipe:
+                doc = pickle.load(pipe)
+            return make(["pdf"], doc)
+
+        layout = isolate.start(lay_out, active)
+        os.close(given)
         try:
-            if warm_up:
-                prepare(chosen, formats, opts.page_size, set(readers.KINDS))
-            else:
-                _preload_pdf(chosen, opts.page_size)
-            doc, first = reading.result()
+            with contextlib.ExitStack() as stack:
+                reading = isolate.start(lambda: make([f for f in formats if f != "pdf"]), active)
+                stack.callback(reading.cancel)
+                doc, first = reading.result()
+            with contextlib.suppress(BrokenPipeError), os.fdopen(send, "wb") as pipe:
+                send = -1
+                pickle.dump(doc, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            if active.timeout:  # the document's own time starts now, not at the loading
+                layout.deadline = time.monotonic() + active.timeout
+            _, second = layout.result()
         finally:
-            reading.cancel()
-        _, second = isolate.run(lambda: make(["pdf"], doc), active)
+            if send >= 0:
+                os.close(send)
+            layout.cancel()
         outputs = {**first.outputs, **second.outputs}
         return Produced(
             {fmt: outputs[fmt] for fmt in formats},
