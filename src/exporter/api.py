@@ -6,9 +6,7 @@ import contextlib
 import functools
 import logging
 import os
-import pickle
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -183,32 +181,13 @@ def produce(
         # formats, each on its own core; the document then goes to the first for layout.
         # (Loading WeasyPrint here and forking the layout from this process instead cost
         # as much as it saved: the child's copy-on-write faults on the loaded library.)
-        given, send = os.pipe()
 
-        def lay_out() -> tuple[Document, Produced]:
-            os.close(send)  # the parent's end: without the document, reading sees the end
+        def lay_out(receive: Callable[[], Document]) -> Produced:
             _preload_pdf(chosen, opts.page_size)
-            with os.fdopen(given, "rb") as pipe:
-                doc = pickle.load(pipe)
-            return make(["pdf"], doc)
+            return make(["pdf"], receive())[1]
 
-        layout = isolate.start(lay_out, active)
-        os.close(given)
-        try:
-            with contextlib.ExitStack() as stack:
-                reading = isolate.start(lambda: make([f for f in formats if f != "pdf"]), active)
-                stack.callback(reading.cancel)
-                doc, first = reading.result()
-            with contextlib.suppress(BrokenPipeError), os.fdopen(send, "wb") as pipe:
-                send = -1
-                pickle.dump(doc, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            if active.timeout:  # the document's own time starts now, not at the loading
-                layout.deadline = time.monotonic() + active.timeout
-            _, second = layout.result()
-        finally:
-            if send >= 0:
-                os.close(send)
-            layout.cancel()
+        light = [f for f in formats if f != "pdf"]
+        first, second = isolate.relay(lambda: make(light), lay_out, active)
         outputs = {**first.outputs, **second.outputs}
         return Produced(
             {fmt: outputs[fmt] for fmt in formats},

@@ -33,6 +33,9 @@ from exporter.errors import ExporterError, LimitError
 from exporter.policy import Policy
 
 T = TypeVar("T")
+V = TypeVar("V")
+A = TypeVar("A")
+B = TypeVar("B")
 
 _TOO_COMPLEX = (RecursionError, MemoryError, ZeroDivisionError, OverflowError)
 WATCHDOG = "exporter-watchdog"  # the thread that ends a child whose parent died (not Linux)
@@ -93,6 +96,45 @@ def start(work: Callable[[], T], policy: Policy) -> Pending[T]:
         _child(work, policy, write_end, parent)
     os.close(write_end)
     return Pending(pid, read_end, policy)
+
+
+def relay(
+    first: Callable[[], tuple[V, A]], second: Callable[[Callable[[], V]], B], policy: Policy
+) -> tuple[A, B]:
+    """Run two children at once, the second taking over a value from the first.
+
+    ``first()`` returns (value, result); ``second(receive)`` gets ready on its own core, then
+    ``receive()`` waits for the value, which this process forwards through a pipe. Returns
+    both results; the first failure wins. The second's time limit starts at the hand-over.
+    """
+    given, send = os.pipe()
+
+    def receive() -> V:
+        with os.fdopen(given, "rb") as pipe:
+            return pickle.load(pipe)
+
+    def then() -> B:
+        os.close(send)  # this end is the parent's: without a value, receive() ends
+        return second(receive)
+
+    later = start(then, policy)
+    os.close(given)
+    try:
+        sooner = start(first, policy)
+        try:
+            value, result = sooner.result()
+        finally:
+            sooner.cancel()
+        with contextlib.suppress(BrokenPipeError), os.fdopen(send, "wb") as pipe:
+            send = -1  # closed by the file from here
+            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        if policy.timeout:
+            later.deadline = time.monotonic() + policy.timeout
+        return result, later.result()
+    finally:
+        if send >= 0:
+            os.close(send)
+        later.cancel()
 
 
 class Pending(Generic[T]):

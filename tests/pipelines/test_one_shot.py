@@ -4,13 +4,19 @@ the PDF in a second child: the same bytes, warnings and errors as the one-child 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from exporter import isolate
 from exporter.cli import cli
+from exporter.errors import SourceError
+from exporter.policy import Policy
 
 # Runs in a fresh interpreter, where WeasyPrint is not loaded yet: the first build (no warm-up,
 # as the CLI's) takes the two-child path, the second (warmed up: the renderer loaded here, as
@@ -86,3 +92,31 @@ def test_a_source_error_ends_a_one_shot_build_cleanly(tmp_path: Path) -> None:
     assert out.returncode == 3, out.stderr
     assert out.stderr.count("\n") == 1 and "a.md" in out.stderr
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_relay_hands_the_value_to_a_child_started_first() -> None:
+    def second(receive):
+        ready = os.getpid()  # got ready before the value existed
+        return ready, receive()
+
+    first_result, (pid, value) = isolate.relay(lambda: ("the value", "made"), second, Policy())
+    assert (first_result, value) == ("made", "the value")
+    assert pid != os.getpid()
+
+
+def test_relay_stops_the_second_child_when_the_first_fails(tmp_path: Path) -> None:
+    mark = tmp_path / "pid"
+
+    def second(receive):
+        mark.write_text(str(os.getpid()))
+        return receive()
+
+    def first():
+        while not mark.exists():  # the second child is running
+            time.sleep(0.01)
+        raise SourceError("a.md: broken")
+
+    with pytest.raises(SourceError, match=r"a\.md: broken"):
+        isolate.relay(first, second, Policy())
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left waiting
+        os.kill(int(mark.read_text()), 0)
