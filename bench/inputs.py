@@ -42,7 +42,7 @@ def _paragraph(rng: random.Random, sentences: int = 6) -> str:
 
 
 def chapter(number: int, rng: random.Random, paragraphs: int = 24) -> str:
-    """One chapter of about ten A4 pages, using every kind of block the themes style."""
+    """One chapter (about six A4 pages in classic), using every kind of block the themes style."""
     parts = [f"# Chapter {number}: {_sentence(rng)[:-1][:48]}", ""]
     for section in range(1, 4):
         parts += [f"## Section {number}.{section}", ""]

@@ -74,7 +74,7 @@ def main() -> None:
     if not only or "startup" in only:
         startup(report, work, runs * 2)
     if (not only and not args.quick) or "scaling" in only:
-        scaling(report, work, runs=1)
+        scaling(report, work, runs=1 if args.quick else 2)
     report.notes.append(env_note)
     report.print()
     (work / "results.json").write_text(
