@@ -4,7 +4,10 @@ report, incremental re-runs, worker reuse, and the same batch through a Dask clu
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -149,3 +152,26 @@ def test_exit_code_is_the_worst_failure():
     assert batch.exit_code([failed(5), failed(3)]) == 3
     assert batch.exit_code([failed(3), failed(4)]) == 4
     assert batch.exit_code([failed(4), failed(1), failed(6)]) == 1
+
+
+def test_a_batch_article_is_byte_identical_to_the_same_article_built_alone(
+    tmp_path: Path, samples: Path
+) -> None:
+    """Workers forked after a warm-up that loaded many glyphs, in a process that rendered
+    other articles: nothing of that may reach an article's files (fonts are subset per
+    document, dates come from SOURCE_DATE_EPOCH)."""
+    root = tmp_path / "in"
+    root.mkdir()
+    shutil.copy(samples / "mali-intervention.md", root / "a.md")
+    shutil.copy(samples / "mali-intervention.txt", root / "b.txt")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    run = [sys.executable, "-m", "exporter"]
+    subprocess.run([*run, "batch", str(root), "-o", str(tmp_path / "batch"), "-j", "1"],
+                   check=True, env=env, capture_output=True)  # fmt: skip
+    for name in ("a.md", "b.txt"):
+        subprocess.run([*run, "build", str(root / name), "-o", str(tmp_path / "alone")],
+                       check=True, env=env, capture_output=True)  # fmt: skip
+    for fmt in ("pdf", "epub"):
+        for stem in ("a", "b"):
+            alone = (tmp_path / "alone" / f"{stem}.{fmt}").read_bytes()
+            assert (tmp_path / "batch" / f"{stem}.{fmt}").read_bytes() == alone, (stem, fmt)
