@@ -37,6 +37,8 @@ _NEEDS = {
     "linebreak": ("  \n",),
 }
 _BASE = treeprocessors.InlineProcessor
+# Emphasis in recent Python-Markdown: '*', '_' and any token an extension adds.
+_DELIMITERS = getattr(ip, "DelimiterProcessor", None)
 # The stock loop, which this one replaces; without it (another Python-Markdown) nothing changes.
 _STOCK = getattr(_BASE, "_InlineProcessor__handleInline", None)
 
@@ -46,7 +48,7 @@ def _plan(registry) -> list[tuple[object, frozenset[str] | None]]:  # type: igno
     needs = {id(registry[name]): chars for name, chars in _NEEDS.items() if name in registry}
     plan = []
     for pattern in registry:
-        if type(pattern) is ip.DelimiterProcessor:  # emphasis: '*', '_' and any added token
+        if _DELIMITERS is not None and type(pattern) is _DELIMITERS:
             needs[id(pattern)] = tuple(pattern.tokens)
         wanted = needs.get(id(pattern))
         plan.append((pattern, frozenset(wanted) if wanted else None))
