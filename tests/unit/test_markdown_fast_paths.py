@@ -79,3 +79,29 @@ def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> Non
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+CODE = [
+    '```python hl_lines="1 3"\nx = 1\ny = 2\nz = 3\n```\n',
+    "    #!python\n    a = 1\n",
+    "```\nplain text\n```\n",
+    "```nosuchlang\nzz\n```\n",
+    "Text.\n\n    :::python\n    b = 2\n\n```js\nlet c = 3;\n```\n",
+]
+
+
+def test_one_formatter_per_options_highlights_as_a_new_one_per_block() -> None:
+    from markdown.extensions.codehilite import CodeHiliteExtension
+
+    def stock() -> list:
+        return [
+            CodeHiliteExtension(css_class="highlight", guess_lang=False)
+            if isinstance(e, CodeHiliteExtension)
+            else e
+            for e in reader._extensions(True)
+        ]
+
+    for text in CODE * 2:  # twice: the second time from the cached formatters
+        ours = markdown.Markdown(extensions=reader._extensions(True)).convert(text)
+        assert ours == markdown.Markdown(extensions=stock()).convert(text), text
+        assert 'class="highlight"' in ours

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -45,7 +46,9 @@ def _extensions(code: bool = True) -> list[Extension]:
         # Pygments classes under .highlight; the theme supplies the palette.
         highlight = [
             FencedCodeExtension(),
-            CodeHiliteExtension(css_class="highlight", guess_lang=False),
+            CodeHiliteExtension(
+                css_class="highlight", guess_lang=False, pygments_formatter=_html_formatter
+            ),
         ]
     return [
         TableExtension(),
@@ -60,6 +63,28 @@ def _extensions(code: bool = True) -> list[Extension]:
         BoundedLinksExtension(),  # it replaces the core link parsers
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
     ]
+
+
+def _html_formatter(lang_str: str = "", **options: Any) -> Any:
+    """Pygments' HTML formatter, one per set of options instead of one per code block.
+
+    Making one computes the style's whole stylesheet, which our output never uses (classes
+    only; the theme has the colours): about a third of highlighting a block.
+    """
+    try:
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+        return _formatter(key)
+    except TypeError:  # an option that cannot be a key
+        from pygments.formatters import HtmlFormatter
+
+        return HtmlFormatter(**options)
+
+
+@functools.cache
+def _formatter(key: tuple[tuple[str, Any], ...]) -> Any:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(**{k: list(v) if k == "hl_lines" else v for k, v in key})
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
