@@ -281,6 +281,28 @@ def _note_inline(html: str) -> str:
     return re.sub(r"</?(p|div|ul|ol|li|blockquote|pre)(\s[^>]*)?>", " ", html)
 
 
+# What every PDF needs, whatever the theme: the outline follows the headings (the title
+# block's other lines are not entries), and nothing leaves the page: long words, URLs and
+# code lines wrap, images fit the text width, a table is squeezed to it (fixed layout) and
+# repeats its head row after a break. It comes before the theme's pdf.css, which may
+# change any of it; a theme of one's own (--theme PATH) gets it too.
+PRINT_BASICS = """
+p, li, dd, a, td, th, figcaption { overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+img { max-width: 100%; }
+table { width: 100%; table-layout: fixed; }
+thead { display: table-header-group; }
+h1.title, h1.chapter-title { bookmark-level: 1; }
+h1:not(.title):not(.chapter-title) { bookmark-level: 1; }
+h2 { bookmark-level: 2; }
+h3 { bookmark-level: 3; }
+h4 { bookmark-level: 4; }
+h5 { bookmark-level: 5; }
+h6 { bookmark-level: 6; }
+header.title-block p { bookmark-level: none; }
+"""
+
+
 def stylesheet(theme: Theme, target: str, page_size: str | None = None, code: bool = True) -> str:
     """Return the CSS for one output kind, assembled from the theme's files.
 
@@ -292,7 +314,14 @@ def stylesheet(theme: Theme, target: str, page_size: str | None = None, code: bo
     if target == "pdf":
         size = f"@page {{ size: {page_size or theme.page_size} }}\n"
         return "\n".join(
-            [size, theme.css("fonts.css"), theme.css("base.css"), theme.css("pdf.css"), code]
+            [
+                size,
+                theme.css("fonts.css"),
+                theme.css("base.css"),
+                PRINT_BASICS,
+                theme.css("pdf.css"),
+                code,
+            ]
         )
     parts = [theme.css("base.css"), theme.css("epub.css"), code]
     if target == "html":
