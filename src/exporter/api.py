@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -199,8 +200,6 @@ def produce(
 
 
 def _pdf_loaded() -> bool:
-    import sys
-
     return "exporter.writers.pdf" in sys.modules
 
 
@@ -222,8 +221,6 @@ class Produced:
 
 
 def _css_parses() -> int:
-    import sys
-
     pdf = sys.modules.get("exporter.writers.pdf")
     return pdf.css_parses() if pdf else 0
 
