@@ -1,0 +1,345 @@
+"""The format registries: every reader, project reader, transform and writer, by name.
+
+A format is one module plus one registration. Built-in formats are listed here as specs
+that name their function (``"module:function"``), imported on first use, so choosing a
+format decides what gets imported: ``--help`` loads no reader, an EPUB never loads
+WeasyPrint. Third-party packages add formats through entry points, as Python-Markdown
+extensions and Sphinx builders do::
+
+    [project.entry-points."exporter.readers"]
+    asciidoc = "exporter_asciidoc:READER"      # a ReaderSpec
+
+    [project.entry-points."exporter.writers"]
+    txt = "exporter_plaintext:WRITER"          # a WriterSpec
+
+The entry point's name is the format's name; its object is loaded only when the format is
+used (or when every format's suffixes are needed, as batch discovery does).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from exporter.errors import SourceError, UsageError
+from exporter.model import Metadata
+
+if TYPE_CHECKING:
+    from exporter.model import Document
+    from exporter.settings import Settings
+    from exporter.themes import Theme
+
+log = logging.getLogger("exporter")
+
+READERS_GROUP = "exporter.readers"
+WRITERS_GROUP = "exporter.writers"
+PROJECTS_GROUP = "exporter.projects"
+TRANSFORMS_GROUP = "exporter.transforms"
+
+
+def _load(target: str) -> Any:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+# --- what readers take and give ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One source as a reader receives it."""
+
+    name: str  # for messages: the path as given, or "<stdin>"
+    path: Path | None  # None for text in memory
+    data: bytes = field(repr=False)  # the bytes as read
+    text: str = field(repr=False, default="")  # decoded and normalised; "" for binary readers
+
+
+@dataclass(frozen=True)
+class RawChapter:
+    """A reader's result: an HTML fragment (not yet cleaned) and what the source declares.
+
+    ``files`` are images the source carries inside itself (a DOCX's media), keyed by the
+    ``src`` the HTML gives them; the cleaning stage accepts them like any image (sniffed,
+    size-limited), so a reader never has to write them anywhere.
+    """
+
+    html: str
+    metadata: Metadata = field(default_factory=Metadata)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+
+
+ReadFunction = Callable[[SourceText], RawChapter]
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """A source format: its name, the suffixes it claims and its read function."""
+
+    name: str
+    function: str  # "module:function", (SourceText) -> RawChapter
+    suffixes: tuple[str, ...] = ()  # lower-case, with the dot: (".md", ".markdown")
+    aliases: tuple[str, ...] = ()  # other names --from accepts ("md" for markdown)
+    binary: bool = False  # True: given the bytes undecoded (DOCX); else decoded text
+    description: str = ""
+
+    def load(self) -> ReadFunction:
+        """Import and return the read function."""
+        return _load(self.function)  # type: ignore[no-any-return]
+
+
+# --- what writers take and give ------------------------------------------------------------
+
+WriteFunction = Callable[["Document", "Theme", "Settings", Mapping[str, bytes]], bytes]
+
+
+@dataclass(frozen=True)
+class WriterSpec:
+    """An output format: its name, file suffix, media type and write function.
+
+    The write function takes the Document, the Theme, the build's Settings and the outputs
+    already made by the formats named in ``after`` (a writer may depend on another's
+    result: an EPUB page-list from the PDF's pages, a cover sized by the page count).
+    """
+
+    name: str
+    function: str  # "module:function", see WriteFunction
+    suffix: str  # with the dot: ".pdf"
+    media_type: str
+    needs_pdf_engine: bool = False  # True: imports WeasyPrint (laid out in its own child)
+    after: tuple[str, ...] = ()  # formats whose bytes this writer reads, when also built
+    description: str = ""
+
+    def load(self) -> WriteFunction:
+        """Import and return the write function."""
+        return _load(self.function)  # type: ignore[no-any-return]
+
+
+# --- projects and transforms ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """A manifest format that turns one file into a book of many sources.
+
+    ``files`` are the manifest names it recognises in a folder ("book.toml"); its function
+    takes the manifest's path and returns an ``exporter.book.Book``.
+    """
+
+    name: str
+    function: str
+    files: tuple[str, ...]
+    description: str = ""
+
+    def load(self) -> Callable[[Path], Any]:
+        """Import and return the manifest loader."""
+        return _load(self.function)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class TransformSpec:
+    """A stage between reading and rendering that sees the whole Document.
+
+    Its function takes the Document and the Settings and returns a Document (numbered
+    cross-references, citations, an index, math); transforms run in ``priority`` order.
+    """
+
+    name: str
+    function: str
+    priority: int = 50
+
+    def load(self) -> Callable[[Document, Settings], Document]:
+        """Import and return the transform."""
+        return _load(self.function)  # type: ignore[no-any-return]
+
+
+# --- the registries ------------------------------------------------------------------------
+
+S = TypeVar("S", ReaderSpec, WriterSpec, ProjectSpec, TransformSpec)
+
+
+class Registry(Generic[S]):
+    """Specs by name: the built-in ones, then those entry points add (loaded lazily)."""
+
+    def __init__(self, kind: str, group: str, builtins: tuple[S, ...]) -> None:
+        self.kind, self.group = kind, group
+        self._specs: dict[str, S] = {spec.name: spec for spec in builtins}
+        self._plugins_loaded = False
+
+    def register(self, spec: S) -> None:
+        """Add a spec (a plugin's, or a test's); a later one with the same name wins."""
+        self._specs[spec.name] = spec
+
+    def names(self) -> tuple[str, ...]:
+        """Return every format name, plugins' included, without importing any plugin."""
+        return tuple(dict.fromkeys([*self._specs, *_entry_point_names(self.group)]))
+
+    def all(self) -> tuple[S, ...]:
+        """Return every spec, loading the plugins' specs."""
+        self._load_plugins()
+        return tuple(self._specs.values())
+
+    def get(self, name: str) -> S:
+        """Return the spec for a name or an alias, or fail naming the choices."""
+        spec = self._find(name)
+        if spec is None and not self._plugins_loaded:
+            self._load_plugins()
+            spec = self._find(name)
+        if spec is None:
+            raise UsageError(
+                f"Unknown {self.kind} '{name}'. Use one of: {', '.join(self.names())}."
+            )
+        return spec
+
+    def _find(self, name: str) -> S | None:
+        if name in self._specs:
+            return self._specs[name]
+        for spec in self._specs.values():
+            if name in getattr(spec, "aliases", ()):
+                return spec
+        return None
+
+    def _load_plugins(self) -> None:
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        for entry in _entry_points(self.group):
+            try:
+                spec = entry.load()
+            except Exception as exc:  # a broken plugin must not break the built-in formats
+                log.warning(
+                    "the %s plugin '%s' (%s) could not be loaded: %s: %s",
+                    self.kind, entry.name, entry.value, type(exc).__name__, exc,
+                )  # fmt: skip
+                continue
+            if spec.name != entry.name:
+                log.warning(
+                    "the %s plugin '%s' names itself '%s'; using '%s'",
+                    self.kind, entry.name, spec.name, entry.name,
+                )  # fmt: skip
+            self._specs.setdefault(entry.name, spec)
+
+
+@cache
+def _entry_points(group: str) -> tuple[Any, ...]:
+    from importlib.metadata import entry_points
+
+    return tuple(entry_points(group=group))
+
+
+def _entry_point_names(group: str) -> Iterator[str]:
+    return (entry.name for entry in _entry_points(group))
+
+
+READERS: Registry[ReaderSpec] = Registry(
+    "source format",
+    READERS_GROUP,
+    (
+        ReaderSpec(
+            "markdown",
+            "exporter.readers.markdown:read",
+            (".md", ".markdown"),
+            aliases=("md",),
+            description="Markdown (Python-Markdown with front matter)",
+        ),
+        ReaderSpec(
+            "txt",
+            "exporter.readers.text:read",
+            (".txt",),
+            aliases=("text",),
+            description="plain-text articles",
+        ),
+        ReaderSpec(
+            "html",
+            "exporter.readers.html:read",
+            (".html", ".htm", ".xhtml"),
+            description="HTML and XHTML pages",
+        ),
+    ),
+)
+
+WRITERS: Registry[WriterSpec] = Registry(
+    "format",
+    WRITERS_GROUP,
+    (
+        WriterSpec(
+            "pdf",
+            "exporter.writers.pdf:write",
+            ".pdf",
+            "application/pdf",
+            needs_pdf_engine=True,
+            description="a typeset PDF (WeasyPrint)",
+        ),
+        WriterSpec(
+            "epub",
+            "exporter.writers.epub:write",
+            ".epub",
+            "application/epub+zip",
+            description="an EPUB 3 e-book (EbookLib)",
+        ),
+        WriterSpec(
+            "html",
+            "exporter.writers.html:write",
+            ".html",
+            "text/html",
+            description="one self-contained HTML page",
+        ),
+    ),
+)
+
+PROJECTS: Registry[ProjectSpec] = Registry(
+    "project format",
+    PROJECTS_GROUP,
+    (
+        ProjectSpec(
+            "book.toml",
+            "exporter.book.manifest:load_book",
+            ("book.toml",),
+            description="exporter's own book manifest",
+        ),
+    ),
+)
+
+TRANSFORMS: Registry[TransformSpec] = Registry("transform", TRANSFORMS_GROUP, ())
+
+
+def reader_for_path(path: Path) -> ReaderSpec:
+    """Return the reader that claims a file's suffix, or fail naming the supported ones."""
+    suffix = path.suffix.lower()
+    for spec in READERS.all():
+        if suffix in spec.suffixes:
+            return spec
+    known = ", ".join(sorted(suffixes()))
+    raise SourceError(
+        f"{path}: unsupported file type '{path.suffix or '(none)'}'. "
+        f"Supported: {known}. Rename the file with one of those suffixes, or give --from."
+    )
+
+
+def suffixes() -> tuple[str, ...]:
+    """Return every suffix some reader claims (batch finds sources by them)."""
+    return tuple(dict.fromkeys(s for spec in READERS.all() for s in spec.suffixes))
+
+
+def writer_order(formats: list[str]) -> list[str]:
+    """Order formats so that each comes after those whose results it reads."""
+    ordered: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in ordered:
+            return
+        if name in trail:
+            raise UsageError(f"Formats depend on each other in a circle: {' -> '.join(trail)}.")
+        for before in WRITERS.get(name).after:
+            if before in formats:
+                visit(before, (*trail, name))
+        ordered.append(name)
+
+    for name in formats:
+        visit(name, ())
+    return ordered
