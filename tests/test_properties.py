@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 import exporter
 from exporter.api import Source, produce
-from exporter.policy import Policy
-from exporter.verify import check_epub, check_pdf
+from exporter.guard.policy import Policy
+from exporter.guard.verify import check_epub, check_pdf
 
 TOKENS = [
     "# ", "## ", "###### ", "\n", "\n\n", "*", "**", "_", "`", "```\n", "> ", "- ", "1. ",
@@ -28,7 +28,7 @@ _counter = itertools.count()
 
 # Derandomized: the same 40 examples on every run, so a red main means a change broke
 # something, never a new random draw. Explore more with HYPOTHESIS seeds by hand (that is
-# how the nesting repair in exporter.nesting was found).
+# how the nesting repair in exporter.reading.nesting was found).
 @settings(
     max_examples=40,
     derandomize=True,

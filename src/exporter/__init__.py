@@ -33,7 +33,7 @@ _EXPORTS = {
     "Document": "model",
     "Heading": "model",
     "Metadata": "model",
-    "RenderOptions": "options",
+    "RenderOptions": "settings",
     "Theme": "themes",
     "list_themes": "themes",
     "load_theme": "themes",
@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from exporter.model import Asset, Chapter, Document, Heading, Metadata
-    from exporter.options import RenderOptions
+    from exporter.settings import RenderOptions
     from exporter.themes import Theme, list_themes, load_theme
 
 

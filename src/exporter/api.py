@@ -12,14 +12,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from exporter import isolate, readers, verify
-from exporter.book import find_manifest
+from exporter import readers
+from exporter.guard import isolate, verify
+from exporter.book.manifest import find_manifest
 from exporter.errors import OutputError, StrictError, UsageError
-from exporter.intermediate import has_code, render_document, stylesheet
+from exporter.rendering import has_code, render_document, stylesheet
 from exporter.model import Document, Metadata, is_valid_lang
-from exporter.options import RenderOptions
-from exporter.output import write_atomic
-from exporter.policy import Policy, check_depth, using
+from exporter.settings import RenderOptions
+from exporter.guard.output import write_atomic
+from exporter.guard.policy import Policy, check_depth, using
 from exporter.reading import Source, build_date, read
 from exporter.themes import Theme, font_files, load_theme, page_size_css
 from exporter.writers import FORMATS
@@ -67,7 +68,7 @@ def render(
         html = pdf_html(doc, theme, opts)
         return write_pdf(html, css, theme, doc.assets)
     if fmt == "epub":
-        from exporter.cover import cover_for
+        from exporter.book.cover import cover_for
         from exporter.writers.epub import write_epub
 
         fonts = font_files(theme) if opts.embed_fonts else []

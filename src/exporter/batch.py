@@ -26,7 +26,7 @@ from typing import Protocol
 from exporter import __version__
 from exporter.errors import ExporterError, OutputError, SourceError
 from exporter.model import Metadata
-from exporter.policy import Policy
+from exporter.guard.policy import Policy
 from exporter.readers import SUFFIXES
 
 STATE_FILE = ".exporter-batch.json"
@@ -241,7 +241,7 @@ class State:
         self.entries[job.name] = {"options": self.key, "inputs": inputs}
 
     def save(self) -> None:
-        from exporter.output import write_atomic
+        from exporter.guard.output import write_atomic
 
         body = {"version": 1, "entries": self.entries}
         write_atomic(self.path, json.dumps(body, indent=1, sort_keys=True).encode())
@@ -277,9 +277,9 @@ def run_batch(
 ) -> list[Result]:
     """Convert every article under ``inputs`` into ``outdir``; return one result per input."""
     from exporter.api import prepare
-    from exporter.output import write_atomic
+    from exporter.guard.output import write_atomic
     from exporter.themes import load_theme
-    from exporter.verify import check_written
+    from exporter.guard.verify import check_written
 
     out = Path(outdir)
     jobs, results = plan(discover([Path(i) for i in inputs], out), out, options)

@@ -128,7 +128,7 @@ class ProjectSpec:
     """A manifest format that turns one file into a book of many sources.
 
     ``files`` are the manifest names it recognises in a folder ("book.toml"); its function
-    takes the manifest's path and returns an ``exporter.book.Book``.
+    takes the manifest's path and returns an ``exporter.book.manifest.Book``.
     """
 
     name: str
@@ -298,7 +298,7 @@ PROJECTS: Registry[ProjectSpec] = Registry(
     (
         ProjectSpec(
             "book.toml",
-            "exporter.book.manifest:load_book",
+            "exporter.book.manifest.manifest:load_book",
             ("book.toml",),
             description="exporter's own book manifest",
         ),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from exporter.api import Source, read, render
 from exporter.errors import UsageError
-from exporter.output import write_atomic
+from exporter.guard.output import write_atomic
 from exporter.themes import builtin_names, load_theme
 
 SAMPLE = """---

@@ -391,7 +391,7 @@ def test_failed_write_keeps_the_previous_file(
     def fail(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(f"exporter.output.os.{failing}", fail)
+    monkeypatch.setattr(f"exporter.guard.output.os.{failing}", fail)
     result = run("build", article, "-o", out)
     assert_one_error(result, 6, "article.pdf", "No space left on device")
     assert listing(out) == ["article.epub", "article.pdf"]  # no .tmp left behind

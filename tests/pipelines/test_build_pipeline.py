@@ -15,9 +15,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 import exporter
-from exporter import output
+from exporter.guard import output
 from exporter.cli import cli
-from exporter.verify import VerifyError, check_epub, check_pdf
+from exporter.guard.verify import VerifyError, check_epub, check_pdf
 
 
 def run(*args: str, stdin: bytes | None = None):

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exporter import isolate
+from exporter.guard import isolate
 from exporter.cli import cli
 from exporter.errors import SourceError
-from exporter.policy import Policy
+from exporter.guard.policy import Policy
 
 # Runs in a fresh interpreter, where WeasyPrint is not loaded yet: the first build (no warm-up,
 # as the CLI's) takes the two-child path, the second (warmed up: the renderer loaded here, as
@@ -24,7 +24,7 @@ from exporter.policy import Policy
 PROBE = """
 import json, logging, os, sys
 from exporter.api import produce
-from exporter.policy import Policy
+from exporter.guard.policy import Policy
 
 pids = []
 class Pids(logging.Handler):

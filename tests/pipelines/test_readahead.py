@@ -15,11 +15,13 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from exporter import batch, isolate, readahead, readers, reading
+from exporter import batch, readers, reading
+from exporter.guard import isolate
+from exporter.reading import readahead
 from exporter.api import produce
 from exporter.cli import cli
 from exporter.errors import LimitError, SourceError
-from exporter.policy import Policy, using
+from exporter.guard.policy import Policy, using
 from exporter.reading import Source, read
 
 CHAPTERS = 6

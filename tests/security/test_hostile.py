@@ -23,8 +23,8 @@ from pypdf.generic import StreamObject
 
 import exporter
 from exporter.api import Source, produce
-from exporter.policy import Policy
-from exporter.verify import check_epub
+from exporter.guard.policy import Policy
+from exporter.guard.verify import check_epub
 
 SECRET = b"SECRET-7f3a9c-TOKEN"
 
@@ -145,7 +145,7 @@ def test_no_vector_leaks_a_file_or_reaches_the_network(
 
 def test_allow_remote_refuses_a_redirect_to_a_private_address(monkeypatch, tmp_path):
     """Hop 1 is allowed (patched as public); its redirect to another loopback is refused."""
-    from exporter import remote
+    from exporter.guard import remote
 
     seen: list[str] = []
 
@@ -176,7 +176,7 @@ def test_allow_remote_refuses_a_redirect_to_a_private_address(monkeypatch, tmp_p
 
 
 def test_remote_image_is_fetched_when_allowed_and_public(monkeypatch, server, tmp_path):
-    from exporter import remote
+    from exporter.guard import remote
 
     monkeypatch.setattr(remote, "is_public", lambda addr: True)
     _Counter.hits.clear()
@@ -197,7 +197,7 @@ def test_remote_image_is_fetched_when_allowed_and_public(monkeypatch, server, tm
      ("2606:4700::6810:85e5", True)],
 )  # fmt: skip
 def test_private_addresses_are_not_public(address, public):
-    from exporter.remote import is_public
+    from exporter.guard.remote import is_public
 
     assert is_public(address) is public
 

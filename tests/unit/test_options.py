@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import exporter
-from exporter.options import RenderOptions
+from exporter.settings import RenderOptions
 
 
 def test_options_by_name_are_checked_once():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML, Attachment
 
-from exporter.verify import VerifyError, check_pdf
+from exporter.guard.verify import VerifyError, check_pdf
 
 
 def _pdf(**options) -> bytes:

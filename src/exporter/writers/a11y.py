@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from exporter.intermediate import EPUB_NS, XHTML_NS
+from exporter.rendering import EPUB_NS, XHTML_NS
 from exporter.model import Asset
 
 X = f"{{{XHTML_NS}}}"

@@ -19,9 +19,9 @@ from ebooklib import epub
 from lxml import etree
 
 from exporter.errors import ExporterError
-from exporter.intermediate import EPUB_NS, XHTML_NS, body_class, chapter_id, creators, language
+from exporter.rendering import EPUB_NS, XHTML_NS, body_class, chapter_id, creators, language
 from exporter.model import Asset, Document, Heading
-from exporter.options import DEFAULT_TOC_DEPTH
+from exporter.settings import DEFAULT_TOC_DEPTH
 from exporter.writers import a11y
 from exporter.writers.epub_files import ContentFile, content_files, file_of, inner
 

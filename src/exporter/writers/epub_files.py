@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from exporter.intermediate import EPUB_NS, XHTML_NS, render_body_part
+from exporter.rendering import EPUB_NS, XHTML_NS, render_body_part
 from exporter.model import Document
 
 X = f"{{{XHTML_NS}}}"

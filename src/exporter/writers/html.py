@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from exporter.intermediate import render_document
+from exporter.rendering import render_document
 from exporter.model import Document
 
 

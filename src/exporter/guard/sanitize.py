@@ -15,7 +15,7 @@ import re
 import lxml.html
 import nh3
 
-from exporter.policy import current
+from exporter.guard.policy import current
 
 TAGS = {
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",

@@ -18,9 +18,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from exporter import isolate
+from exporter.guard import isolate
 from exporter.errors import ExporterError
-from exporter.policy import Policy, current
+from exporter.guard.policy import Policy, current
 
 T = TypeVar("T")
 S = TypeVar("S")

@@ -17,10 +17,10 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from exporter import images
+from exporter.guard import images
 from exporter.model import Asset
-from exporter.policy import current
-from exporter.svgclean import clean_svg
+from exporter.guard.policy import current
+from exporter.guard.svgclean import clean_svg
 
 log = logging.getLogger("exporter")
 
@@ -89,7 +89,7 @@ class AssetStore:
 
     def _add_remote(self, url: str, where: str) -> Asset | None:
         """Fetch a web image under --allow-remote; refuse private addresses and odd bytes."""
-        from exporter import remote
+        from exporter.guard import remote
 
         key = Path("/remote") / hashlib.sha256(url.encode()).hexdigest()
         if key in self._by_path:

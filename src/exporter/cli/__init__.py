@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from exporter.cli_pipeline import (
+from exporter.cli.options import (
     apply_config,
     batch,
     format_option,
@@ -268,7 +268,7 @@ def _source(name: str, kind: str | None) -> Any:
 @click.pass_context
 def init(ctx: click.Context, folder: str, title: str | None) -> None:
     """Start a book: write a commented book.toml and a first chapter in FOLDER."""
-    from exporter.scaffold import init_book
+    from exporter.book.scaffold import init_book
 
     for path in _run(ctx, lambda: init_book(folder, title)):
         click.echo(str(path))

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from exporter.content import inner_xhtml, slugify
+from exporter.reading.clean import inner_xhtml, slugify
 from exporter.model import Chapter
 
 log = logging.getLogger("exporter")

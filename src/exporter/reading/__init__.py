@@ -20,15 +20,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exporter import isolate, readahead, readers
-from exporter.book import Book, find_manifest, load_book
-from exporter.content import IdRegistry, build_chapter
+from exporter import readers
+from exporter.guard import isolate
+from exporter.reading import readahead
+from exporter.book.manifest import Book, find_manifest, load_book
+from exporter.reading.clean import IdRegistry, build_chapter
 from exporter.errors import LimitError, SourceError, UsageError
-from exporter.intermediate import chapter_id, reserved_ids
-from exporter.links import LinkTable
+from exporter.rendering import chapter_id, reserved_ids
+from exporter.reading.links import LinkTable
 from exporter.model import Asset, Document, Metadata, is_valid_lang
-from exporter.policy import current
-from exporter.resources import AssetStore
+from exporter.guard.policy import current
+from exporter.guard.resources import AssetStore
 
 log = logging.getLogger("exporter")
 

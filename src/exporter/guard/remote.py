@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-from exporter.policy import MiB
+from exporter.guard.policy import MiB
 
 TIMEOUT = 15.0
 MAX_BYTES = 50 * MiB

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import struct
 
-from exporter.policy import current
+from exporter.guard.policy import current
 
 
 def problem(data: bytes, media_type: str) -> str | None:

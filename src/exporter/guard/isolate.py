@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from exporter.errors import ExporterError, LimitError
-from exporter.policy import Policy
+from exporter.guard.policy import Policy
 
 T = TypeVar("T")
 V = TypeVar("V")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from exporter.errors import OutputError
-from exporter.output import write_atomic
+from exporter.guard.output import write_atomic
 
 MANIFEST = """\
 # {title}: a book for exporter. Build it with:  exporter build {folder}

@@ -48,10 +48,10 @@ class Theme:
 
 def styles_dir() -> Path:
     """Return the folder holding the built-in themes (inside a wheel, or the checkout)."""
-    packaged = Path(__file__).parent / "styles"
+    packaged = Path(__file__).parents[1] / "styles"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "styles"
+    return Path(__file__).resolve().parents[3] / "styles"
 
 
 def builtin_names() -> list[str]:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
-from exporter import nesting
+from exporter.reading import nesting
 from exporter.model import Chapter, Heading, Metadata
-from exporter.resources import AssetStore
-from exporter.sanitize import removals, sanitize
+from exporter.guard.resources import AssetStore
+from exporter.guard.sanitize import removals, sanitize
 
 if TYPE_CHECKING:
-    from exporter.links import LinkTable
+    from exporter.reading.links import LinkTable
 
 log = logging.getLogger("exporter")
 

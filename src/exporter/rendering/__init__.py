@@ -13,9 +13,9 @@ import re
 from functools import cache
 from html import escape
 
-from exporter.frontmatter import TocEntry, contents_page, has_imprint, imprint_page, paragraphs
+from exporter.rendering.frontmatter import TocEntry, contents_page, has_imprint, imprint_page, paragraphs
 from exporter.model import Chapter, Document, Metadata
-from exporter.options import DEFAULT_TOC_DEPTH
+from exporter.settings import DEFAULT_TOC_DEPTH
 from exporter.themes import Theme
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from exporter.policy import MiB, Policy
+from exporter.guard.policy import MiB, Policy
 
 SAFETY_HELP = {
     "allow_remote": "Fetch http(s) images (never from loopback, private or link-local "
@@ -102,7 +102,7 @@ def show_stages(quiet: bool, verbose: bool) -> Callable[[], None]:
     """On a terminal, show a build's stages on one redrawn line; return what clears it."""
     import logging
 
-    from exporter.progress import StageHandler
+    from exporter.cli.progress import StageHandler
 
     if quiet or verbose or not sys.stderr.isatty():
         return lambda: None
@@ -168,7 +168,7 @@ def batch(ctx: click.Context, **params: Any) -> None:
     import os
 
     from exporter import batch as batching
-    from exporter.progress import Progress
+    from exporter.cli.progress import Progress
 
     verbose, quiet, as_json = params.pop("verbose"), params.pop("quiet"), params.pop("as_json")
     from exporter.cli import _run, _setup_logging
