@@ -25,26 +25,17 @@ from typing import Protocol
 
 from exporter import __version__
 from exporter.errors import ExporterError, OutputError, SourceError
-from exporter.model import Metadata
+from exporter.formats import WRITERS, reader_for_path, suffixes
 from exporter.guard.policy import Policy
-from exporter.readers import SUFFIXES
+from exporter.settings import Settings
 
 STATE_FILE = ".exporter-batch.json"
 # Which failure decides the batch's exit code: a bug first, then a broken destination, ...
 SEVERITY = (1, 6, 4, 3, 5)
 
 
-@dataclass(frozen=True)
-class Options:
-    """What every job of a batch shares."""
-
-    formats: tuple[str, ...] = ("pdf", "epub")
-    theme: str | None = None
-    page_size: str | None = None
-    encoding: str | None = None
-    strict: bool = False
-    metadata: Metadata = field(default_factory=Metadata)
-    policy: Policy = field(default_factory=Policy)
+# What every job of a batch shares: the build's settings (kept under its older name).
+Options = Settings
 
 
 @dataclass(frozen=True)
@@ -85,12 +76,9 @@ def build_one(job: Job) -> Result:
     start = time.perf_counter()
     opts = job.options
     try:
-        made = produce(
-            [job.source], opts.formats, theme=opts.theme, metadata=opts.metadata,
-            encoding=opts.encoding, page_size=opts.page_size, strict=opts.strict,
-            # One process per job: the batch's workers already keep every core busy.
-            policy=replace(opts.policy, read_processes=1),
-        )  # fmt: skip
+        # One process per job: the batch's workers already keep every core busy.
+        policy = replace(opts.policy or Policy(), read_processes=1)
+        made = produce([job.source], settings=replace(opts, policy=policy))
     except ExporterError as exc:
         seconds = round(time.perf_counter() - start, 3)
         return Result(job.name, "failed", error=str(exc), exit_code=exc.exit_code, seconds=seconds)
@@ -171,6 +159,7 @@ def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str]]:
     """Return (source, relative name) for every supported file under the inputs."""
     found: list[tuple[Path, str]] = []
     skip = outdir.resolve()
+    known = suffixes()
     for given in inputs:
         if given.is_dir():
             for path in sorted(given.rglob("*")):
@@ -178,7 +167,7 @@ def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str]]:
                 hidden = any(part.startswith(".") for part in rel.parts)
                 inside_out = path.resolve().is_relative_to(skip)
                 if (
-                    path.suffix.lower() in SUFFIXES
+                    path.suffix.lower() in known
                     and path.is_file()
                     and not hidden
                     and not inside_out
@@ -197,7 +186,9 @@ def plan(
     """Make one job per source; a source whose outputs collide with another's fails."""
     jobs, clashes, claimed = [], [], {}
     for path, name in sources:
-        targets = {f: outdir / Path(name).with_suffix(f".{f}") for f in options.formats}
+        targets = {
+            f: outdir / Path(name).with_suffix(WRITERS.get(f).suffix) for f in options.formats
+        }
         clash = next((claimed[t] for t in targets.values() if t in claimed), None)
         if clash or path.resolve() in {t.resolve() for t in targets.values()}:
             why = (
@@ -276,15 +267,15 @@ def run_batch(
     on_result: Callable[[Result, int], None] | None = None,
 ) -> list[Result]:
     """Convert every article under ``inputs`` into ``outdir``; return one result per input."""
-    from exporter.api import prepare
     from exporter.guard.output import write_atomic
-    from exporter.themes import load_theme
     from exporter.guard.verify import check_written
+    from exporter.themes import load_theme
+    from exporter.warm import prepare
 
     out = Path(outdir)
     jobs, results = plan(discover([Path(i) for i in inputs], out), out, options)
     if not jobs and not results:
-        raise SourceError("no sources found (.md, .markdown, .txt, .html, .htm); check the inputs.")
+        raise SourceError(f"no sources found ({', '.join(suffixes())}); check the inputs.")
     state = State(out, options)
     todo = [j for j in jobs if force or not state.unchanged(j)]
     building = {job.name for job in todo}
@@ -296,8 +287,8 @@ def run_batch(
         if on_result:
             on_result(result, total)
     if todo:  # loaded once here; forked workers inherit it instead of loading it per article
-        kinds = {SUFFIXES[job.source.suffix.lower()] for job in todo}
-        prepare(load_theme(options.theme), options.formats, options.page_size, kinds)
+        kinds = {options.source_format or reader_for_path(job.source).name for job in todo}
+        prepare(load_theme(options.theme), options, kinds)
     by_name = {job.name: job for job in todo}
     executor = executor or LocalExecutor(os.cpu_count() or 1)
     try:

@@ -20,6 +20,16 @@ class ExporterError(Exception):
         return self.message
 
 
+class InternalError(ExporterError):
+    """A bug in exporter or a library it uses: exit code 1, please report it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details  # the original traceback, shown with --debug
+
+
 class UsageError(ExporterError):
     """An option or argument the user gave cannot be honoured (unknown theme, bad language)."""
 

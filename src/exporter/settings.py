@@ -1,31 +1,50 @@
-"""How a publication is laid out: the choices the CLI, the API and a batch pass to writers.
+"""One frozen record of a build's choices, checked once and passed down to every stage.
 
-One frozen record, checked once, instead of the same six keyword arguments threaded through
+The CLI (options and the nearest exporter.toml) or an API caller builds it once; readers,
+transforms and writers take it whole instead of a dozen keyword arguments threaded through
 every function between the command line and the writers.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from exporter.errors import UsageError
+from exporter.guard.policy import Policy
+from exporter.model import Metadata, is_valid_lang
 
 LAYOUTS = ("article", "book")
+DEFAULT_FORMATS = ("pdf", "epub")
 DEFAULT_TOC_DEPTH = 3  # chapters (1) and sections down to h3, as pandoc's --toc-depth
 
 
 @dataclass(frozen=True)
-class RenderOptions:
-    """Layout choices for every output (page size and layout) and per format."""
+class Settings:
+    """Everything a build was asked for: what to make, from what, how, and within what."""
 
+    # What to make.
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    theme: str | os.PathLike[str] | None = None  # a built-in theme's name or a theme folder
+    # What the sources are.
+    source_format: str | None = None  # a reader's name (--from); None: by each file's suffix
+    encoding: str | None = None  # when the sources are not UTF-8 (a Python codec name)
+    metadata: Metadata = field(default_factory=Metadata)  # overrides what sources declare
+    cover: str | os.PathLike[str] | None = None  # a cover image (a manifest may name one)
+    # Layout, for every output (page size and layout) and per format.
     page_size: str | None = None  # PDF: A4, Letter, A5, 6x9 or a CSS size; None: the theme's
     layout: str | None = None  # "article" or "book"; None: a book for several sources
     toc_depth: int = DEFAULT_TOC_DEPTH  # levels of the printed contents and the EPUB nav
     split_level: int = 1  # EPUB: also start a file at headings of this level (2-6)
     max_image_size: int | None = None  # EPUB: scale images down to this many pixels
     embed_fonts: bool = False  # EPUB: carry the theme's fonts (a PDF always has them)
+    # How, and within what.
+    strict: bool = False  # any warning fails the build (exit 5)
+    policy: Policy | None = None  # limits and switches; None: the current (safe) policy
+    keep_html: bool = False  # also return the PDF's exact WeasyPrint input
+    warm_up: bool = True  # load and exercise the renderer in this process first
 
     def __post_init__(self) -> None:
         if self.layout not in (None, *LAYOUTS):
@@ -38,12 +57,28 @@ class RenderOptions:
             raise UsageError(f"--split-level {self.split_level}: use a heading level from 1 to 6.")
         if self.max_image_size is not None and self.max_image_size < 16:
             raise UsageError(f"--max-image-size {self.max_image_size}: give at least 16 pixels.")
+        lang = self.metadata.lang
+        if lang and not is_valid_lang(lang):
+            raise UsageError(f"--lang '{lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'.")
+        # Each format once, in the order given: -f pdf -f pdf makes one PDF.
+        object.__setattr__(self, "formats", tuple(dict.fromkeys(self.formats or DEFAULT_FORMATS)))
 
     @classmethod
-    def of(cls, values: Mapping[str, Any]) -> RenderOptions:
-        """Build options from keyword arguments, naming any that is not an option."""
+    def of(cls, values: Mapping[str, Any]) -> Settings:
+        """Build settings from keyword arguments, naming any that is not a setting.
+
+        ``options`` (older callers' name for a Settings holding the layout choices) is the
+        base that the other values are laid over.
+        """
+        values = dict(values)
+        base = values.pop("options", None) or cls()
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
             raise UsageError(f"Unknown option '{unknown[0]}'. Options: {', '.join(sorted(known))}.")
-        return cls(**values)
+        return replace(base, **values)
+
+
+# The name the layout choices had before every setting lived in one record; kept for
+# existing callers (``RenderOptions(page_size="A5")`` is a Settings).
+RenderOptions = Settings

@@ -348,7 +348,7 @@ def test_unknown_format_is_a_usage_error(article: Path, tmp_path: Path) -> None:
     result = run("build", article, "-f", "docx", "-o", out)
     assert result.exit_code == 2
     assert_no_traceback(result)
-    assert "'docx' is not one of" in result.stderr
+    assert "Unknown format 'docx'. Use one of: pdf, epub, html" in result.stderr
     assert "--format" in result.stderr
     assert listing(out) == []
 
@@ -457,7 +457,7 @@ def _explode(*args: object, **kwargs: object) -> str:
 def test_internal_error_is_one_line_asking_for_a_report(
     article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("exporter.api.render_document", _explode)
+    monkeypatch.setattr("exporter.api.write", _explode)
     out = tmp_path / "out"
     result = run("build", article, "-o", out)
     assert result.exit_code == 1
@@ -473,7 +473,7 @@ def test_internal_error_is_one_line_asking_for_a_report(
 def test_debug_shows_the_traceback(
     article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("exporter.api.render_document", _explode)
+    monkeypatch.setattr("exporter.api.write", _explode)
     result = run("--debug", "build", article, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "Traceback" in result.stderr

@@ -15,8 +15,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 import exporter
-from exporter.guard import output
 from exporter.cli import cli
+from exporter.guard import output
 from exporter.guard.verify import VerifyError, check_epub, check_pdf
 
 

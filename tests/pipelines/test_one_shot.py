@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exporter.guard import isolate
 from exporter.cli import cli
 from exporter.errors import SourceError
+from exporter.guard import isolate
 from exporter.guard.policy import Policy
 
 # Runs in a fresh interpreter, where WeasyPrint is not loaded yet: the first build (no warm-up,

@@ -15,14 +15,13 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
-from exporter import batch, readers, reading
-from exporter.guard import isolate
-from exporter.reading import readahead
+from exporter import batch, reading
 from exporter.api import produce
 from exporter.cli import cli
 from exporter.errors import LimitError, SourceError
+from exporter.guard import isolate
 from exporter.guard.policy import Policy, using
-from exporter.reading import Source, read
+from exporter.reading import Source, read, readahead
 
 CHAPTERS = 6
 WORDS = ["the", "council", "said", "troops", "would", "support", "a", "government", "there"]
@@ -266,7 +265,7 @@ def test_the_helper_does_not_outlive_its_parent(monkeypatch, death_signal):
         time.sleep(60)
         return "", None
 
-    monkeypatch.setattr(readers, "reader_for", lambda kind: slow)
+    monkeypatch.setattr(reading, "reader_function", lambda kind: slow)
     sources = [Source(f"s{n}.md", b"# A source\n", "md") for n in range(4)]
     parent = os.fork()
     if parent == 0:  # the parent of the helper
@@ -297,7 +296,7 @@ def test_a_build_stopped_at_its_time_limit_leaves_no_helper(monkeypatch):
         time.sleep(60)
         return "", None
 
-    monkeypatch.setattr(readers, "reader_for", lambda kind: slow)
+    monkeypatch.setattr(reading, "reader_function", lambda kind: slow)
     sources = [Source(f"s{n}.md", b"# A source\n", "md") for n in range(4)]
     policy = Policy(timeout=1, read_processes=2)
     with pytest.raises(LimitError, match="longer than the limit"):

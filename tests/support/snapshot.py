@@ -20,7 +20,13 @@ from pathlib import Path
 import exporter
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-INPUTS = ["features.md", "mali-intervention.md", "mali-intervention.txt", "field-report.html", "book"]
+INPUTS = [
+    "features.md",
+    "mali-intervention.md",
+    "mali-intervention.txt",
+    "field-report.html",
+    "book",
+]
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import pytest
 import exporter
 from exporter import Source, read
 from exporter.api import produce
-from exporter.reading.clean import slugify
+from exporter.ids import slugify
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"

@@ -75,7 +75,9 @@ def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> Non
     source.write_text("# Title\n\nPlain *prose* with a [link](http://x.y) and `code`.\n")
     probe = (
         "import sys; from exporter.readers.markdown import read; "
-        f"read(open({str(source)!r}).read()); print('pygments' in sys.modules)"
+        "from exporter.formats import SourceText; "
+        f"t = open({str(source)!r}).read(); read(SourceText('a.md', None, t.encode(), t)); "
+        "print('pygments' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr

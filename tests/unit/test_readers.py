@@ -5,16 +5,24 @@ from __future__ import annotations
 import pytest
 
 from exporter.errors import SourceError
-from exporter.readers import decode, kind_of
+from exporter.formats import SourceText, reader_for_path
 from exporter.readers import html as html_reader
 from exporter.readers import markdown as md_reader
 from exporter.readers import text as text_reader
+from exporter.reading.decode import decode
+
+
+def run(reader, text):
+    """Run a reader on text, as the reading stage does; return its HTML and metadata."""
+    raw = reader.read(SourceText("t", None, text.encode(), text))
+    return raw.html, raw.metadata
 
 
 class TestText:
     def test_title_headings_and_joined_paragraphs(self):
-        html, meta = text_reader.read(
-            "\n\nMy Title\n\nFirst paragraph\nwrapped here.\n\nA Section\n\nBody, “quoted” text.\n"
+        html, meta = run(
+            text_reader,
+            "\n\nMy Title\n\nFirst paragraph\nwrapped here.\n\nA Section\n\nBody, “quoted” text.\n",
         )
         assert meta.title == "My Title"
         assert html == (
@@ -26,12 +34,12 @@ class TestText:
         ["Is this a heading?", "It ends here.", "Said he: “no.”", "a, b,", "x" * 71],
     )
     def test_lines_that_are_not_headings(self, line):
-        html, _ = text_reader.read(f"T\n\n{line}\n")
+        html, _ = run(text_reader, f"T\n\n{line}\n")
         assert html.startswith("<p>")
 
     def test_lists_and_scene_breaks(self):
-        html, _ = text_reader.read(
-            "T\n\n- one\n- two\n  continued\n\n* * *\n\n3. three\n4. four\n\n***\n"
+        html, _ = run(
+            text_reader, "T\n\n- one\n- two\n  continued\n\n* * *\n\n3. three\n4. four\n\n***\n"
         )
         assert html == (
             "<ul><li>one</li><li>two continued</li></ul>\n"
@@ -41,12 +49,12 @@ class TestText:
         )
 
     def test_text_is_kept_exactly_and_escaped(self):
-        html, _ = text_reader.read('T\n\nTom\'s <b>bold</b> & "plain" -- quotes.\n')
+        html, _ = run(text_reader, 'T\n\nTom\'s <b>bold</b> & "plain" -- quotes.\n')
         assert html == '<p>Tom\'s &lt;b&gt;bold&lt;/b&gt; &amp; "plain" -- quotes.</p>'
 
     def test_sample_article_structure(self, samples):
         text = (samples / "mali-intervention.txt").read_text(encoding="utf-8")
-        html, meta = text_reader.read(text)
+        html, meta = run(text_reader, text)
         assert meta.title == "Pieces Starting to Align for Mali Intervention"
         assert html.count("<h2>") == 2
         assert "<h2>Some background</h2>" in html
@@ -57,9 +65,10 @@ class TestText:
 
 class TestMarkdown:
     def test_front_matter_gives_metadata(self):
-        html, meta = md_reader.read(
+        html, meta = run(
+            md_reader,
             "---\ntitle: T\nsubtitle: S\nauthor: [A One, B Two]\nlang: fr\ndate: 2020-01-02\n"
-            "keywords: x, y\nrights: CC\npublisher: P\nidentifier: isbn:1\nlayout: post\n---\n\nHi\n"
+            "keywords: x, y\nrights: CC\npublisher: P\nidentifier: isbn:1\nlayout: post\n---\n\nHi\n",
         )
         assert (meta.title, meta.subtitle, meta.authors) == ("T", "S", ("A One", "B Two"))
         assert (meta.lang, meta.date, meta.keywords) == ("fr", "2020-01-02", ("x", "y"))
@@ -68,13 +77,14 @@ class TestMarkdown:
 
     def test_bad_front_matter_names_the_line(self):
         with pytest.raises(SourceError, match="line 3"):
-            md_reader.read("---\ntitle: ok\nbad: [unclosed\n---\nbody\n")
+            run(md_reader, "---\ntitle: ok\nbad: [unclosed\n---\nbody\n")
 
     def test_extensions(self):
-        html, _ = md_reader.read(
+        html, _ = run(
+            md_reader,
             'He said "hi" -- ok.[^n]\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n'
             "```python\nx = 1\n```\n\nTerm\n:   Def\n\n*[HTML]: Hyper Text\n\nHTML.\n\n"
-            "## Head {#custom .c}\n\n[^n]: Note.\n"
+            "## Head {#custom .c}\n\n[^n]: Note.\n",
         )
         assert "\u201chi\u201d" in html and "\u2013" in html
         assert 'class="footnote-ref"' in html
@@ -87,10 +97,11 @@ class TestMarkdown:
 
 class TestHtml:
     def test_head_metadata_and_body(self):
-        html, meta = html_reader.read(
+        html, meta = run(
+            html_reader,
             '<html lang="de"><head><title> The  Title </title><meta name="author" content="A">'
             '<meta name="keywords" content="k1, k2"></head><body><h1>The Title</h1><p>x</p>'
-            "</body></html>"
+            "</body></html>",
         )
         assert (meta.title, meta.authors, meta.keywords, meta.lang) == (
             "The Title", ("A",), ("k1", "k2"), "de",
@@ -98,7 +109,7 @@ class TestHtml:
         assert html == "<h1>The Title</h1><p>x</p>"
 
     def test_fragment(self):
-        html, meta = html_reader.read("<p>Just a <em>fragment</em></p>")
+        html, meta = run(html_reader, "<p>Just a <em>fragment</em></p>")
         assert meta.title == ""
         assert html == "<p>Just a <em>fragment</em></p>"
 
@@ -134,15 +145,15 @@ class TestDecode:
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("a.md", "md"), ("a.MARKDOWN", "md"), ("a.txt", "txt"), ("a.htm", "html")],
+    [("a.md", "markdown"), ("a.MARKDOWN", "markdown"), ("a.txt", "txt"), ("a.htm", "html")],
 )
-def test_kind_of(name, kind, tmp_path):
-    assert kind_of(tmp_path / name) == kind
+def test_reader_for_path(name, kind, tmp_path):
+    assert reader_for_path(tmp_path / name).name == kind
 
 
 def test_unsupported_suffix_lists_the_supported(tmp_path):
-    with pytest.raises(SourceError, match=r"unsupported file type '\.docx'.*\.md"):
-        kind_of(tmp_path / "a.docx")
+    with pytest.raises(SourceError, match=r"unsupported file type '\.rst'.*\.md"):
+        reader_for_path(tmp_path / "a.rst")
 
 
 def test_front_matter_cannot_set_contributor_pairs_but_can_name_a_series():

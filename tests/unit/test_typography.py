@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from exporter.readers.markdown import read
+from exporter.formats import SourceText
+from exporter.readers import markdown
 from exporter.readers.typography import educate
 
 
@@ -31,8 +32,12 @@ def test_a_quote_at_a_node_boundary_looks_at_the_text_before_it():
     assert educate('"start', "word ") == "\u201cstart"
 
 
+def read(text: str) -> str:
+    return markdown.read(SourceText("t.md", None, text.encode(), text)).html
+
+
 def test_markdown_keeps_code_and_escaped_quotes_straight():
-    html, _ = read('"*em*" and `"code"` and \\"escaped\\" -- done\n\n```\n"block"\n```\n')
+    html = read('"*em*" and `"code"` and \\"escaped\\" -- done\n\n```\n"block"\n```\n')
     assert "\u201c<em>em</em>\u201d" in html
     assert '<code>"code"</code>' in html
     assert 'and "escaped" \u2013 done' in html

@@ -1,20 +1,20 @@
-"""The command line's pipeline pieces (click only): safety options, config defaults, batch.
+"""Options shared by commands (click only): formats, safety limits, config-file defaults.
 
-``safety_options`` adds the same limits and switches to ``build`` and ``batch``; ``batch`` is
-the many-articles command. Logic lives in ``policy``, ``config`` and ``batch``.
+``safety_options`` adds the same limits and switches to ``build`` and ``batch``. Logic lives
+in ``guard.policy``, ``config`` and ``formats``.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from exporter.errors import UsageError
+from exporter.formats import READERS, WRITERS, Registry
 from exporter.guard.policy import MiB, Policy
 
 SAFETY_HELP = {
@@ -26,14 +26,44 @@ SAFETY_HELP = {
 }
 
 
+class RegistryChoice(click.ParamType):
+    """A format's name from a registry, checked when given.
+
+    Not a click.Choice: listing the choices up front would look for installed plugins, which
+    costs more than the rest of ``--help`` (their entry points are read only when a name is
+    not a built-in one). ``exporter formats`` lists every format, plugins' included.
+    """
+
+    def __init__(self, registry: Registry[Any]) -> None:
+        self.registry = registry
+        self.name = registry.kind
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "[" + "|".join(self.registry.builtin_names()) + "|...]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return str(self.registry.get(str(value)).name)
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 # -f/--format, the same for build and batch.
 format_option = click.option(
     "-f",
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["pdf", "epub", "html"]),
-    help="Output format; repeat for several. Default: pdf and epub.",
+    type=RegistryChoice(WRITERS),
+    help="Output format; repeat for several. Default: pdf and epub. "
+    "'exporter formats' lists them all.",
+)
+# --from, the same for build and batch.
+from_option = click.option(
+    "--from",
+    "source_format",
+    type=RegistryChoice(READERS),
+    help="The sources' format (default: from each file's suffix; stdin (-) needs it).",
 )
 
 
@@ -129,89 +159,3 @@ def apply_config(ctx: click.Context, params: dict[str, Any], folder: Path) -> No
     for key, value in config.values.items():
         if ctx.get_parameter_source(key) in (None, click.core.ParameterSource.DEFAULT):
             params[key] = value
-
-
-@click.command(epilog="Exit code: 0 when every article succeeded, else the worst failure's.")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the outputs; they mirror the input folders' trees.",
-)
-@format_option
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes. Default: the number of cores.",
-)
-@click.option(
-    "--dask",
-    "dask_address",
-    metavar="ADDRESS",
-    help="Run on this Dask scheduler (tcp://host:8786) instead of local processes.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
-@click.option("--force", is_flag=True, help="Rebuild articles whose outputs are up to date.")
-@click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
-@click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
-@click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
-@click.option("--strict", is_flag=True, help="Fail an article (exit 5) on any warning.")
-@click.option("-q", "--quiet", is_flag=True, help="Print failures only.")
-@safety_options
-@click.pass_context
-def batch(ctx: click.Context, **params: Any) -> None:
-    """Convert every article under INPUT files and folders, each its own publication."""
-    import os
-
-    from exporter import batch as batching
-    from exporter.cli.progress import Progress
-
-    verbose, quiet, as_json = params.pop("verbose"), params.pop("quiet"), params.pop("as_json")
-    from exporter.cli import _run, _setup_logging
-
-    _setup_logging(quiet=True if not verbose else quiet, verbose=verbose)
-    first = params["inputs"][0]
-    apply_config(ctx, params, first if first.is_dir() else first.parent)
-    options = batching.Options(
-        formats=tuple(params["formats"]) or ("pdf", "epub"),
-        theme=params["theme"],
-        page_size=params["page_size"],
-        encoding=params["encoding"],
-        strict=params["strict"],
-        policy=make_policy(params),
-    )
-    if params["dask_address"]:
-        executor: batching.Executor = batching.DaskExecutor(params["dask_address"])
-    else:
-        executor = batching.LocalExecutor(params["jobs"] or os.cpu_count() or 1)
-    progress: Progress | None = None
-
-    def shown(result: batching.Result, total: int) -> None:
-        nonlocal progress
-        progress = progress or Progress(total, quiet=quiet)
-        detail = result.error or (f"{len(result.warnings)} warning(s)" if result.warnings else "")
-        progress.item(result.input, result.status, detail)
-
-    start = time.monotonic()
-    results = _run(
-        ctx,
-        lambda: batching.run_batch(
-            params["inputs"],
-            params["output_dir"],
-            options,
-            executor=executor,
-            force=params["force"],
-            on_result=shown,
-        ),
-    )
-    if progress:
-        progress.close()
-    if as_json:
-        report = batching.report(results, time.monotonic() - start)
-        json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
-    ctx.exit(batching.exit_code(results))

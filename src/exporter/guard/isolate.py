@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from exporter.errors import ExporterError, LimitError
+from exporter.errors import ExporterError, InternalError, LimitError
 from exporter.guard.policy import Policy
 
 T = TypeVar("T")
@@ -39,16 +39,6 @@ B = TypeVar("B")
 
 _TOO_COMPLEX = (RecursionError, MemoryError, ZeroDivisionError, OverflowError)
 WATCHDOG = "exporter-watchdog"  # the thread that ends a child whose parent died (not Linux)
-
-
-class InternalError(ExporterError):
-    """A bug in exporter or a library it uses: exit code 1, please report it."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, details: str = "") -> None:
-        super().__init__(message)
-        self.details = details  # the original traceback, shown with --debug
 
 
 @contextlib.contextmanager

@@ -18,9 +18,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporter.guard import images
-from exporter.model import Asset
 from exporter.guard.policy import current
 from exporter.guard.svgclean import clean_svg
+from exporter.model import Asset
 
 log = logging.getLogger("exporter")
 
@@ -87,6 +87,18 @@ class AssetStore:
             return None
         return self._accept(path.read_bytes(), path, src, where)
 
+    def add_embedded(self, src: str, data: bytes, source: Path | None, where: str) -> Asset | None:
+        """Accept an image a source carries inside itself (a DOCX's media) like any image."""
+        key = Path("/embedded") / hashlib.sha256(data).hexdigest()
+        if key in self._by_path:
+            return self._by_path[key]
+        if len(data) > MAX_IMAGE_BYTES:
+            limit = MAX_IMAGE_BYTES // (1024 * 1024)
+            log.warning("%s: image '%s' is larger than %d MB; make it smaller", where, src, limit)
+            return None
+        # The asset's file is the source that holds it: batch rebuilds when that changes.
+        return self._accept(data, key, src, where, path=source)
+
     def _add_remote(self, url: str, where: str) -> Asset | None:
         """Fetch a web image under --allow-remote; refuse private addresses and odd bytes."""
         from exporter.guard import remote
@@ -101,7 +113,9 @@ class AssetStore:
             return None
         return self._accept(data, key, url, where)
 
-    def _accept(self, data: bytes, key: Path, src: str, where: str) -> Asset | None:
+    def _accept(
+        self, data: bytes, key: Path, src: str, where: str, path: Path | None = None
+    ) -> Asset | None:
         """Sniff, clean (SVG) and size-check an image's bytes; register it under a new name."""
         media_type = sniff_image(data)
         if media_type is None:
@@ -117,7 +131,8 @@ class AssetStore:
             log.warning("%s: image '%s' %s", where, _short(src), trouble)
             return None
         digest = hashlib.sha256(data).hexdigest()[:16]
-        asset = Asset(f"images/{digest}.{_EXTENSIONS[media_type]}", key, media_type, data)
+        name = f"images/{digest}.{_EXTENSIONS[media_type]}"
+        asset = Asset(name, path or key, media_type, data)
         self._by_path[key] = asset
         return asset
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 from exporter.errors import SourceError
-from exporter.model import Metadata
+from exporter.formats import RawChapter, SourceText
 from exporter.readers.meta import metadata_from_mapping
 
 # <meta name=...> spellings seen in the wild, mapped onto front-matter keys.
@@ -29,10 +29,10 @@ _META_NAMES = {
 }
 
 
-def read(text: str) -> tuple[str, Metadata]:
+def read(src: SourceText) -> RawChapter:
     """Return the body's inner HTML and the metadata the head declares."""
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(src.text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise SourceError(f"cannot parse the HTML: {exc}") from None
     values: dict[str, object] = {}
@@ -48,8 +48,8 @@ def read(text: str) -> tuple[str, Metadata]:
         values.setdefault("lang", root.get("lang"))
     body = root.find("body")
     if body is None:
-        return "", metadata_from_mapping(values, "head")
+        return RawChapter("", metadata_from_mapping(values, "head"))
     inner = (body.text or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in body
     )
-    return inner, metadata_from_mapping(values, "head")
+    return RawChapter(inner, metadata_from_mapping(values, "head"))

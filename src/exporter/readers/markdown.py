@@ -17,6 +17,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
 from exporter.errors import SourceError
+from exporter.formats import RawChapter, SourceText
 from exporter.model import Metadata
 from exporter.readers.bounded import BoundedLinksExtension
 from exporter.readers.inline import SkippingInlineExtension
@@ -90,12 +91,12 @@ def _formatter(key: tuple[tuple[str, Any], ...]) -> Any:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
-def read(text: str) -> tuple[str, Metadata]:
+def read(src: SourceText) -> RawChapter:
     """Convert Markdown to an HTML fragment; front matter gives the metadata."""
-    values, body = _split_front_matter(text)
+    values, body = _split_front_matter(src.text)
     md = markdown.Markdown(extensions=_extensions(bool(_MAY_HOLD_CODE.search(body))))
     html = md.convert(body)
-    return html, metadata_from_mapping(values, "front matter") if values else Metadata()
+    return RawChapter(html, metadata_from_mapping(values, "front matter") if values else Metadata())
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from exporter.formats import RawChapter, SourceText
 from exporter.model import Metadata
 
 _SCENE_BREAK = re.compile(r"^\s*(\*\s*){3,}$|^\s*(-\s*){3,}$")
@@ -23,14 +24,14 @@ _MAX_HEADING_CHARS = 70
 _MAX_HEADING_WORDS = 12
 
 
-def read(text: str) -> tuple[str, Metadata]:
+def read(src: SourceText) -> RawChapter:
     """Turn an article's text into an HTML fragment and its title."""
-    lines = [line.rstrip() for line in text.split("\n")]
+    lines = [line.rstrip() for line in src.text.split("\n")]
     while lines and not lines[0].strip():
         lines.pop(0)
     title = lines.pop(0).strip() if lines else ""
     blocks = _blocks(lines)
-    return "\n".join(_render(block) for block in blocks), Metadata(title=title)
+    return RawChapter("\n".join(_render(block) for block in blocks), Metadata(title=title))
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:

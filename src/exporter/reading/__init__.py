@@ -9,7 +9,6 @@ book's readers run on two cores (``readahead``); cleaning stays in order, in thi
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import hashlib
 import logging
@@ -19,25 +18,34 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from exporter import readers
-from exporter.guard import isolate
-from exporter.reading import readahead
 from exporter.book.manifest import Book, find_manifest, load_book
-from exporter.reading.clean import IdRegistry, build_chapter
 from exporter.errors import LimitError, SourceError, UsageError
-from exporter.rendering import chapter_id, reserved_ids
-from exporter.reading.links import LinkTable
-from exporter.model import Asset, Document, Metadata, is_valid_lang
+from exporter.formats import READERS, RawChapter, ReadFunction, SourceText, reader_for_path
+from exporter.guard import isolate
 from exporter.guard.policy import current
 from exporter.guard.resources import AssetStore
+from exporter.ids import IdRegistry, chapter_id, reserved_ids
+from exporter.model import Asset, Document, Metadata, is_valid_lang
+from exporter.reading import readahead
+from exporter.reading.clean import build_chapter
+from exporter.reading.decode import check_encoding, decode
+from exporter.reading.links import LinkTable
+
+if TYPE_CHECKING:
+    from exporter.settings import Settings
 
 log = logging.getLogger("exporter")
 
 
 @dataclass(frozen=True)
 class Source:
-    """Text to read, from a file or from memory (stdin, an API caller)."""
+    """A source to read, from a file or from memory (stdin, an API caller).
+
+    ``kind`` names its reader (a name or alias in ``exporter.formats.READERS``: markdown or
+    md, gfm, txt, html, docx, or a plugin's).
+    """
 
     name: str
     data: bytes
@@ -56,7 +64,7 @@ class Source:
                 )
             if not file.exists():
                 raise FileNotFoundError
-            kind = kind or readers.kind_of(file)
+            kind = kind or reader_for_path(file).name
             info = file.stat()
             if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would never end
                 raise SourceError(f"{file}: is not a regular file. Give the article file.")
@@ -87,20 +95,26 @@ def read(
     encoding: str | None = None,
     metadata: Metadata | None = None,
     cover: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
 ) -> Document:
     """Read sources (one chapter each, in order), or one book manifest, into a Document.
 
     ``metadata`` overrides what the sources declare (the CLI's --title, --author, ...);
-    ``cover`` names a cover image (a manifest may name one too).
+    ``cover`` names a cover image (a manifest may name one too). ``settings`` gives all
+    three, and the reader for every source (``source_format``), at once.
     """
+    kind = None
+    if settings is not None:
+        encoding, metadata = settings.encoding, settings.metadata
+        cover, kind = settings.cover, settings.source_format
     book = _book(sources)
     if book:
         sources = [e.path for e in book.entries]
-    loaded = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
+    loaded = [s if isinstance(s, Source) else Source.from_path(s, kind) for s in sources]
     if not loaded:
         raise UsageError("Give at least one source file.")
     if encoding:
-        encoding = readers.check_encoding(encoding)
+        encoding = check_encoding(encoding)
     ids = IdRegistry()
     ids.used.update(reserved_ids(len(loaded)))
     roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
@@ -109,11 +123,11 @@ def read(
     chapters, found = [], Metadata()
     with _read_raws(loaded, encoding) as raws:
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
-            text, raw, meta = got
+            text, raw = got
             base = source.path.parent if source.path else Path.cwd()
             chapter, meta = build_chapter(
-                raw,
-                meta,
+                raw.html,
+                raw.metadata,
                 index=index,
                 name=source.name,
                 source=source.path,
@@ -122,6 +136,7 @@ def read(
                 assets=assets,
                 links=links,
                 text=text,
+                files=raw.files,
             )
             if book:
                 entry = book.entries[index - 1]
@@ -143,25 +158,37 @@ def read(
 
 def _read_raws(
     loaded: list[Source], encoding: str | None
-) -> contextlib.AbstractContextManager[Iterator[tuple[str, str, Metadata]]]:
+) -> contextlib.AbstractContextManager[Iterator[tuple[str, RawChapter]]]:
     """Read each source's raw HTML, in order; a big book's later ones in a helper process."""
+    for source in loaded:  # an unknown --from fails here, before any work
+        READERS.get(source.kind)
     split = readahead.split_point([len(s.data) for s in loaded])
     if split < len(loaded):  # imported before forking, so the helper has them too
         for kind in sorted({s.kind for s in loaded}):
-            readers.reader_for(kind)
+            reader_function(kind)
     return readahead.mapped(functools.partial(_read_raw, encoding=encoding), loaded, split)
 
 
-def _read_raw(source: Source, encoding: str | None) -> tuple[str, str, Metadata]:
-    """Decode one source and run its reader: return its text, raw HTML and metadata."""
+def reader_function(kind: str) -> ReadFunction:
+    """Return the read function of a reader, by name or alias (imported on first use)."""
+    return READERS.get(kind).load()
+
+
+def _read_raw(source: Source, encoding: str | None) -> tuple[str, RawChapter]:
+    """Decode one source (unless its reader takes bytes) and run its reader."""
     check_size(source.name, len(source.data))  # in-memory sources were not checked yet
-    text = readers.decode(source.data, source.name, encoding)
+    spec = READERS.get(source.kind)
+    text = "" if spec.binary else decode(source.data, source.name, encoding)
     try:
         with isolate.translated(source.name):
-            raw, meta = readers.reader_for(source.kind)(text)
+            raw = reader_function(source.kind)(
+                SourceText(source.name, source.path, source.data, text)
+            )
     except SourceError as exc:
+        if exc.message.startswith(source.name):
+            raise
         raise SourceError(f"{source.name}: {exc}") from None
-    return text, raw, meta
+    return text, raw
 
 
 def _book(sources: Sequence[Source | str | os.PathLike[str]]) -> Book | None:
@@ -207,26 +234,3 @@ def _complete(doc: Document) -> Metadata:
             digest.update(chapter.html.encode())
         identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'exporter:' + digest.hexdigest())}"
     return replace(meta, lang=lang or "en", identifier=identifier)
-
-
-def build_date(doc: Document) -> dt.datetime:
-    """Return the build's timestamp: SOURCE_DATE_EPOCH, else the newest source's mtime.
-
-    Both make a rebuild of unchanged sources give the same bytes. Without SOURCE_DATE_EPOCH,
-    a full date in the metadata (YYYY-MM-DD) is used before the files' times, so a book with
-    a date gives the same bytes wherever and whenever it is built.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(
-                f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time in seconds."
-            ) from None
-    with contextlib.suppress(ValueError):
-        day = dt.date.fromisoformat(doc.metadata.date[:10])
-        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-    mtimes = [p.stat().st_mtime for p in doc.sources if p.exists()]
-    stamp = max(mtimes) if mtimes else dt.datetime.now(dt.timezone.utc).timestamp()
-    return dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)

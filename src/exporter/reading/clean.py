@@ -9,8 +9,7 @@ images to assets, make figures, wrap tables, and collect the headings.
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +17,12 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
-from exporter.reading import nesting
-from exporter.model import Chapter, Heading, Metadata
 from exporter.guard.resources import AssetStore
 from exporter.guard.sanitize import removals, sanitize
+from exporter.ids import IdRegistry, slugify
+from exporter.markup import inner_xhtml
+from exporter.model import Chapter, Heading, Metadata
+from exporter.reading import nesting
 
 if TYPE_CHECKING:
     from exporter.reading.links import LinkTable
@@ -29,32 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("exporter")
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-class IdRegistry:
-    """Hand out ids that are unique across the whole publication."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def claim(self, wanted: str) -> str:
-        """Return ``wanted`` (made a valid XML id) or a numbered variant not yet used."""
-        base = slugify(wanted)
-        candidate, n = base, 1
-        while candidate in self.used:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.used.add(candidate)
-        return candidate
-
-
-def slugify(text: str) -> str:
-    """Make an ASCII, lowercase, hyphenated id that is a valid XML name."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if not slug:
-        return "section"
-    return slug if slug[0].isalpha() else f"s-{slug}"
 
 
 def build_chapter(
@@ -69,11 +44,13 @@ def build_chapter(
     assets: AssetStore,
     links: LinkTable,
     text: str = "",
+    files: Mapping[str, bytes] | None = None,
 ) -> tuple[Chapter, Metadata]:
     """Clean one source's HTML; return the chapter and the metadata completed by it.
 
     Local links are parked in ``links`` (``text``, the source, gives their line numbers)
-    until every source is read; ``LinkTable.resolve`` finishes them.
+    until every source is read; ``LinkTable.resolve`` finishes them. ``files`` are images
+    the source carries inside itself, by the ``src`` its HTML gives them.
     """
     where = name
     removed = removals(raw_html)
@@ -90,7 +67,7 @@ def build_chapter(
         anchors.setdefault(slugify(metadata.title), "")
     links.add_source(index, source, anchors)
     links.park(root, index=index, name=name, base_dir=base_dir, text=text)
-    _resolve_images(root, base_dir, where, assets)
+    _resolve_images(root, base_dir, where, assets, files or {}, source)
     _shape_blocks(root)
     headings = tuple(
         Heading(int(el.tag[1]), _text(el), el.get("id")) for el in root.iter(*HEADINGS)
@@ -203,10 +180,19 @@ def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> dic
 
 
 def _resolve_images(
-    root: lxml.html.HtmlElement, base_dir: Path, where: str, assets: AssetStore
+    root: lxml.html.HtmlElement,
+    base_dir: Path,
+    where: str,
+    assets: AssetStore,
+    files: Mapping[str, bytes],
+    source: Path | None,
 ) -> None:
     for img in list(root.iter("img")):
-        asset = assets.add(img.get("src", ""), base_dir, where)
+        src = img.get("src", "")
+        if src in files:
+            asset = assets.add_embedded(src, files[src], source, where)
+        else:
+            asset = assets.add(src, base_dir, where)
         if asset is None:
             alt = img.get("alt", "")
             span = lxml.html.Element("span")
@@ -247,12 +233,3 @@ def _shape_blocks(root: lxml.html.HtmlElement) -> None:
             wrap.append(table)
     for hr in root.iter("hr"):
         hr.set("class", "scene-break")
-
-
-def inner_xhtml(el: lxml.html.HtmlElement) -> str:
-    """Serialise an element's content as XHTML (self-closed voids, escaped text)."""
-    from html import escape
-
-    parts = [escape(el.text or "", quote=False)]
-    parts.extend(etree.tostring(child, method="xml", encoding="unicode") for child in el)
-    return "".join(parts)

@@ -21,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from exporter.reading.clean import inner_xhtml, slugify
+from exporter.ids import slugify
+from exporter.markup import inner_xhtml
 from exporter.model import Chapter
 
 log = logging.getLogger("exporter")

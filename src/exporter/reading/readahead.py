@@ -18,8 +18,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from exporter.guard import isolate
 from exporter.errors import ExporterError
+from exporter.guard import isolate
 from exporter.guard.policy import Policy, current
 
 T = TypeVar("T")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from exporter.rendering import EPUB_NS, XHTML_NS
 from exporter.model import Asset
+from exporter.rendering import EPUB_NS, XHTML_NS
 
 X = f"{{{XHTML_NS}}}"
 

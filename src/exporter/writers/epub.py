@@ -13,15 +13,21 @@ import datetime as dt
 import html
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ebooklib import epub
 from lxml import etree
 
+from exporter.book.cover import cover_for
 from exporter.errors import ExporterError
-from exporter.rendering import EPUB_NS, XHTML_NS, body_class, chapter_id, creators, language
+from exporter.ids import chapter_id
+from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.model import Asset, Document, Heading
-from exporter.settings import DEFAULT_TOC_DEPTH
+from exporter.rendering import EPUB, Target, body_class, creators, has_code, language
+from exporter.rendering.dates import build_date
+from exporter.settings import DEFAULT_TOC_DEPTH, Settings
+from exporter.themes import Theme, font_files
+from exporter.themes.css import stylesheet
 from exporter.writers import a11y
 from exporter.writers.epub_files import ContentFile, content_files, file_of, inner
 
@@ -30,16 +36,33 @@ SVG_NS = "http://www.w3.org/2000/svg"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
+def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
+    """Return the EPUB of ``doc`` in ``theme``: the writer registered as ``epub``."""
+    css = stylesheet(theme, EPUB.stylesheet, code=has_code(doc))
+    fonts = font_files(theme) if settings.embed_fonts else []
+    if fonts:
+        css = theme.css("fonts.css") + "\n" + css
+    return write_epub(
+        doc,
+        css,
+        build_date(doc),
+        Target.of(EPUB, theme, settings),
+        cover=cover_for(doc, theme),
+        split_level=settings.split_level,
+        max_image_size=settings.max_image_size,
+        fonts=fonts,
+    )
+
+
 def write_epub(
     doc: Document,
     css: str,
     modified: dt.datetime,
+    target: Target,
     *,
     cover: Asset | None = None,
     split_level: int = 1,
     max_image_size: int | None = None,
-    toc_depth: int = DEFAULT_TOC_DEPTH,
-    note_numbering: str = "chapter",
     fonts: Sequence[tuple[str, bytes, str]] = (),
 ) -> bytes:
     """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
@@ -87,7 +110,7 @@ def write_epub(
             )
         )
 
-    files = content_files(doc, split_level, note_numbering)
+    files = content_files(doc, target, split_level)
     spine: list = []
     if cover is not None:
         spine.append(_add_cover(book, doc, cover, lang))
@@ -96,7 +119,7 @@ def write_epub(
             uid=file.name.removesuffix(".xhtml"),
             file_name=file.name,
             media_type="application/xhtml+xml",
-            content=_xhtml(doc, file, lang, note_numbering),
+            content=_xhtml(doc, file, lang, target),
         )
         item.properties = _properties(file)
         book.add_item(item)
@@ -106,7 +129,7 @@ def write_epub(
 
     for prop, value in a11y.metadata(a11y.survey([f.body for f in files], images)):
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.toc = _toc(doc, files, toc_depth)
+    book.toc = _toc(doc, files, target.toc_depth)
     book.guide = _landmarks(files, cover is not None)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(uid="nav", title="Contents")
@@ -228,14 +251,14 @@ def _add_optional_metadata(book: epub.EpubBook, doc: Document) -> None:
             )
 
 
-def _xhtml(doc: Document, file: ContentFile, lang: str, note_numbering: str) -> bytes:
+def _xhtml(doc: Document, file: ContentFile, lang: str, target: Target) -> bytes:
     """Return one content document as strict XHTML, checked by an XML parser."""
     text = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{_escape(file.title)}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
-        f'<body class="{body_class(doc, "epub", note_numbering)}">\n{inner(file.body)}\n'
+        f'<body class="{body_class(doc, target)}">\n{inner(file.body)}\n'
         "</body>\n</html>\n"
     )
     try:

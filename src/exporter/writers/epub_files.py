@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from exporter.rendering import EPUB_NS, XHTML_NS, render_body_part
+from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.model import Document
+from exporter.rendering import Target, render_body_part
 
 X = f"{{{XHTML_NS}}}"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
@@ -33,9 +34,7 @@ class ContentFile:
     ids: set[str] = field(default_factory=set)
 
 
-def content_files(
-    doc: Document, split_level: int = 1, note_numbering: str = "chapter"
-) -> list[ContentFile]:
+def content_files(doc: Document, target: Target, split_level: int = 1) -> list[ContentFile]:
     """Return the publication's content files in reading order, links already fixed."""
     files: list[ContentFile] = []
     if doc.is_book:
@@ -43,13 +42,13 @@ def content_files(
             _file(
                 "title-page.xhtml",
                 doc.metadata.title,
-                render_body_part(doc, 0, "epub"),
+                render_body_part(doc, 0, target),
                 "titlepage",
                 0,
             )
         )
     for index, chapter in enumerate(doc.chapters, start=1):
-        body = _parse(render_body_part(doc, index, "epub", note_numbering))
+        body = _parse(render_body_part(doc, index, target))
         stem = f"chapter-{index:03d}"
         for section in list(body):
             if "part" in (section.get("class") or "").split():

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
@@ -25,8 +25,12 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.errors import LimitError
-from exporter.model import Asset
-from exporter.themes import Theme
+from exporter.model import Asset, Document
+from exporter.rendering import PDF, Target, render_document
+from exporter.rendering.dates import build_date
+from exporter.settings import Settings
+from exporter.themes import Theme, font_files
+from exporter.themes.css import stylesheet
 
 log = logging.getLogger("exporter")
 
@@ -102,6 +106,40 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
+    """Return the PDF of ``doc`` in ``theme``: the writer registered as ``pdf``."""
+    return write_pdf(pdf_html(doc, theme, settings), print_css(theme, settings), theme, doc.assets)
+
+
+def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
+    """Return the HTML this writer hands WeasyPrint (with ``print_css``)."""
+    modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return render_document(doc, Target.of(PDF, theme, settings, modified))
+
+
+def print_css(theme: Theme, settings: Settings) -> str:
+    """Return the print stylesheet: parsed once per theme and page size, shared by documents.
+
+    It always has the code colours, so one parse serves documents with and without code.
+    """
+    return stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
+
+
+def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
+    """Return the PDF's exact WeasyPrint input as files: ``weasyprint -s style.css index.html``.
+
+    The HTML and CSS are the ones this writer uses; the theme's fonts and the document's
+    images sit beside them under the relative names both already use.
+    """
+    files = {
+        "index.html": pdf_html(doc, theme, settings).encode(),
+        "style.css": print_css(theme, settings).encode(),
+    }
+    files.update({name: data for name, data, _ in font_files(theme)})
+    files.update({asset.name: asset.data for asset in doc.assets})
+    return files
+
+
 def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> bytes:
     """Render the intermediate HTML with the theme's print CSS; return the PDF's bytes."""
     stylesheet = _theme_css(theme, css)
@@ -122,9 +160,9 @@ def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> b
         ) from None
 
 
-def preload(theme: Theme, css: str) -> None:
+def preload(theme: Theme, settings: Settings) -> None:
     """Parse the theme's print CSS and load its fonts now, for the renders to come."""
-    _theme_css(theme, css)
+    _theme_css(theme, print_css(theme, settings))
 
 
 def css_parses() -> int:

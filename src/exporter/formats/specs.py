@@ -1,20 +1,4 @@
-"""The format registries: every reader, project reader, transform and writer, by name.
-
-A format is one module plus one registration. Built-in formats are listed here as specs
-that name their function (``"module:function"``), imported on first use, so choosing a
-format decides what gets imported: ``--help`` loads no reader, an EPUB never loads
-WeasyPrint. Third-party packages add formats through entry points, as Python-Markdown
-extensions and Sphinx builders do::
-
-    [project.entry-points."exporter.readers"]
-    asciidoc = "exporter_asciidoc:READER"      # a ReaderSpec
-
-    [project.entry-points."exporter.writers"]
-    txt = "exporter_plaintext:WRITER"          # a WriterSpec
-
-The entry point's name is the format's name; its object is loaded only when the format is
-used (or when every format's suffixes are needed, as batch discovery does).
-"""
+"""The contract of a format: what readers take and give, the specs, and a registry of them."""
 
 from __future__ import annotations
 
@@ -26,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from exporter.errors import SourceError, UsageError
+from exporter.errors import UsageError
 from exporter.model import Metadata
 
 if TYPE_CHECKING:
@@ -35,11 +19,6 @@ if TYPE_CHECKING:
     from exporter.themes import Theme
 
 log = logging.getLogger("exporter")
-
-READERS_GROUP = "exporter.readers"
-WRITERS_GROUP = "exporter.writers"
-PROJECTS_GROUP = "exporter.projects"
-TRANSFORMS_GROUP = "exporter.transforms"
 
 
 def _load(target: str) -> Any:
@@ -113,11 +92,21 @@ class WriterSpec:
     media_type: str
     needs_pdf_engine: bool = False  # True: imports WeasyPrint (laid out in its own child)
     after: tuple[str, ...] = ()  # formats whose bytes this writer reads, when also built
+    preload: str = ""  # "module:function", (Theme, Settings): load the engine ahead of builds
     description: str = ""
 
     def load(self) -> WriteFunction:
         """Import and return the write function."""
         return _load(self.function)  # type: ignore[no-any-return]
+
+    def load_preload(self) -> Callable[[Theme, Settings], None]:
+        """Import and return the preload function (a writer that has one)."""
+        return _load(self.preload)  # type: ignore[no-any-return]
+
+    @property
+    def module(self) -> str:
+        """Return the name of the module that holds the write function."""
+        return self.function.partition(":")[0]
 
 
 # --- projects and transforms ---------------------------------------------------------------
@@ -174,6 +163,10 @@ class Registry(Generic[S]):
     def register(self, spec: S) -> None:
         """Add a spec (a plugin's, or a test's); a later one with the same name wins."""
         self._specs[spec.name] = spec
+
+    def builtin_names(self) -> tuple[str, ...]:
+        """Return the names registered in this process, without looking for plugins."""
+        return tuple(self._specs)
 
     def names(self) -> tuple[str, ...]:
         """Return every format name, plugins' included, without importing any plugin."""
@@ -234,112 +227,3 @@ def _entry_points(group: str) -> tuple[Any, ...]:
 
 def _entry_point_names(group: str) -> Iterator[str]:
     return (entry.name for entry in _entry_points(group))
-
-
-READERS: Registry[ReaderSpec] = Registry(
-    "source format",
-    READERS_GROUP,
-    (
-        ReaderSpec(
-            "markdown",
-            "exporter.readers.markdown:read",
-            (".md", ".markdown"),
-            aliases=("md",),
-            description="Markdown (Python-Markdown with front matter)",
-        ),
-        ReaderSpec(
-            "txt",
-            "exporter.readers.text:read",
-            (".txt",),
-            aliases=("text",),
-            description="plain-text articles",
-        ),
-        ReaderSpec(
-            "html",
-            "exporter.readers.html:read",
-            (".html", ".htm", ".xhtml"),
-            description="HTML and XHTML pages",
-        ),
-    ),
-)
-
-WRITERS: Registry[WriterSpec] = Registry(
-    "format",
-    WRITERS_GROUP,
-    (
-        WriterSpec(
-            "pdf",
-            "exporter.writers.pdf:write",
-            ".pdf",
-            "application/pdf",
-            needs_pdf_engine=True,
-            description="a typeset PDF (WeasyPrint)",
-        ),
-        WriterSpec(
-            "epub",
-            "exporter.writers.epub:write",
-            ".epub",
-            "application/epub+zip",
-            description="an EPUB 3 e-book (EbookLib)",
-        ),
-        WriterSpec(
-            "html",
-            "exporter.writers.html:write",
-            ".html",
-            "text/html",
-            description="one self-contained HTML page",
-        ),
-    ),
-)
-
-PROJECTS: Registry[ProjectSpec] = Registry(
-    "project format",
-    PROJECTS_GROUP,
-    (
-        ProjectSpec(
-            "book.toml",
-            "exporter.book.manifest.manifest:load_book",
-            ("book.toml",),
-            description="exporter's own book manifest",
-        ),
-    ),
-)
-
-TRANSFORMS: Registry[TransformSpec] = Registry("transform", TRANSFORMS_GROUP, ())
-
-
-def reader_for_path(path: Path) -> ReaderSpec:
-    """Return the reader that claims a file's suffix, or fail naming the supported ones."""
-    suffix = path.suffix.lower()
-    for spec in READERS.all():
-        if suffix in spec.suffixes:
-            return spec
-    known = ", ".join(sorted(suffixes()))
-    raise SourceError(
-        f"{path}: unsupported file type '{path.suffix or '(none)'}'. "
-        f"Supported: {known}. Rename the file with one of those suffixes, or give --from."
-    )
-
-
-def suffixes() -> tuple[str, ...]:
-    """Return every suffix some reader claims (batch finds sources by them)."""
-    return tuple(dict.fromkeys(s for spec in READERS.all() for s in spec.suffixes))
-
-
-def writer_order(formats: list[str]) -> list[str]:
-    """Order formats so that each comes after those whose results it reads."""
-    ordered: list[str] = []
-
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if name in ordered:
-            return
-        if name in trail:
-            raise UsageError(f"Formats depend on each other in a circle: {' -> '.join(trail)}.")
-        for before in WRITERS.get(name).after:
-            if before in formats:
-                visit(before, (*trail, name))
-        ordered.append(name)
-
-    for name in formats:
-        visit(name, ())
-    return ordered

@@ -1,0 +1,89 @@
+"""The small commands: check an EPUB, start a book, list themes and formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from exporter.cli.run import run, setup_logging
+
+
+@click.command(name="check")
+@click.argument("epub", type=click.Path(dir_okay=False, path_type=str))
+@click.pass_context
+def check_command(ctx: click.Context, epub: str) -> None:
+    """Check an EPUB with EPUBCheck (when Java is present) and exporter's own checks."""
+    if not Path(epub).is_file():
+        click.echo(f"error: {epub}: no such file. Check the path.", err=True)
+        ctx.exit(3)
+    check_report(ctx, Path(epub), failure_code=3)
+
+
+def check_report(ctx: click.Context, path: Path, failure_code: int) -> None:
+    """Print a check's findings and its one-line verdict; exit non-zero on any error."""
+    from exporter.check import check_epub
+
+    report = run(ctx, lambda: check_epub(path))
+    for severity, message in report.problems:
+        click.echo(f"{severity}: {path}: {message}", err=True)
+    if report.epubcheck != "ran":
+        click.echo(f"note: {report.epubcheck}; ran exporter's own checks only", err=True)
+    checks = "EPUBCheck and exporter's checks" if report.epubcheck == "ran" else "exporter's checks"
+    verdict = "passed" if not report.errors else "FAILED"
+    click.echo(
+        f"{path}: {verdict} {checks}: {report.errors} error(s), {report.warnings} warning(s)"
+    )
+    if report.errors:
+        ctx.exit(failure_code)
+
+
+@click.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--title", help="The book's title (default: from the folder's name).")
+@click.pass_context
+def init(ctx: click.Context, folder: str, title: str | None) -> None:
+    """Start a book: write a commented book.toml and a first chapter in FOLDER."""
+    from exporter.book.scaffold import init_book
+
+    for path in run(ctx, lambda: init_book(folder, title)):
+        click.echo(str(path))
+
+
+@click.command()
+@click.option(
+    "--preview",
+    "preview_dir",
+    type=click.Path(file_okay=False),
+    help="Render the first page of a sample in each theme to DIR/THEME.png.",
+)
+@click.option("--dpi", type=click.IntRange(20, 300), default=60, show_default=True)
+@click.pass_context
+def themes(ctx: click.Context, preview_dir: str | None, dpi: int) -> None:
+    """List the built-in themes with a one-line description each."""
+    from exporter.themes import list_themes
+
+    if preview_dir:
+        from exporter.preview import write_previews
+
+        setup_logging(quiet=False)
+        for path in run(ctx, lambda: write_previews(preview_dir, dpi=dpi)):
+            click.echo(str(path))
+        return
+    for theme in run(ctx, list_themes):
+        click.echo(f"{theme.name:<12} {theme.description}")
+
+
+@click.command()
+def formats() -> None:
+    """List the source and output formats, installed plugins' included."""
+    from exporter.formats import READERS, WRITERS
+
+    click.echo("Sources (--from):")
+    for reader in READERS.all():
+        also = f" (also {', '.join(reader.aliases)})" if reader.aliases else ""
+        suffixes = " ".join(reader.suffixes)
+        click.echo(f"  {reader.name:<12} {suffixes:<22} {reader.description}{also}")
+    click.echo("Outputs (-f):")
+    for writer in WRITERS.all():
+        click.echo(f"  {writer.name:<12} {writer.suffix:<22} {writer.description}")

@@ -1,0 +1,71 @@
+"""Assemble a theme's stylesheet for one kind of output (its profile's parts, in order)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from exporter.themes import Theme, page_size_css
+
+# The parts of a profile's stylesheet that are not theme files (rendering.profile names them).
+PAGE_SIZE, PRINT_BASICS_PART, CODE = ":page-size", ":print-basics", ":code"
+
+# What every PDF needs, whatever the theme: the outline follows the headings (the title
+# block's other lines are not entries), and nothing leaves the page: long words, URLs and
+# code lines wrap, images fit the text width, a table is squeezed to it (fixed layout) and
+# repeats its head row after a break. It comes before the theme's pdf.css, which may
+# change any of it; a theme of one's own (--theme PATH) gets it too.
+PRINT_BASICS = """
+p, li, dd, a, td, th, figcaption { overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+img { max-width: 100%; }
+table { width: 100%; table-layout: fixed; }
+thead { display: table-header-group; }
+h1.title, h1.chapter-title { bookmark-level: 1; }
+h1:not(.title):not(.chapter-title) { bookmark-level: 1; }
+h2 { bookmark-level: 2; }
+h3 { bookmark-level: 3; }
+h4 { bookmark-level: 4; }
+h5 { bookmark-level: 5; }
+h6 { bookmark-level: 6; }
+header.title-block p { bookmark-level: none; }
+"""
+
+
+def stylesheet(
+    theme: Theme, parts: Sequence[str], page_size: str | None = None, code: bool = True
+) -> str:
+    """Return the CSS of a profile's ``parts``: theme files by name, and the generated parts.
+
+    ``page_size`` (a name such as A5 or a CSS size) overrides the theme's. Without ``code``
+    the highlighter's token colours are left out: computing them imports Pygments, which a
+    document without code blocks never needs.
+    """
+    generated = {
+        PAGE_SIZE: lambda: f"@page {{ size: {_size(theme, page_size)} }}\n",
+        PRINT_BASICS_PART: lambda: PRINT_BASICS,
+        CODE: lambda: pygments_css(theme.pygments_style) if code else "",
+    }
+    return "\n".join(generated[part]() if part in generated else theme.css(part) for part in parts)
+
+
+def _size(theme: Theme, page_size: str | None) -> str:
+    return page_size_css(page_size) if page_size else theme.page_size
+
+
+@cache
+def pygments_css(style: str) -> str:
+    """Return the Pygments token colours of a style, scoped to ``.highlight``."""
+    from pygments.formatters import HtmlFormatter
+    from pygments.util import ClassNotFound
+
+    try:
+        formatter = HtmlFormatter(style=style)
+    except ClassNotFound:
+        formatter = HtmlFormatter(style="default")
+    # Only the token rules: the theme owns the box (background, padding, font).
+    return "\n".join(
+        line
+        for line in formatter.get_style_defs(".highlight").splitlines()
+        if line.startswith(".highlight .")
+    )
