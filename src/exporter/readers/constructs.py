@@ -111,9 +111,9 @@ def warn_unsupported(text: str, name: str, dialect: str) -> None:
                 seen = found.get(construct.kind)
                 found[construct.kind] = (construct, seen[1] if seen else number,
                                          (seen[2] if seen else 0) + 1)  # fmt: skip
-    for kind, (construct, line, count) in found.items():
+    for kind, (construct, first, count) in found.items():
         more = f" ({count} such lines)" if count > 1 else ""
         log.warning(
             "%s:%d: %s is not supported by the %s dialect%s: %s.",
-            name, line, kind, dialect, more, construct.advice,
+            name, first, kind, dialect, more, construct.advice,
         )  # fmt: skip
