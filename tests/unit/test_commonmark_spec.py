@@ -115,6 +115,7 @@ def _plain_punctuation(text: str) -> str:
     return text
 
 
+@cache  # the spec's HTML is cleaned once for the three dialects
 def cleaned(html: str, folder: Path) -> str:
     """Run HTML through exporter's cleaning stage; unwrap links it cannot keep."""
     from exporter.content import IdRegistry, build_chapter
