@@ -9,7 +9,7 @@ codehilite ``<div class="highlight">`` for code, and one ``<aside class="admonit
 role="note">`` for every alert and container.
 
 markdown-it-py stays linear on CommonMark's pathological inputs (the tests time them: the
-slowest, 10 000 ``[^``, took 0.46 s of CPU for 20 000 characters on a loaded machine; twice
+slowest, 10 000 ``[^``, took 0.4-0.6 s of CPU for 20 000 characters on a loaded machine; twice
 the input took twice the time). One option, ``maxNesting``, bounds two things: past it the
 block parser silently drops the rest of the document, and the inline parser stops looking
 inside brackets. Blocks get one level more than the policy's ``max_depth`` (a source that
