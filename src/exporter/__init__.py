@@ -34,6 +34,8 @@ _EXPORTS = {
     "Heading": "model",
     "Metadata": "model",
     "RenderOptions": "settings",
+    "Settings": "settings",
+    "InternalError": "errors",
     "Theme": "themes",
     "list_themes": "themes",
     "load_theme": "themes",
@@ -45,10 +47,12 @@ __all__ = [
     "Document",
     "ExporterError",
     "Heading",
+    "InternalError",
     "LimitError",
     "Metadata",
     "OutputError",
     "RenderOptions",
+    "Settings",
     "Source",
     "SourceError",
     "StrictError",
@@ -68,6 +72,7 @@ if TYPE_CHECKING:
     from exporter.api import Source, build_date, convert, read, render
     from exporter.errors import (
         ExporterError,
+        InternalError,
         LimitError,
         OutputError,
         SourceError,
@@ -76,7 +81,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from exporter.model import Asset, Chapter, Document, Heading, Metadata
-    from exporter.settings import RenderOptions
+    from exporter.settings import RenderOptions, Settings
     from exporter.themes import Theme, list_themes, load_theme
 
 

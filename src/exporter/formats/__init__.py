@@ -64,6 +64,18 @@ READERS: Registry[ReaderSpec] = Registry(
             description="Markdown (Python-Markdown with front matter)",
         ),
         ReaderSpec(
+            "gfm",
+            "exporter.readers.commonmark:read_gfm",
+            aliases=("github",),
+            description="GitHub Flavored Markdown (markdown-it-py)",
+        ),
+        ReaderSpec(
+            "commonmark",
+            "exporter.readers.commonmark:read_commonmark",
+            aliases=("cm",),
+            description="strict CommonMark (markdown-it-py)",
+        ),
+        ReaderSpec(
             "txt",
             "exporter.readers.text:read",
             (".txt",),

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
@@ -16,12 +15,12 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
-from exporter.errors import SourceError
 from exporter.formats import RawChapter, SourceText
 from exporter.model import Metadata
 from exporter.readers.bounded import BoundedLinksExtension
+from exporter.readers.constructs import warn_unsupported
 from exporter.readers.inline import SkippingInlineExtension
-from exporter.readers.meta import metadata_from_mapping
+from exporter.readers.meta import metadata_from_mapping, split_front_matter
 from exporter.readers.typography import TypographyExtension
 
 # What a code block needs somewhere in the text: four columns of indentation (a tab reaches
@@ -88,34 +87,10 @@ def _formatter(key: tuple[tuple[str, Any], ...]) -> Any:
     return HtmlFormatter(**{k: list(v) if k == "hl_lines" else v for k, v in key})
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-
-
 def read(src: SourceText) -> RawChapter:
     """Convert Markdown to an HTML fragment; front matter gives the metadata."""
-    values, body = _split_front_matter(src.text)
+    values, body = split_front_matter(src.text)
+    warn_unsupported(body, src.name, "markdown")
     md = markdown.Markdown(extensions=_extensions(bool(_MAY_HOLD_CODE.search(body))))
     html = md.convert(body)
     return RawChapter(html, metadata_from_mapping(values, "front matter") if values else Metadata())
-
-
-def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    try:
-        values = yaml.safe_load(match.group(1) or "") or {}
-    except yaml.YAMLError as exc:
-        # The context mark points at the construct that is open (an unclosed bracket), the
-        # problem mark at where the parser gave up, often the end of the block.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        raise SourceError(
-            f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}. "
-            "Fix the block between the '---' lines."
-        ) from None
-    if not isinstance(values, dict):
-        raise SourceError("front matter must be a mapping of 'key: value' lines.")
-    # Keep the line numbers of the body equal to the file's for later messages.
-    body = "\n" * match.group(0).count("\n") + text[match.end() :]
-    return values, body

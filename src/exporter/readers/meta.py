@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from exporter.errors import SourceError
 from exporter.model import Metadata
 
 log = logging.getLogger("exporter")
@@ -63,3 +65,35 @@ def _as_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(t for v in value if (t := _as_text(v)))
     return (_as_text(value),)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split YAML front matter (between ``---`` lines at the top) from the body.
+
+    The body keeps the file's line numbers (the block becomes blank lines), so later
+    messages still point at the right line.
+    """
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml  # here: the HTML reader and book manifests use this module without YAML
+
+    try:
+        values = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        # The context mark points at the construct that is open (an unclosed bracket), the
+        # problem mark at where the parser gave up, often the end of the block.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise SourceError(
+            f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}. "
+            "Fix the block between the '---' lines."
+        ) from None
+    if not isinstance(values, dict):
+        raise SourceError("front matter must be a mapping of 'key: value' lines.")
+    # Keep the line numbers of the body equal to the file's for later messages.
+    body = "\n" * match.group(0).count("\n") + text[match.end() :]
+    return values, body
