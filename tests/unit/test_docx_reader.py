@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -245,3 +246,50 @@ class TestThePackage:
             ),
         ):
             read(simple())
+
+
+class TestEndToEnd:
+    def test_a_manuscript_becomes_a_valid_epub(self, tmp_path, epubcheck):
+        """Until the lead wires ``files`` in, the chapter goes through an .html source."""
+        import exporter
+
+        document = du.new_document()
+        document.core_properties.author = "Ann Roe"
+        document.core_properties.language = "en"
+        document.add_paragraph("A Docx Book", style="Title")
+        document.add_heading("Opening", level=1)
+        p = document.add_paragraph("Text with a note")
+        du.add_note_call(p, "footnote", 1)
+        p.add_run(" and ")
+        p.add_run("small caps").font.small_caps = True
+        p.add_run(".")
+        du.add_notes_part(document, "footnote", {1: "The note."})
+        document.add_paragraph("item", style="List Bullet")
+        document.add_table(rows=1, cols=2).cell(0, 0).text = "cell"
+        document.add_picture(io.BytesIO(du.png(40, 30)))
+        document.inline_shapes[0]._inline.docPr.set("descr", "A red box")
+        got = read(du.saved(document))
+        for name, data in got.files.items():
+            (tmp_path / name).write_bytes(data)
+        source = tmp_path / "manuscript.html"
+        source.write_text(
+            f"<html><head><title>{got.metadata.title}</title>"
+            f'<meta name="author" content="{got.metadata.authors[0]}"></head>'
+            f"<body>{got.html}</body></html>",
+            encoding="utf-8",
+        )
+        (epub,) = exporter.convert([source], ["epub"], tmp_path / "out")
+        epubcheck.assert_clean(epub)
+        with zipfile.ZipFile(epub) as book:
+            names = book.namelist()
+            opf = book.read(next(n for n in names if n.endswith(".opf"))).decode()
+            text = "".join(
+                book.read(n).decode() for n in names if n.endswith(".xhtml") and "nav" not in n
+            )
+        assert "<dc:title>A Docx Book</dc:title>" in opf
+        assert '<dc:creator id="creator-1">Ann Roe</dc:creator>' in opf
+        assert '<h2 id="opening">Opening</h2>' in text
+        assert '<span class="smallcaps">small caps</span>' in text
+        assert re.search(r'<figure class="figure"><img alt="A red box" src="images/\w+\.png"/>', text)
+        assert 'epub:type="noteref" role="doc-noteref" id="fnref-1-1" href="#fn-1-1">1</a>' in text
+        assert re.search(r'<aside class="footnote" id="fn-1-1"[^>]*><p><span class="fn-label">1\.</span> The note\.', text)
