@@ -290,6 +290,11 @@ class TestEndToEnd:
         assert '<dc:creator id="creator-1">Ann Roe</dc:creator>' in opf
         assert '<h2 id="opening">Opening</h2>' in text
         assert '<span class="smallcaps">small caps</span>' in text
-        assert re.search(r'<figure class="figure"><img alt="A red box" src="images/\w+\.png"/>', text)
+        assert re.search(
+            r'<figure class="figure"><img alt="A red box" src="images/\w+\.png"/>', text
+        )
         assert 'epub:type="noteref" role="doc-noteref" id="fnref-1-1" href="#fn-1-1">1</a>' in text
-        assert re.search(r'<aside class="footnote" id="fn-1-1"[^>]*><p><span class="fn-label">1\.</span> The note\.', text)
+        assert re.search(
+            r'<aside class="footnote" id="fn-1-1"[^>]*><p><span class="fn-label">1\.</span> The note\.',
+            text,
+        )
