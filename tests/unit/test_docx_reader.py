@@ -95,6 +95,13 @@ class TestStyles:
             "change that, or ignore this warning."
         ]
 
+    def test_words_own_table_of_contents_is_left_out(self):
+        document = du.new_document()
+        toc = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+        document.add_paragraph("Opening\t3", style=toc)
+        document.add_heading("Opening", level=1)
+        assert read(du.saved(document)).html == "<h2>Opening</h2>"
+
 
 class TestTitleAndProperties:
     def test_core_properties_become_metadata(self):
@@ -193,6 +200,14 @@ class TestThePackage:
         with pytest.raises(SourceError, match=r"book\.docx: not a Word \.docx document"):
             read(b"Just some text.\n")
 
+    def test_a_damaged_document_part(self):
+        broken = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
+        data = du.rezip(simple(), drop="word/document.xml", extra={"word/document.xml": broken})
+        with pytest.raises(
+            SourceError, match=r"book\.docx: cannot be read as a Word document \(ExpatError"
+        ):
+            read(data)
+
     def test_a_zip_without_a_document_part(self):
         data = du.rezip(simple(), drop="word/document.xml")
         with pytest.raises(SourceError, match=r"has no word/document\.xml"):
@@ -249,7 +264,7 @@ class TestThePackage:
 
 
 class TestEndToEnd:
-    def test_a_manuscript_becomes_a_valid_epub(self, tmp_path, epubcheck):
+    def test_a_manuscript_becomes_a_valid_epub(self, tmp_path, epubcheck, caplog):
         """Until the lead wires ``files`` in, the chapter goes through an .html source."""
         import exporter
 
@@ -268,7 +283,9 @@ class TestEndToEnd:
         document.add_table(rows=1, cols=2).cell(0, 0).text = "cell"
         document.add_picture(io.BytesIO(du.png(40, 30)))
         document.inline_shapes[0]._inline.docPr.set("descr", "A red box")
-        got = read(du.saved(document))
+        with caplog.at_level(logging.WARNING, "exporter"):
+            got = read(du.saved(document))
+        assert caplog.text == ""  # nothing that --strict would refuse
         for name, data in got.files.items():
             (tmp_path / name).write_bytes(data)
         source = tmp_path / "manuscript.html"
