@@ -102,7 +102,8 @@ def read(src: SourceText) -> RawChapter:
     """Return a .docx's body as an HTML fragment, its embedded images and its properties."""
     import mammoth
 
-    archive = open_package(src.data, src.name)
+    with open_package(src.data, src.name) as archive:
+        properties = core_metadata(archive, src.name)
     images = _ImageCollector(src.name)
     try:
         result = mammoth.convert_to_html(
@@ -113,13 +114,13 @@ def read(src: SourceText) -> RawChapter:
             include_embedded_style_map=False,
             external_file_access=False,  # linked (not embedded) images stay out
         )
-    except (KeyError, ValueError, LookupError, ExpatError, zipfile.BadZipFile, EOFError) as exc:
+    except (LookupError, ValueError, ExpatError, zipfile.BadZipFile, EOFError) as exc:
         raise SourceError(
             f"{src.name}: cannot be read as a Word document ({type(exc).__name__}: {exc}); "
             "open it in Word and save it again as .docx."
         ) from None
     _report(result.messages, src.name)
-    html, metadata = shape_html(result.value, core_metadata(archive, src.name))
+    html, metadata = shape_html(result.value, properties)
     return RawChapter(html=html, metadata=metadata, files=dict(images.files))
 
 
