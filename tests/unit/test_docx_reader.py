@@ -13,14 +13,14 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
 import docxutil as du
-from exporter.content import IdRegistry, build_chapter
 from exporter.errors import LimitError, SourceError
 from exporter.formats import RawChapter, SourceText
-from exporter.links import LinkTable
+from exporter.guard.policy import Policy, using
+from exporter.guard.resources import AssetStore
 from exporter.model import Metadata
-from exporter.policy import Policy, using
 from exporter.readers import docx as docx_reader
-from exporter.resources import AssetStore
+from exporter.reading.clean import IdRegistry, build_chapter
+from exporter.reading.links import LinkTable
 
 NAME = "book.docx"
 
@@ -265,8 +265,11 @@ class TestThePackage:
 
 class TestEndToEnd:
     def test_a_manuscript_becomes_a_valid_epub(self, tmp_path, epubcheck, caplog):
-        """Until the lead wires ``files`` in, the chapter goes through an .html source."""
-        import exporter
+        """A .docx given to the CLI, its image carried in by the reader's ``files``."""
+        from click.testing import CliRunner
+        from pypdf import PdfReader
+
+        from exporter.cli import cli
 
         document = du.new_document()
         document.core_properties.author = "Ann Roe"
@@ -286,17 +289,19 @@ class TestEndToEnd:
         with caplog.at_level(logging.WARNING, "exporter"):
             got = read(du.saved(document))
         assert caplog.text == ""  # nothing that --strict would refuse
-        for name, data in got.files.items():
-            (tmp_path / name).write_bytes(data)
-        source = tmp_path / "manuscript.html"
-        source.write_text(
-            f"<html><head><title>{got.metadata.title}</title>"
-            f'<meta name="author" content="{got.metadata.authors[0]}"></head>'
-            f"<body>{got.html}</body></html>",
-            encoding="utf-8",
-        )
-        (epub,) = exporter.convert([source], ["epub"], tmp_path / "out")
+        assert list(got.files) == ["docx-image-1.png"]
+        source = tmp_path / "manuscript.docx"
+        source.write_bytes(du.saved(document))
+        out = tmp_path / "out"
+        result = CliRunner().invoke(cli, ["build", str(source), "-o", str(out), "--strict"])
+        assert result.exit_code == 0, result.output
+        epub, pdf = out / "manuscript.epub", out / "manuscript.pdf"
         epubcheck.assert_clean(epub)
+        reader = PdfReader(pdf)
+        assert reader.metadata.title == "A Docx Book" and reader.metadata.author == "Ann Roe"
+        page = reader.pages[0].extract_text()
+        assert "Opening" in page and "The note." in page
+        assert [image.image.size for page in reader.pages for image in page.images] == [(40, 30)]
         with zipfile.ZipFile(epub) as book:
             names = book.namelist()
             opf = book.read(next(n for n in names if n.endswith(".opf"))).decode()
@@ -310,6 +315,7 @@ class TestEndToEnd:
         assert re.search(
             r'<figure class="figure"><img alt="A red box" src="images/\w+\.png"/>', text
         )
+        assert any(n.startswith("EPUB/images/") and n.endswith(".png") for n in names)
         assert 'epub:type="noteref" role="doc-noteref" id="fnref-1-1" href="#fn-1-1">1</a>' in text
         assert re.search(
             r'<aside class="footnote" id="fn-1-1"[^>]*><p><span class="fn-label">1\.</span> The note\.',

@@ -76,6 +76,13 @@ READERS: Registry[ReaderSpec] = Registry(
             description="strict CommonMark (markdown-it-py)",
         ),
         ReaderSpec(
+            "docx",
+            "exporter.readers.docx:read",
+            (".docx",),
+            binary=True,
+            description="Word manuscripts (mammoth)",
+        ),
+        ReaderSpec(
             "txt",
             "exporter.readers.text:read",
             (".txt",),

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from exporter.errors import LimitError, SourceError
+from exporter.guard.policy import MiB, current
 from exporter.model import Metadata
-from exporter.policy import MiB, current
 
 MAX_ENTRIES = 10_000  # Word writes a few dozen; a book with many images a few hundred
 # Everything unpacked, media included, and any one XML part, as multiples of the source
