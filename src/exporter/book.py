@@ -5,6 +5,10 @@ sources are grouped as front matter (``[front]``: dedication, foreword, preface,
 chapters (``chapters = [...]``, or ``[[parts]]`` each with a ``title`` and its ``chapters``),
 ``appendices`` and back matter (``[back]``). Each becomes one chapter that knows its place
 (``Chapter.kind``, ``type``, ``part``). Mistakes fail with the manifest's name and the fix.
+
+``load_book`` also reads other tools' projects into the same ``Book``: mdBook's book.toml
+(it has a ``[book]`` table) or bare SUMMARY.md (``mdbook.py``), and MkDocs' mkdocs.yml
+(``mkdocs.py``).
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class Entry:
     kind: str = "bodymatter"  # frontmatter | bodymatter | backmatter
     type: str = "chapter"  # its EPUB structural type
     part: str = ""
+    title: str = ""  # the manifest's label for it (mdBook, MkDocs): used when the source has none
+    level: int = 1  # 2 and deeper: nested under the chapter before it (mdBook sub-chapters)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,15 @@ class Book:
     metadata: Metadata
     entries: tuple[Entry, ...]
     cover: Path | None = None
+    # Other tools' projects (mdbook.py, mkdocs.py): the Markdown dialect the sources are in,
+    # the folder site-root paths (/img/a.png) start from, the Markdown extensions the project
+    # asks for as (name, options), and the include syntaxes its sources may use (includes.py)
+    # with the folders snippets are looked up in besides the including file's.
+    dialect: str = "markdown"
+    site_root: Path | None = None
+    extensions: tuple[tuple[str, dict[str, Any]], ...] = ()
+    includes: tuple[str, ...] = ("mdbook", "snippets", "markdown-include")
+    include_bases: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -68,18 +83,44 @@ class Book:
         return self.manifest.parent
 
 
+# What a folder may hold, first found wins: ours or mdBook's book.toml, MkDocs' mkdocs.yml,
+# or an mdBook summary without a book.toml.
+PROJECT_FILES = (MANIFEST, "mkdocs.yml", "mkdocs.yaml", "SUMMARY.md", "src/SUMMARY.md")
+MDBOOK_TABLES = {"book", "build", "rust", "output", "preprocessor"}
+
+
 def find_manifest(path: str | os.PathLike[str]) -> Path | None:
-    """Return the manifest ``path`` names (a .toml file, or a folder holding book.toml)."""
+    """Return the manifest ``path`` names, or the one its folder holds (PROJECT_FILES)."""
     candidate = Path(path)
-    if candidate.suffix.lower() == ".toml":
+    if candidate.is_dir():
+        return next((candidate / n for n in PROJECT_FILES if (candidate / n).is_file()), None)
+    if candidate.suffix.lower() in (".toml", ".yml", ".yaml") or candidate.name == "SUMMARY.md":
         return candidate
-    if candidate.is_dir() and (candidate / MANIFEST).is_file():
-        return candidate / MANIFEST
     return None
 
 
 def load_book(manifest: Path) -> Book:
-    """Parse and check a manifest; expand its globs into the ordered list of sources."""
+    """Parse and check a manifest (ours, mdBook's or MkDocs'); return the book it describes."""
+    if manifest.suffix.lower() in (".yml", ".yaml"):
+        from exporter.mkdocs import load_mkdocs
+
+        return load_mkdocs(manifest)
+    if manifest.name == "SUMMARY.md":
+        from exporter.mdbook import load_mdbook
+
+        return load_mdbook(manifest)
+    data = read_toml(manifest)
+    # Ours has no [book] table, and no key of mdBook's: theirs has [book] (or only tables of
+    # its own, when every [book] setting is left at mdBook's default).
+    if isinstance(data.get("book"), dict) or (data and set(data) <= MDBOOK_TABLES):
+        from exporter.mdbook import load_mdbook
+
+        return load_mdbook(manifest)
+    return _load_own(manifest, data)
+
+
+def read_toml(manifest: Path) -> dict[str, Any]:
+    """Parse a TOML file, failing with its name and the fix."""
     if sys.version_info >= (3, 11):  # here, not at the top: an article never pays for it
         import tomllib
     else:  # pragma: no cover
@@ -92,6 +133,11 @@ def load_book(manifest: Path) -> Book:
         raise SourceError(f"{manifest}: cannot be read ({exc}).") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{manifest}: not valid TOML: {exc}. Fix the file.") from None
+    return data
+
+
+def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
+    """Check exporter's own manifest; expand its globs into the ordered list of sources."""
     fail = _failer(manifest)
     unknown = sorted(set(data) - KEYS)
     if unknown:
