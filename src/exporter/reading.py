@@ -102,10 +102,11 @@ def read(
     ids = IdRegistry()
     ids.used.update(reserved_ids(len(loaded)))
     roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
-    assets = AssetStore(roots + ([book.root] if book else []))
-    links = LinkTable()
+    site_root = book.site_root if book else None
+    assets = AssetStore(roots + ([book.root] if book else []), site_root=site_root)
+    links = LinkTable(site_root=site_root)
     chapters, found = [], Metadata()
-    with _read_raws(loaded, encoding) as raws:
+    with _read_raws(loaded, encoding, book) as raws:
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
             text, raw, meta = got
             base = source.path.parent if source.path else Path.cwd()
@@ -123,7 +124,11 @@ def read(
             )
             if book:
                 entry = book.entries[index - 1]
-                chapter = replace(chapter, kind=entry.kind, type=entry.type, part=entry.part)
+                chapter = replace(
+                    chapter, kind=entry.kind, type=entry.type, part=entry.part, level=entry.level
+                )
+                if entry.title and source.path and chapter.title == source.path.stem:
+                    chapter = replace(chapter, title=entry.title)  # no title in the file
             chapters.append(chapter)
             # The first source speaks for the publication; later ones only fill gaps.
             found = meta.merged(found) if index > 1 else meta
@@ -140,26 +145,47 @@ def read(
 
 
 def _read_raws(
-    loaded: list[Source], encoding: str | None
+    loaded: list[Source], encoding: str | None, book: Book | None = None
 ) -> contextlib.AbstractContextManager[Iterator[tuple[str, str, Metadata]]]:
     """Read each source's raw HTML, in order; a big book's later ones in a helper process."""
     split = readahead.split_point([len(s.data) for s in loaded])
     if split < len(loaded):  # imported before forking, so the helper has them too
         for kind in sorted({s.kind for s in loaded}):
             readers.reader_for(kind)
-    return readahead.mapped(functools.partial(_read_raw, encoding=encoding), loaded, split)
+    read = functools.partial(_read_raw, encoding=encoding, book=book)
+    return readahead.mapped(read, loaded, split)
 
 
-def _read_raw(source: Source, encoding: str | None) -> tuple[str, str, Metadata]:
-    """Decode one source and run its reader: return its text, raw HTML and metadata."""
+def _read_raw(
+    source: Source, encoding: str | None, book: Book | None = None
+) -> tuple[str, str, Metadata]:
+    """Decode one source and run its reader: return its text, raw HTML and metadata.
+
+    The text returned is the source as written (before includes are expanded): links look
+    their line numbers up in it.
+    """
     check_size(source.name, len(source.data))  # in-memory sources were not checked yet
     text = readers.decode(source.data, source.name, encoding)
     try:
         with isolate.translated(source.name):
-            raw, meta = readers.reader_for(source.kind)(text)
+            raw, meta = readers.reader_for(source.kind)(_expanded(text, source, book))
     except SourceError as exc:
         raise SourceError(f"{source.name}: {exc}") from None
     return text, raw, meta
+
+
+def _expanded(text: str, source: Source, book: Book | None) -> str:
+    """Expand a Markdown file's includes (includes.py), confined to its book's folder."""
+    if source.kind != "md" or source.path is None:
+        return text
+    from exporter.includes import expand_includes
+
+    if book is None:  # a lone file may include what lies in its own folder tree
+        return expand_includes(text, source.path, source.path.parent, source.name)
+    return expand_includes(
+        text, source.path, book.root, source.name,
+        syntaxes=book.includes, bases=book.include_bases,
+    )  # fmt: skip
 
 
 def _book(sources: Sequence[Source | str | os.PathLike[str]]) -> Book | None:
