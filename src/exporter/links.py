@@ -50,6 +50,7 @@ class LinkTable:
     files: dict[Path, int] = field(default_factory=dict)  # real path -> chapter index
     anchors: dict[int, dict[str, str]] = field(default_factory=dict)  # index -> {name: id}
     pending: list[PendingLink] = field(default_factory=list)
+    site_root: Path | None = None  # where "/x.md" starts, in a project that has one
 
     def add_source(self, index: int, path: Path | None, anchors: dict[str, str]) -> None:
         """Register a chapter's file and the names its anchors answer to."""
@@ -77,7 +78,10 @@ class LinkTable:
                 continue
             target = None
             if parts.path:
-                target = Path(os.path.realpath(base_dir / unquote(parts.path)))
+                local, folder = unquote(parts.path), base_dir
+                if self.site_root is not None and local.startswith("/"):
+                    local, folder = local.lstrip("/"), self.site_root
+                target = Path(os.path.realpath(folder / local))
             pending = PendingLink(
                 number=len(self.pending),
                 chapter=index,
@@ -113,10 +117,11 @@ class LinkTable:
         return fixed
 
     def _href(self, link: PendingLink, chapter_anchor: Callable[[int], str]) -> str | None:
+        index: int | None
         if link.target is None:
             index = link.chapter
         else:
-            index = self.files.get(link.target)
+            index = self._chapter_of(link.target)
             if index is None:
                 problem = (
                     "names a file that is not part of the publication (add it to the book)"
@@ -141,6 +146,20 @@ class LinkTable:
             )
             return None
         return "#" + (found or chapter_anchor(index))
+
+    def _chapter_of(self, target: Path) -> int | None:
+        """Return the chapter a file is; ``x.html`` reaches chapter ``x.md``.
+
+        mdBook's sources link to the pages it will make (``x.html``, and ``index.html`` for
+        a folder's ``README.md``); those pages are our chapters.
+        """
+        index = self.files.get(target)
+        if index is None and target.suffix == ".html" and not target.exists():
+            names = [target.with_suffix(".md")]
+            if target.name == "index.html":
+                names.append(target.with_name("README.md"))
+            index = next((self.files[n] for n in names if n in self.files), None)
+        return index
 
 
 def _line_of(text: str, href: str, occurrence: int) -> int | None:
