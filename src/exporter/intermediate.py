@@ -123,6 +123,7 @@ def render_body_part(
     if target == "pdf" and doc.is_book:
         body = _mark_initial(body)
     kind = "" if chapter.type == "chapter" else f" {chapter.type}"
+    kind += f" level-{min(chapter.level, 4)}" if chapter.level > 1 else ""  # a sub-chapter
     role = f' role="doc-{chapter.type}"' if chapter.type in _ROLES else ""
     return (
         f'{divider}<section class="chapter{kind}" id="{chapter_id(index)}"'
@@ -300,7 +301,11 @@ h4 { bookmark-level: 4; }
 h5 { bookmark-level: 5; }
 h6 { bookmark-level: 6; }
 header.title-block p { bookmark-level: none; }
-"""
+""" + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
+    f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
+    + "".join(f"section.level-{n} h{h} {{ bookmark-level: {h + n - 1}; }}\n" for h in range(2, 7))
+    for n in (2, 3, 4)
+)
 
 
 def stylesheet(theme: Theme, target: str, page_size: str | None = None, code: bool = True) -> str:

@@ -258,25 +258,45 @@ def _toc(doc: Document, files: list[ContentFile], depth: int = DEFAULT_TOC_DEPTH
     if doc.is_book or len(doc.chapters) > 1:
         entries: list = []
         part: tuple | None = None
+        # Sub-chapters (Chapter.level > 1) go inside the chapter before them: the open
+        # chapters' levels and their entries' children.
+        open_chapters: list[tuple[int, list]] = []
         for index, chapter in enumerate(doc.chapters, start=1):
             href = file_of(files, chapter_id(index)).split("#")[0]
             children = _nest(chapter.headings, files, depth - 1)
-            link = epub.Link(href, chapter.title, f"toc-{index}")
-            entry = (epub.Section(chapter.title, href), children) if children else link
+            entry = [href, chapter.title, f"toc-{index}", children]
             if chapter.part and (part is None or part[0].title != chapter.part):
                 part_href = file_of(files, f"{chapter_id(index)}-part").split("#")[0]
                 part = (epub.Section(chapter.part, part_href), [])
                 entries.append(part)
-            if chapter.part and part is not None:
-                part[1].append(entry)
-            else:
-                part = None
-                entries.append(entry)
-        return entries
+                open_chapters = []
+            elif not chapter.part and part is not None:
+                part, open_chapters = None, []
+            while open_chapters and open_chapters[-1][0] >= chapter.level:
+                open_chapters.pop()
+            holder = open_chapters[-1][1] if open_chapters else part[1] if part else entries
+            holder.append(entry)
+            open_chapters.append((chapter.level, children))
+        return _finish(entries)
     chapter = doc.chapters[0]
     entries = _nest(chapter.headings, files, depth)
     # An empty nav is invalid: a heading-less article gets one entry, its title.
     return entries or [epub.Link(files[0].name, doc.metadata.title, "toc-1")]
+
+
+def _finish(entries: list) -> list:
+    """Turn chapter entries ([href, title, uid, children]) into EbookLib's Links and Sections."""
+    done: list = []
+    for entry in entries:
+        if isinstance(entry, list):
+            href, title, uid, children = entry
+            kids = _finish(children)
+            done.append((epub.Section(title, href), kids) if kids else epub.Link(href, title, uid))
+        elif isinstance(entry, tuple):
+            done.append((entry[0], _finish(entry[1])))
+        else:
+            done.append(entry)
+    return done
 
 
 def _nest(headings: tuple[Heading, ...], files: list[ContentFile], depth: int) -> list:
