@@ -151,13 +151,16 @@ class LinkTable:
         """Return the chapter a file is; ``x.html`` reaches chapter ``x.md``.
 
         mdBook's sources link to the pages it will make (``x.html``, and ``index.html`` for
-        a folder's ``README.md``); those pages are our chapters.
+        a folder's ``README.md``), MkDocs' to directory URLs (``x/``); those pages are our
+        chapters.
         """
         index = self.files.get(target)
-        if index is None and target.suffix == ".html" and not target.exists():
-            names = [target.with_suffix(".md")]
+        if index is None and target.suffix in (".html", "") and not target.is_file():
+            # x.html and index.html (mdBook), x/ (MkDocs' directory URLs) name x.md.
+            stem = target.with_suffix("") if target.suffix else target
+            names = [stem.with_name(stem.name + ".md"), stem / "index.md", stem / "README.md"]
             if target.name == "index.html":
-                names.append(target.with_name("README.md"))
+                names += [target.with_name("README.md"), target.with_name("index.md")]
             index = next((self.files[n] for n in names if n in self.files), None)
         return index
 

@@ -8,7 +8,9 @@ secret into a book by being built. ``!ENV`` takes its default (its last item).
 
 The ``nav`` gives the order: a top-level section becomes a part and the pages inside it its
 chapters (pages in sections nested deeper get a deeper ``level``); a page's nav label is its
-title when the page has no heading of its own; external links are skipped. Without a nav,
+title when the page has no heading of its own; external links are skipped; a folder in the
+nav (as mkdocs-literate-nav writes it) is its index page with the folder's other pages
+nested under it. Without a nav,
 every Markdown file under docs_dir is a chapter, sorted, each folder's index.md first.
 """
 
@@ -174,12 +176,18 @@ def _nav_entries(nav: Any, docs: Path, manifest: Path) -> list[Entry]:
                 else:
                     walk(value, part, depth + 1)
             elif isinstance(value, str):
+                level = max(depth, 1)
                 path = _page(value, title, docs, manifest)
-                if path and path.resolve() in seen:  # MkDocs allows it; a book reads it once
-                    log.warning("%s: nav lists '%s' twice; kept the first", manifest, value)
-                elif path:
-                    seen.add(path.resolve())
-                    entries.append(Entry(path, part=part, title=title, level=max(depth, 1)))
+                pages = [(path, title, level)] if path else []
+                folder = docs / PurePosixPath(value)
+                if path and folder.is_dir():  # a folder (literate-nav): its index, then the rest
+                    pages += [(p.path, "", level + 1) for p in _all_pages(folder)[1:]]
+                for page, label, at in pages:
+                    if page.resolve() in seen:  # MkDocs allows it; a book reads it once
+                        log.warning("%s: nav lists '%s' twice; kept the first", manifest, page)
+                        continue
+                    seen.add(page.resolve())
+                    entries.append(Entry(page, part=part, title=label, level=at))
             else:
                 log.warning("%s: nav entry %r is not a page, link or section; ignored",
                             manifest, item)  # fmt: skip

@@ -377,3 +377,19 @@ def test_markdown_include_and_escaped_snippets(tmp_path):
     assert expand(tmp_path, "Before {! n.md !} after") == "Before included after"
     assert expand(tmp_path, ';--8<-- "n.md"') == '--8<-- "n.md"'
     assert expand(tmp_path, "{! n.md !}", syntaxes=("mdbook",)) == "{! n.md !}"
+
+
+def test_a_folder_in_the_nav_nests_its_pages_and_directory_urls_reach_them(tmp_path):
+    for name, text in {
+        "index.md": "# Home\n\nRead the [guide](guide/) and [its setup](guide/setup/).\n",
+        "guide/README.md": "# Guide\n",
+        "guide/setup.md": "# Setup\n",
+    }.items():
+        path = tmp_path / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\nnav:\n  - index.md\n  - Guide: guide/\n")
+    doc = exporter.read([tmp_path])
+    assert [(c.title, c.level) for c in doc.chapters] == [("Home", 1), ("Guide", 1), ("Setup", 2)]
+    assert 'href="#chapter-2"' in doc.chapters[0].html
+    assert 'href="#chapter-3"' in doc.chapters[0].html
