@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from exporter.book.manifest import find_manifest
+from exporter.book import find_manifest
 from exporter.errors import OutputError, StrictError
 from exporter.formats import TRANSFORMS, WRITERS, writer_order
 from exporter.guard import isolate, verify

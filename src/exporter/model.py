@@ -80,6 +80,7 @@ class Chapter:
     kind: str = "bodymatter"
     type: str = "chapter"
     part: str = ""
+    level: int = 1  # 2 and deeper: a sub-chapter of the chapter before it (mdBook, MkDocs)
 
 
 @dataclass(frozen=True)

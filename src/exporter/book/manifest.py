@@ -5,12 +5,15 @@ sources are grouped as front matter (``[front]``: dedication, foreword, preface,
 chapters (``chapters = [...]``, or ``[[parts]]`` each with a ``title`` and its ``chapters``),
 ``appendices`` and back matter (``[back]``). Each becomes one chapter that knows its place
 (``Chapter.kind``, ``type``, ``part``). Mistakes fail with the manifest's name and the fix.
+
+``load_book`` also reads other tools' projects into the same ``Book``: mdBook's book.toml
+(it has a ``[book]`` table) or bare SUMMARY.md (``mdbook.py``), and MkDocs' mkdocs.yml
+(``mkdocs.py``).
 """
 
 from __future__ import annotations
 
 import glob
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from typing import Any
 
 from exporter.errors import SourceError
 from exporter.model import Metadata, is_valid_lang
-from exporter.readers.meta import _as_text
+from exporter.readers.meta import as_text
 
 MANIFEST = "book.toml"
 # EPUB structural semantics (https://www.w3.org/TR/epub-ssv-11/) a manifest may use.
@@ -51,6 +54,8 @@ class Entry:
     kind: str = "bodymatter"  # frontmatter | bodymatter | backmatter
     type: str = "chapter"  # its EPUB structural type
     part: str = ""
+    title: str = ""  # the manifest's label for it (mdBook, MkDocs): used when the source has none
+    level: int = 1  # 2 and deeper: nested under the chapter before it (mdBook sub-chapters)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,15 @@ class Book:
     metadata: Metadata
     entries: tuple[Entry, ...]
     cover: Path | None = None
+    # Other tools' projects (mdbook.py, mkdocs.py): the Markdown dialect the sources are in,
+    # the folder site-root paths (/img/a.png) start from, the Markdown extensions the project
+    # asks for as (name, options), and the include syntaxes its sources may use (includes.py)
+    # with the folders snippets are looked up in besides the including file's.
+    dialect: str = "markdown"
+    site_root: Path | None = None
+    extensions: tuple[tuple[str, dict[str, Any]], ...] = ()
+    includes: tuple[str, ...] = ("mdbook", "snippets", "markdown-include")
+    include_bases: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -68,18 +82,22 @@ class Book:
         return self.manifest.parent
 
 
-def find_manifest(path: str | os.PathLike[str]) -> Path | None:
-    """Return the manifest ``path`` names (a .toml file, or a folder holding book.toml)."""
-    candidate = Path(path)
-    if candidate.suffix.lower() == ".toml":
-        return candidate
-    if candidate.is_dir() and (candidate / MANIFEST).is_file():
-        return candidate / MANIFEST
-    return None
+MDBOOK_TABLES = {"book", "build", "rust", "output", "preprocessor"}
 
 
-def load_book(manifest: Path) -> Book:
-    """Parse and check a manifest; expand its globs into the ordered list of sources."""
+def is_ours(data: dict[str, Any]) -> bool:
+    """Tell a book.toml of ours from mdBook's: theirs has a [book] table (or only tables of
+    its own, when every [book] setting is left at mdBook's default)."""
+    return not (isinstance(data.get("book"), dict) or (data and set(data) <= MDBOOK_TABLES))
+
+
+def load_own(manifest: Path) -> Book:
+    """Parse and check exporter's own book.toml; expand its globs into the sources."""
+    return _load_own(manifest, read_toml(manifest))
+
+
+def read_toml(manifest: Path) -> dict[str, Any]:
+    """Parse a TOML file, failing with its name and the fix."""
     if sys.version_info >= (3, 11):  # here, not at the top: an article never pays for it
         import tomllib
     else:  # pragma: no cover
@@ -92,6 +110,11 @@ def load_book(manifest: Path) -> Book:
         raise SourceError(f"{manifest}: cannot be read ({exc}).") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{manifest}: not valid TOML: {exc}. Fix the file.") from None
+    return data
+
+
+def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
+    """Check exporter's own manifest; expand its globs into the ordered list of sources."""
     fail = _failer(manifest)
     unknown = sorted(set(data) - KEYS)
     if unknown:
@@ -215,7 +238,7 @@ def _metadata(data: dict[str, Any], fail) -> Metadata:
         authors=authors,
         contributors=contributors,
         lang=lang,
-        date=_as_text(data.get("date", "")),
+        date=as_text(data.get("date", "")),
         description=_text(data.get("description", ""), "description", fail),
         keywords=tuple(_text(s, "subjects", fail) for s in subjects),
         rights=_text(data.get("rights", ""), "rights", fail),

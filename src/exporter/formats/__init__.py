@@ -61,18 +61,21 @@ READERS: Registry[ReaderSpec] = Registry(
             "exporter.readers.markdown:read",
             (".md", ".markdown"),
             aliases=("md",),
+            includes=True,
             description="Markdown (Python-Markdown with front matter)",
         ),
         ReaderSpec(
             "gfm",
             "exporter.readers.commonmark:read_gfm",
             aliases=("github",),
+            includes=True,
             description="GitHub Flavored Markdown (markdown-it-py)",
         ),
         ReaderSpec(
             "commonmark",
             "exporter.readers.commonmark:read_commonmark",
             aliases=("cm",),
+            includes=True,
             description="strict CommonMark (markdown-it-py)",
         ),
         ReaderSpec(
@@ -133,8 +136,21 @@ PROJECTS: Registry[ProjectSpec] = Registry(
     "exporter.projects",
     (
         ProjectSpec(
+            "mdbook",
+            "exporter.book.mdbook:load_mdbook",
+            ("book.toml", "SUMMARY.md", "src/SUMMARY.md"),
+            claims="exporter.book.mdbook:is_mdbook",
+            description="an mdBook book (book.toml with [book], or SUMMARY.md)",
+        ),
+        ProjectSpec(
+            "mkdocs",
+            "exporter.book.mkdocs:load_mkdocs",
+            ("mkdocs.yml", "mkdocs.yaml"),
+            description="an MkDocs project (mkdocs.yml)",
+        ),
+        ProjectSpec(
             "book.toml",
-            "exporter.book.manifest.manifest:load_book",
+            "exporter.book.manifest:load_own",
             ("book.toml",),
             description="exporter's own book manifest",
         ),
@@ -147,9 +163,9 @@ TRANSFORMS: Registry[TransformSpec] = Registry("transform", "exporter.transforms
 def reader_for_path(path: Path) -> ReaderSpec:
     """Return the reader that claims a file's suffix, or fail naming the supported ones."""
     suffix = path.suffix.lower()
-    for spec in READERS.all():
-        if suffix in spec.suffixes:
-            return spec
+    spec = READERS.first(lambda spec: suffix in spec.suffixes)
+    if spec is not None:
+        return spec
     known = ", ".join(sorted(suffixes()))
     raise SourceError(
         f"{path}: unsupported file type '{path.suffix or '(none)'}'. "

@@ -65,6 +65,7 @@ class ReaderSpec:
     suffixes: tuple[str, ...] = ()  # lower-case, with the dot: (".md", ".markdown")
     aliases: tuple[str, ...] = ()  # other names --from accepts ("md" for markdown)
     binary: bool = False  # True: given the bytes undecoded (DOCX); else decoded text
+    includes: bool = False  # True: mdBook/MkDocs include directives are expanded first
     description: str = ""
 
     def load(self) -> ReadFunction:
@@ -117,17 +118,26 @@ class ProjectSpec:
     """A manifest format that turns one file into a book of many sources.
 
     ``files`` are the manifest names it recognises in a folder ("book.toml"); its function
-    takes the manifest's path and returns an ``exporter.book.manifest.Book``.
+    takes the manifest's path and returns an ``exporter.book.Book``. When two formats use
+    the same file name (ours and mdBook's book.toml), ``claims`` tells from the file's
+    content whether it is this format's.
     """
 
     name: str
     function: str
     files: tuple[str, ...]
+    claims: str = ""  # "module:function", (Path) -> bool; "" claims every file named so
     description: str = ""
 
     def load(self) -> Callable[[Path], Any]:
         """Import and return the manifest loader."""
         return _load(self.function)  # type: ignore[no-any-return]
+
+    def accepts(self, manifest: Path, name: str = "") -> bool:
+        """Tell whether ``manifest`` (read as if named ``name``) is of this format."""
+        if (name or manifest.name) not in {Path(n).name for n in self.files}:
+            return False
+        return not self.claims or bool(_load(self.claims)(manifest))
 
 
 @dataclass(frozen=True)
@@ -168,9 +178,23 @@ class Registry(Generic[S]):
         """Return the names registered in this process, without looking for plugins."""
         return tuple(self._specs)
 
+    def registered(self) -> tuple[S, ...]:
+        """Return the specs registered in this process, without looking for plugins."""
+        return tuple(self._specs.values())
+
     def names(self) -> tuple[str, ...]:
         """Return every format name, plugins' included, without importing any plugin."""
         return tuple(dict.fromkeys([*self._specs, *_entry_point_names(self.group)]))
+
+    def first(self, wanted: Callable[[S], bool]) -> S | None:
+        """Return the first spec ``wanted`` accepts: built-ins first, plugins only if none."""
+        for loaded in (False, True):
+            if loaded:
+                self._load_plugins()
+            found = next((spec for spec in self._specs.values() if wanted(spec)), None)
+            if found is not None or self._plugins_loaded:
+                return found
+        return None
 
     def all(self) -> tuple[S, ...]:
         """Return every spec, loading the plugins' specs."""

@@ -55,9 +55,11 @@ def sniff_image(data: bytes) -> str | None:
 class AssetStore:
     """Resolve image references and collect the assets a document uses."""
 
-    def __init__(self, roots: list[Path]) -> None:
+    def __init__(self, roots: list[Path], site_root: Path | None = None) -> None:
         extra = current().resource_roots
         self.roots = [Path(os.path.realpath(root)) for root in [*roots, *extra]]
+        # A project's docs folder: "/img/a.png" starts there (mdBook, MkDocs), still confined.
+        self.site_root = site_root
         self._by_path: dict[Path, Asset] = {}
 
     @property
@@ -78,7 +80,10 @@ class AssetStore:
                 _short(src),
             )
             return None
-        path = Path(os.path.realpath(base_dir / unquote(parts.path)))
+        local = unquote(parts.path)
+        if self.site_root is not None and local.startswith("/"):
+            base_dir, local = self.site_root, local.lstrip("/")
+        path = Path(os.path.realpath(base_dir / local))
         if path in self._by_path:
             return self._by_path[path]
         problem = self._problem(path)

@@ -43,18 +43,18 @@ def metadata_from_mapping(values: Mapping[str, Any], source: str) -> Metadata:
             continue  # front matter often carries keys for other tools (layout, tags, ...)
         if value is None:
             continue
-        fields[key] = _as_list(value) if key in _LISTS else _as_text(value)
+        fields[key] = _as_list(value) if key in _LISTS else as_text(value)
     return Metadata(**fields)
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return ", ".join(_as_text(v) for v in value)
+        return ", ".join(as_text(v) for v in value)
     if isinstance(value, Mapping):
         # {name: ..., role: ...} author entries and the like: keep the name.
-        return _as_text(value.get("name", ""))
+        return as_text(value.get("name", ""))
     return str(value).strip()
 
 
@@ -63,8 +63,8 @@ def _as_list(value: Any) -> tuple[str, ...]:
         parts = value.split(";") if ";" in value else value.split(",")
         return tuple(p.strip() for p in parts if p.strip())
     if isinstance(value, (list, tuple)):
-        return tuple(t for v in value if (t := _as_text(v)))
-    return (_as_text(value),)
+        return tuple(t for v in value if (t := as_text(v)))
+    return (as_text(value),)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from exporter.book.manifest import Book, find_manifest, load_book
+from exporter.book import Book, find_manifest, load_book
 from exporter.errors import LimitError, SourceError, UsageError
 from exporter.formats import READERS, RawChapter, ReadFunction, SourceText, reader_for_path
 from exporter.guard import isolate
@@ -110,7 +110,10 @@ def read(
     book = _book(sources)
     if book:
         sources = [e.path for e in book.entries]
-    loaded = [s if isinstance(s, Source) else Source.from_path(s, kind) for s in sources]
+    loaded = [
+        s if isinstance(s, Source) else Source.from_path(s, kind or _dialect(s, book))
+        for s in sources
+    ]
     if not loaded:
         raise UsageError("Give at least one source file.")
     if encoding:
@@ -118,10 +121,11 @@ def read(
     ids = IdRegistry()
     ids.used.update(reserved_ids(len(loaded)))
     roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
-    assets = AssetStore(roots + ([book.root] if book else []))
-    links = LinkTable()
+    site_root = book.site_root if book else None
+    assets = AssetStore(roots + ([book.root] if book else []), site_root=site_root)
+    links = LinkTable(site_root=site_root)
     chapters, found = [], Metadata()
-    with _read_raws(loaded, encoding) as raws:
+    with _read_raws(loaded, encoding, book) as raws:
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
             text, raw = got
             base = source.path.parent if source.path else Path.cwd()
@@ -140,7 +144,11 @@ def read(
             )
             if book:
                 entry = book.entries[index - 1]
-                chapter = replace(chapter, kind=entry.kind, type=entry.type, part=entry.part)
+                chapter = replace(
+                    chapter, kind=entry.kind, type=entry.type, part=entry.part, level=entry.level
+                )
+                if entry.title and source.path and chapter.title == source.path.stem:
+                    chapter = replace(chapter, title=entry.title)  # no title in the file
             chapters.append(chapter)
             # The first source speaks for the publication; later ones only fill gaps.
             found = meta.merged(found) if index > 1 else meta
@@ -157,7 +165,7 @@ def read(
 
 
 def _read_raws(
-    loaded: list[Source], encoding: str | None
+    loaded: list[Source], encoding: str | None, book: Book | None = None
 ) -> contextlib.AbstractContextManager[Iterator[tuple[str, RawChapter]]]:
     """Read each source's raw HTML, in order; a big book's later ones in a helper process."""
     for source in loaded:  # an unknown --from fails here, before any work
@@ -166,7 +174,8 @@ def _read_raws(
     if split < len(loaded):  # imported before forking, so the helper has them too
         for kind in sorted({s.kind for s in loaded}):
             reader_function(kind)
-    return readahead.mapped(functools.partial(_read_raw, encoding=encoding), loaded, split)
+    read = functools.partial(_read_raw, encoding=encoding, book=book)
+    return readahead.mapped(read, loaded, split)
 
 
 def reader_function(kind: str) -> ReadFunction:
@@ -174,15 +183,22 @@ def reader_function(kind: str) -> ReadFunction:
     return READERS.get(kind).load()
 
 
-def _read_raw(source: Source, encoding: str | None) -> tuple[str, RawChapter]:
-    """Decode one source (unless its reader takes bytes) and run its reader."""
+def _read_raw(
+    source: Source, encoding: str | None, book: Book | None = None
+) -> tuple[str, RawChapter]:
+    """Decode one source (unless its reader takes bytes) and run its reader.
+
+    The text returned is the source as written (before includes are expanded): links look
+    their line numbers up in it.
+    """
     check_size(source.name, len(source.data))  # in-memory sources were not checked yet
     spec = READERS.get(source.kind)
     text = "" if spec.binary else decode(source.data, source.name, encoding)
     try:
         with isolate.translated(source.name):
+            given = _expanded(text, source, book) if spec.includes else text
             raw = reader_function(source.kind)(
-                SourceText(source.name, source.path, source.data, text)
+                SourceText(source.name, source.path, source.data, given)
             )
     except SourceError as exc:
         if exc.message.startswith(source.name):
@@ -191,12 +207,33 @@ def _read_raw(source: Source, encoding: str | None) -> tuple[str, RawChapter]:
     return text, raw
 
 
+def _expanded(text: str, source: Source, book: Book | None) -> str:
+    """Expand a Markdown file's includes (reading.includes), confined to its book's folder."""
+    if source.path is None:
+        return text
+    from exporter.reading.includes import expand_includes
+
+    if book is None:  # a lone file may include what lies in its own folder tree
+        return expand_includes(text, source.path, source.path.parent, source.name)
+    return expand_includes(
+        text, source.path, book.root, source.name,
+        syntaxes=book.includes, bases=book.include_bases,
+    )  # fmt: skip
+
+
 def _book(sources: Sequence[Source | str | os.PathLike[str]]) -> Book | None:
     """Return the book when the only source is a manifest (or a folder holding one)."""
     if len(sources) != 1 or isinstance(sources[0], Source):
         return None
     manifest = find_manifest(sources[0])
     return load_book(manifest) if manifest else None
+
+
+def _dialect(path: str | os.PathLike[str], book: Book | None) -> str | None:
+    """Return the Markdown dialect a project's Markdown sources are in (mdBook's is gfm)."""
+    if book is None or book.dialect == "markdown":
+        return None
+    return book.dialect if reader_for_path(Path(path)).name == "markdown" else None
 
 
 def _cover(given: str | os.PathLike[str] | None, book: Book | None) -> Asset | None:

@@ -51,6 +51,7 @@ class LinkTable:
     files: dict[Path, int] = field(default_factory=dict)  # real path -> chapter index
     anchors: dict[int, dict[str, str]] = field(default_factory=dict)  # index -> {name: id}
     pending: list[PendingLink] = field(default_factory=list)
+    site_root: Path | None = None  # where "/x.md" starts, in a project that has one
 
     def add_source(self, index: int, path: Path | None, anchors: dict[str, str]) -> None:
         """Register a chapter's file and the names its anchors answer to."""
@@ -78,7 +79,10 @@ class LinkTable:
                 continue
             target = None
             if parts.path:
-                target = Path(os.path.realpath(base_dir / unquote(parts.path)))
+                local, folder = unquote(parts.path), base_dir
+                if self.site_root is not None and local.startswith("/"):
+                    local, folder = local.lstrip("/"), self.site_root
+                target = Path(os.path.realpath(folder / local))
             pending = PendingLink(
                 number=len(self.pending),
                 chapter=index,
@@ -114,10 +118,11 @@ class LinkTable:
         return fixed
 
     def _href(self, link: PendingLink, chapter_anchor: Callable[[int], str]) -> str | None:
+        index: int | None
         if link.target is None:
             index = link.chapter
         else:
-            index = self.files.get(link.target)
+            index = self._chapter_of(link.target)
             if index is None:
                 problem = (
                     "names a file that is not part of the publication (add it to the book)"
@@ -142,6 +147,23 @@ class LinkTable:
             )
             return None
         return "#" + (found or chapter_anchor(index))
+
+    def _chapter_of(self, target: Path) -> int | None:
+        """Return the chapter a file is; ``x.html`` reaches chapter ``x.md``.
+
+        mdBook's sources link to the pages it will make (``x.html``, and ``index.html`` for
+        a folder's ``README.md``), MkDocs' to directory URLs (``x/``); those pages are our
+        chapters.
+        """
+        index = self.files.get(target)
+        if index is None and target.suffix in (".html", "") and not target.is_file():
+            # x.html and index.html (mdBook), x/ (MkDocs' directory URLs) name x.md.
+            stem = target.with_suffix("") if target.suffix else target
+            names = [stem.with_name(stem.name + ".md"), stem / "index.md", stem / "README.md"]
+            if target.name == "index.html":
+                names += [target.with_name("README.md"), target.with_name("index.md")]
+            index = next((self.files[n] for n in names if n in self.files), None)
+        return index
 
 
 def _line_of(text: str, href: str, occurrence: int) -> int | None:

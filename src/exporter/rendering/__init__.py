@@ -107,6 +107,7 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
     offset = note_offset(doc, index) if target.note_numbering == "book" else 0
     body = chapter_body(chapter, target, offset, initial=target.profile.initials and doc.is_book)
     kind = "" if chapter.type == "chapter" else f" {chapter.type}"
+    kind += f" level-{min(chapter.level, 4)}" if chapter.level > 1 else ""  # a sub-chapter
     role = f' role="doc-{chapter.type}"' if chapter.type in _ROLES else ""
     return (
         f'{divider}<section class="chapter{kind}" id="{chapter_id(index)}"'

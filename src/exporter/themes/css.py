@@ -29,7 +29,11 @@ h4 { bookmark-level: 4; }
 h5 { bookmark-level: 5; }
 h6 { bookmark-level: 6; }
 header.title-block p { bookmark-level: none; }
-"""
+""" + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
+    f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
+    + "".join(f"section.level-{n} h{h} {{ bookmark-level: {h + n - 1}; }}\n" for h in range(2, 7))
+    for n in (2, 3, 4)
+)
 
 
 def stylesheet(

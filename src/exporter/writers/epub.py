@@ -20,16 +20,16 @@ from lxml import etree
 
 from exporter.book.cover import cover_for
 from exporter.errors import ExporterError
-from exporter.ids import chapter_id
 from exporter.markup import EPUB_NS, XHTML_NS
-from exporter.model import Asset, Document, Heading
+from exporter.model import Asset, Document
 from exporter.rendering import EPUB, Target, body_class, creators, has_code, language
 from exporter.rendering.dates import build_date
-from exporter.settings import DEFAULT_TOC_DEPTH, Settings
+from exporter.settings import Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import stylesheet
 from exporter.writers import a11y
-from exporter.writers.epub_files import ContentFile, content_files, file_of, inner
+from exporter.writers.epub_files import ContentFile, content_files, inner
+from exporter.writers.epub_nav import landmarks, toc
 
 STYLESHEET = "style/book.css"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -129,8 +129,8 @@ def write_epub(
 
     for prop, value in a11y.metadata(a11y.survey([f.body for f in files], images)):
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.toc = _toc(doc, files, target.toc_depth)
-    book.guide = _landmarks(files, cover is not None)
+    book.toc = toc(doc, files, target.toc_depth)
+    book.guide = landmarks(files, cover is not None)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(uid="nav", title="Contents")
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
@@ -197,24 +197,6 @@ def _properties(file: ContentFile) -> list[str]:
     return found
 
 
-def _landmarks(files: list[ContentFile], has_cover: bool) -> list[dict[str, str]]:
-    """The nav's landmarks: cover, title page, toc, body matter and back matter."""
-    marks = []
-    if has_cover:
-        marks.append({"href": "cover.xhtml", "title": "Cover", "type": "cover"})
-    titlepage = next((f for f in files if f.kind == "titlepage"), None)
-    if titlepage:
-        marks.append({"href": titlepage.name, "title": "Title Page", "type": "titlepage"})
-    marks.append({"href": "nav.xhtml", "title": "Contents", "type": "toc"})
-    body = next((f for f in files if f.kind in ("bodymatter", "part")), None)
-    if body:
-        marks.append({"href": body.name, "title": "Start of Content", "type": "bodymatter"})
-    back = next((f for f in files if f.kind == "backmatter"), None)
-    if back:
-        marks.append({"href": back.name, "title": "Back Matter", "type": "backmatter"})
-    return marks
-
-
 def _add_optional_metadata(book: epub.EpubBook, doc: Document) -> None:
     meta = doc.metadata
     if meta.date:
@@ -270,56 +252,6 @@ def _xhtml(doc: Document, file: ContentFile, lang: str, target: Target) -> bytes
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _toc(doc: Document, files: list[ContentFile], depth: int = DEFAULT_TOC_DEPTH) -> list:
-    """Build the nested table of contents EbookLib turns into nav.xhtml and toc.ncx.
-
-    A book lists its chapters (inside their parts, when it has parts) with their sections;
-    every entry points into the file that holds its heading, whatever the split.
-    """
-    if doc.is_book or len(doc.chapters) > 1:
-        entries: list = []
-        part: tuple | None = None
-        for index, chapter in enumerate(doc.chapters, start=1):
-            href = file_of(files, chapter_id(index)).split("#")[0]
-            children = _nest(chapter.headings, files, depth - 1)
-            link = epub.Link(href, chapter.title, f"toc-{index}")
-            entry = (epub.Section(chapter.title, href), children) if children else link
-            if chapter.part and (part is None or part[0].title != chapter.part):
-                part_href = file_of(files, f"{chapter_id(index)}-part").split("#")[0]
-                part = (epub.Section(chapter.part, part_href), [])
-                entries.append(part)
-            if chapter.part and part is not None:
-                part[1].append(entry)
-            else:
-                part = None
-                entries.append(entry)
-        return entries
-    chapter = doc.chapters[0]
-    entries = _nest(chapter.headings, files, depth)
-    # An empty nav is invalid: a heading-less article gets one entry, its title.
-    return entries or [epub.Link(files[0].name, doc.metadata.title, "toc-1")]
-
-
-def _nest(headings: tuple[Heading, ...], files: list[ContentFile], depth: int) -> list:
-    """Turn a flat heading list (levels 2..6) into EbookLib's nested (Section, [..]) form."""
-    shown = [h for h in headings if h.level <= depth + 1]
-    result: list = []
-    i = 0
-    while i < len(shown):
-        head = shown[i]
-        j = i + 1
-        while j < len(shown) and shown[j].level > head.level:
-            j += 1
-        children = _nest(tuple(shown[i + 1 : j]), files, 6) if j > i + 1 else []
-        href = file_of(files, head.id)
-        if children:
-            result.append((epub.Section(head.text, href), children))
-        else:
-            result.append(epub.Link(href, head.text, f"toc-{head.id}"))
-        i = j
-    return result
 
 
 def _repack(data: bytes, modified: dt.datetime) -> bytes:
