@@ -45,6 +45,8 @@ VALUES = {
     "input": {"type": {"checkbox"}, "checked": {"", "checked"}},
 }
 FORCED = {"input": {"disabled": "disabled"}}
+# A form field that is not a checkbox (nh3 left it without its type): dropped whole.
+_OTHER_INPUT = re.compile(r'<input(?![^>]*\stype="checkbox")[^>]*>')
 URL_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -69,7 +71,7 @@ def removals(html: str) -> list[str]:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el is not root and el.tag not in TAGS:
+        if el is not root and (el.tag not in TAGS or _is_other_input(el)):
             found.add(f"<{el.tag}>")
             continue
         allowed = attributes["*"] | attributes.get(el.tag, set()) | set(FORCED.get(el.tag, ()))
@@ -91,11 +93,15 @@ def removals(html: str) -> list[str]:
     return sorted(found)
 
 
+def _is_other_input(el: lxml.html.HtmlElement) -> bool:
+    return el.tag == "input" and el.get("type") != "checkbox"
+
+
 def sanitize(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed."""
     trusted = current().trusted_input
     attributes = _attributes()
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=TAGS,
         clean_content_tags={"script", "style", "template", "noscript", "textarea", "select"},
@@ -107,3 +113,4 @@ def sanitize(html: str) -> str:
         filter_style_properties=None if trusted else {"text-align"},
         strip_comments=True,
     )
+    return _OTHER_INPUT.sub("", cleaned) if "<input" in cleaned else cleaned

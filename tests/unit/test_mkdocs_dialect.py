@@ -298,3 +298,16 @@ def test_a_dialect_tour_builds_a_clean_epub_and_a_pdf_with_the_titles(
     for words in ("Mind the gap", "Opened for print", "Important", "Linux", "Windows", "hello.py"):
         assert squash(words) in text, words
     assert squash("apt-get install foo") in text
+
+
+def test_form_fields_other_than_checkboxes_are_removed_and_reported() -> None:
+    raw = '<p>a<input type="text" value="x"/>b<input placeholder="Search"/><input type="checkbox" checked onclick="x()"/></p>'
+    assert removals(raw) == ["<input>", "event handlers (on...)"]
+    assert sanitize(raw) == '<p>ab<input type="checkbox" checked="" disabled="disabled"></p>'
+
+
+def test_an_aside_keeps_role_note_only() -> None:
+    assert sanitize('<aside role="note">a</aside><aside role="doc-tip">b</aside>') == (
+        '<aside role="note">a</aside><aside>b</aside>'
+    )
+    assert removals('<aside role="doc-tip">b</aside>') == ['role="doc-tip"']
