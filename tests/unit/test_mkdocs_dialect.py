@@ -65,6 +65,11 @@ def test_a_title_is_a_caption_above_the_code_and_numbered_lines_are_a_table() ->
     assert root.xpath("//table[@class='highlighttable']//td[@class='linenos']")
 
 
+def test_highlighted_line_ranges() -> None:
+    root = tree('```py hl_lines="1 3-4"\na = 1\nb = 2\nc = 3\nd = 4\n```\n')
+    assert [s.text_content()[0] for s in root.xpath("//span[@class='hll']")] == ["a", "c", "d"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

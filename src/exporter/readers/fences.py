@@ -117,7 +117,7 @@ def _format(
     if classes:  # as fenced_code does: the classes first, Pygments' own class last
         config["css_class"] = " ".join([*classes, config["css_class"]])
     if "hl_lines" in options:
-        config["hl_lines"] = [int(n) for n in options["hl_lines"].split() if n.isdigit()]
+        config["hl_lines"] = _line_numbers(options["hl_lines"])
     if "linenums" in options:
         config["linenums"] = True
         config["linenostart"] = int(options["linenums"].split()[0])
@@ -127,6 +127,15 @@ def _format(
     if title:
         return f'<div class="code-title">{html.escape(title, quote=False)}</div>\n{code}'
     return code
+
+
+def _line_numbers(spec: str) -> list[int]:
+    """Expand ``hl_lines`` ("2 3", "3-5") into line numbers."""
+    numbers: list[int] = []
+    for part in spec.split():
+        first, _, last = part.partition("-")
+        numbers.extend(range(int(first), int(last or first) + 1))
+    return numbers
 
 
 class _SuperFences(SuperFencesCodeExtension):
