@@ -316,3 +316,36 @@ def test_an_aside_keeps_role_note_only() -> None:
         '<aside role="note">a</aside><aside>b</aside>'
     )
     assert removals('<aside role="doc-tip">b</aside>') == ['role="doc-tip"']
+
+
+# -- what it costs ----------------------------------------------------------------------
+
+PROBE = """
+import sys, markdown.util
+from exporter.readers.markdown import read
+read({text!r})
+scanned = markdown.util.get_installed_extensions.cache_info().currsize > 0
+print(sorted(m for m in ("pymdownx.util", "urllib.request", "pygments") if m in sys.modules), scanned)
+"""
+
+
+def _probe(text: str) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(text=text)], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_prose_with_links_and_notes_loads_no_pymdown_extension() -> None:
+    text = "# T\n\nProse with a [link](https://x.y), <https://a.b> and a note.[^1]\n\n[^1]: N.\n"
+    assert _probe(text) == "[] False"
+
+
+def test_fences_never_make_python_markdown_scan_entry_points() -> None:
+    # SuperFences asks for pymdownx.highlight by name; the reader hands it the instance.
+    # (SuperFences imports pymdownx.util, and so urllib.request: code pays that import.)
+    assert _probe("```rust,ignore\nfn main() {}\n```\n").endswith("] False")

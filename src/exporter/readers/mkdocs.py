@@ -38,6 +38,11 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "alerts": ("[!",),
 }
 ALL = frozenset(TRIGGERS)
+# A bare URL or e-mail address, loosely: the link of a Markdown link ("](http"), an autolink
+# ("<http") and an HTML attribute ('="http') are not one, and are common in any book.
+_BARE = re.compile(
+    r"""(?<!\]\()(?<!<)(?<!=")(?<!=')(?:(?:ht|f)tps?://|www\.)|[-+\w.]@[-\w]+\.[a-z]""", re.I
+)
 _ALERT = re.compile(r"\A[ \t]*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|\Z)", re.I)
 
 
@@ -46,6 +51,8 @@ def features(text: str) -> frozenset[str]:
     found = {name for name, needles in TRIGGERS.items() if any(n in text for n in needles)}
     if "caret" in found and text.count("^") == text.count("[^"):
         found.remove("caret")  # only footnote references
+    if "magiclink" in found and not _BARE.search(text):
+        found.remove("magiclink")
     return frozenset(found)
 
 
