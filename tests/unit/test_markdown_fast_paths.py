@@ -1,8 +1,10 @@
 """The Markdown reader's shortcuts change nothing: the same HTML as the stock way, always.
 
-Two shortcuts, both for speed: the inline stage passes over patterns whose trigger
-characters are absent (exporter.readers.inline), and a text with nothing that could open a
-code block is read without fenced code and the highlighter (which import Pygments).
+Three shortcuts, all for speed: the inline stage passes over patterns whose trigger
+characters are absent (exporter.readers.inline), a text with nothing that could open a
+code block is read without fenced code and the highlighter (which import Pygments), and
+the MkDocs extensions are loaded only for a text holding what they react to
+(exporter.readers.material).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporter.readers import markdown as reader
+from exporter.readers import material
 from exporter.readers.inline import SkippingInlineExtension, SkippingInlineProcessor
 
 TOKENS = [
@@ -24,14 +27,18 @@ TOKENS = [
     "<http://x.y>", "<a@b.c>", "<b>", "</b>", "'", '"', "--", "...", "{: .c}", "<!-- c -->",
     "\n- ", "\n1. ", "\n> ", "\n  ", "   ", "\n|a|b|\n|-|-|\n", "*[HTML]: Hyper\n", "HTML",
     "[x]: http://u\n", "[x]", "\nTerm\n: def\n", "<pre>x</pre>", "\t", "    ", "```\n", "~~~",
+    "~~", "~", "==", "^^", "^", "www.x.y", "!!! note\n", "??? tip\n", '=== "T"\n', "/// note\n",
+    "///\n", "[ ] ", "[x] ", "> [!NOTE]\n", "\\\n", "\n  - ", "```py title=\"a\"\n",
 ]  # fmt: skip
 SOURCE = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 
 
-def _html(text: str, *, skipping: bool = True, code: bool = True) -> str:
+def _html(
+    text: str, *, skipping: bool = True, code: bool = True, features: frozenset[str] = material.ALL
+) -> str:
     extensions = [
         e
-        for e in reader._extensions(code)
+        for e in reader._extensions(code, features)
         if skipping or not isinstance(e, SkippingInlineExtension)
     ]
     return markdown.Markdown(extensions=extensions).convert(text)
@@ -50,7 +57,13 @@ def test_leaving_out_code_extensions_only_when_no_code_block_is_possible(text: s
     if not reader._MAY_HOLD_CODE.search(text):
         assert _html(text, code=False) == _html(text, code=True)
     else:  # the check must never miss one: with a code block, the extensions are in
-        assert "FencedCodeExtension" in str(reader._extensions(True))
+        assert "FencesExtension" in str(reader._extensions(True))
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(SOURCE)
+def test_leaving_out_mkdocs_extensions_only_when_their_syntax_is_absent(text: str) -> None:
+    assert _html(text, features=material.features(text)) == _html(text)
 
 
 def test_the_skipping_processor_replaces_the_stock_one() -> None:
@@ -68,6 +81,7 @@ def test_samples_read_the_same_either_way() -> None:
     for path in sources:
         text = path.read_text(encoding="utf-8")
         assert _html(text) == _html(text, skipping=False), path
+        assert _html(text, features=material.features(text)) == _html(text), path
 
 
 def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> None:

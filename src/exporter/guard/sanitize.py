@@ -20,15 +20,14 @@ from exporter.guard.policy import current
 TAGS = {
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
     "code", "col", "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "input",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
     "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
     "ul", "var", "wbr",
 }  # fmt: skip
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href"},
-    "aside": {"role"},  # admonitions: <aside class="admonition KIND" role="note">
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style", "scope"},
@@ -38,6 +37,16 @@ ATTRIBUTES = {
     "li": {"value"},
     "time": {"datetime"},
 }
+# Attributes allowed with these values only (nh3's tag_attribute_values): the admonition's
+# aside is a note, and a task list's box is a checkbox, always disabled (FORCED), since
+# nothing in a book can submit a form.
+VALUES = {
+    "aside": {"role": {"note"}},
+    "input": {"type": {"checkbox"}, "checked": {"", "checked"}},
+}
+FORCED = {"input": {"disabled": "disabled"}}
+# A form field that is not a checkbox (nh3 left it without its type): dropped whole.
+_OTHER_INPUT = re.compile(r'<input(?![^>]*\stype="checkbox")[^>]*>')
 URL_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -62,13 +71,17 @@ def removals(html: str) -> list[str]:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el is not root and el.tag not in TAGS:
+        if el is not root and (el.tag not in TAGS or _is_other_input(el)):
             found.add(f"<{el.tag}>")
             continue
-        allowed = attributes["*"] | attributes.get(el.tag, set())
+        allowed = attributes["*"] | attributes.get(el.tag, set()) | set(FORCED.get(el.tag, ()))
+        values = VALUES.get(el.tag, {})
         for name, value in el.attrib.items():
             if name.startswith("on"):
                 found.add("event handlers (on...)")
+            elif name in values:
+                if value not in values[name]:
+                    found.add(f'{name}="{value}"')
             elif name not in allowed and el is not root:
                 found.add(f"{name}=")
             elif (
@@ -80,17 +93,24 @@ def removals(html: str) -> list[str]:
     return sorted(found)
 
 
+def _is_other_input(el: lxml.html.HtmlElement) -> bool:
+    return el.tag == "input" and el.get("type") != "checkbox"
+
+
 def sanitize(html: str) -> str:
     """Return ``html`` with everything outside the allow-list removed."""
     trusted = current().trusted_input
     attributes = _attributes()
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=TAGS,
         clean_content_tags={"script", "style", "template", "noscript", "textarea", "select"},
         attributes=attributes,
+        tag_attribute_values=VALUES,
+        set_tag_attribute_values=FORCED,
         link_rel=None,
         url_schemes=URL_SCHEMES,
         filter_style_properties=None if trusted else {"text-align"},
         strip_comments=True,
     )
+    return _OTHER_INPUT.sub("", cleaned) if "<input" in cleaned else cleaned

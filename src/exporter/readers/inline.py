@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from markdown import inlinepatterns as ip
 from markdown import treeprocessors
 from markdown.extensions import Extension
 from markdown.util import AtomicString
@@ -35,10 +34,12 @@ _NEEDS = {
     "html": ("<",),
     "entity": ("&",),
     "linebreak": ("  \n",),
+    "backslash-break": ("\\\n",),  # exporter.readers.gfm_compat
+    # pymdownx.magiclink: a scheme's '//' or a 'www.' in any case; an e-mail's '@'.
+    "magic-link": ("//", "w.", "W."),
+    "magic-mail": ("@",),
 }
 _BASE = treeprocessors.InlineProcessor
-# Emphasis in recent Python-Markdown: '*', '_' and any token an extension adds.
-_DELIMITERS = getattr(ip, "DelimiterProcessor", None)
 # The stock loop, which this one replaces; without it (another Python-Markdown) nothing changes.
 _STOCK = getattr(_BASE, "_InlineProcessor__handleInline", None)
 
@@ -48,7 +49,9 @@ def _plan(registry) -> list[tuple[object, frozenset[str] | None]]:  # type: igno
     needs = {id(registry[name]): chars for name, chars in _NEEDS.items() if name in registry}
     plan = []
     for pattern in registry:
-        if _DELIMITERS is not None and type(pattern) is _DELIMITERS:
+        # Python-Markdown's emphasis and pymdownx's ~ = ^ (a class of the same name) match
+        # at their tokens only.
+        if type(pattern).__name__ == "DelimiterProcessor" and getattr(pattern, "tokens", None):
             needs[id(pattern)] = tuple(pattern.tokens)
         wanted = needs.get(id(pattern))
         plan.append((pattern, frozenset(wanted) if wanted else None))

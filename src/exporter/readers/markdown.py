@@ -17,8 +17,10 @@ from markdown.extensions.tables import TableExtension
 
 from exporter.formats import RawChapter, SourceText
 from exporter.model import Metadata
+from exporter.readers import material
 from exporter.readers.bounded import BoundedLinksExtension
 from exporter.readers.constructs import warn_unsupported
+from exporter.readers.gfm_compat import GfmExtension
 from exporter.readers.inline import SkippingInlineExtension
 from exporter.readers.meta import metadata_from_mapping, split_front_matter
 from exporter.readers.typography import TypographyExtension
@@ -29,7 +31,7 @@ from exporter.readers.typography import TypographyExtension
 _MAY_HOLD_CODE = re.compile(r"\t| {4}|```|~~~")
 
 
-def _extensions(code: bool = True) -> list[Extension]:
+def _extensions(code: bool = True, features: frozenset[str] = material.ALL) -> list[Extension]:
     """Return fresh extension instances (they keep per-document state).
 
     Instances, not names: a name makes Python-Markdown scan every installed distribution's
@@ -37,15 +39,19 @@ def _extensions(code: bool = True) -> list[Extension]:
     extension's: the cleaning stage gives every heading an id unique in the publication.
     Without ``code`` (no line of the text could hold a code block) fenced code and the
     highlighter, which import Pygments, are left out: they would have nothing to do.
+    ``features`` names the MkDocs syntaxes the text may use (``material.features``); the
+    extensions for the others are left out for the same reason.
     """
     highlight = []
     if code:
         from markdown.extensions.codehilite import CodeHiliteExtension
-        from markdown.extensions.fenced_code import FencedCodeExtension
 
-        # Pygments classes under .highlight; the theme supplies the palette.
+        from exporter.readers.fences import FencesExtension
+
+        # Pygments classes under .highlight; the theme supplies the palette. CodeHilite
+        # highlights indented code, and fences through FencesExtension (SuperFences).
         highlight = [
-            FencedCodeExtension(),
+            FencesExtension(),
             CodeHiliteExtension(
                 css_class="highlight", guess_lang=False, pygments_formatter=_html_formatter
             ),
@@ -60,6 +66,8 @@ def _extensions(code: bool = True) -> list[Extension]:
         AbbrExtension(),
         TypographyExtension(),  # smart quotes and dashes, in one pass
         SaneListExtension(),
+        GfmExtension(),  # lists without a blank line, 2-space nesting, backslash breaks
+        *material.extensions(features),  # admonitions, tabs, tasks, ~~ == ^^, bare URLs
         BoundedLinksExtension(),  # it replaces the core link parsers
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
     ]
@@ -91,6 +99,7 @@ def read(src: SourceText) -> RawChapter:
     """Convert Markdown to an HTML fragment; front matter gives the metadata."""
     values, body = split_front_matter(src.text)
     warn_unsupported(body, src.name, "markdown")
-    md = markdown.Markdown(extensions=_extensions(bool(_MAY_HOLD_CODE.search(body))))
+    code = bool(_MAY_HOLD_CODE.search(body))
+    md = markdown.Markdown(extensions=_extensions(code, material.features(body)))
     html = md.convert(body)
     return RawChapter(html, metadata_from_mapping(values, "front matter") if values else Metadata())
