@@ -12,9 +12,15 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from exporter.formats import SourceText
 from exporter.guard.sanitize import removals, sanitize
+from exporter.readers import markdown
 from exporter.readers.fences import normalise_info
-from exporter.readers.markdown import read
+
+
+def read(text: str) -> tuple[str, object]:
+    raw = markdown.read(SourceText("t.md", None, text.encode(), text))
+    return raw.html, raw.metadata
 
 
 def html_of(text: str) -> str:
@@ -322,8 +328,9 @@ def test_an_aside_keeps_role_note_only() -> None:
 
 PROBE = """
 import sys, markdown.util
+from exporter.formats import SourceText
 from exporter.readers.markdown import read
-read({text!r})
+read(SourceText("t.md", None, {text!r}.encode(), {text!r}))
 scanned = markdown.util.get_installed_extensions.cache_info().currsize > 0
 print(sorted(m for m in ("pymdownx.util", "urllib.request", "pygments") if m in sys.modules), scanned)
 """
