@@ -31,8 +31,9 @@ KEYS: dict[str, type] = {
     "date": str,
     "encoding": str,
     "strict": bool,
+    "source_format": str,
 }
-_ALIASES = {"format": "formats", "author": "authors"}
+_ALIASES = {"format": "formats", "author": "authors", "from": "source_format"}
 
 
 @dataclass(frozen=True)
