@@ -11,11 +11,31 @@ import unicodedata
 
 
 def slugify(text: str) -> str:
-    """Make an ASCII, lowercase, hyphenated id that is a valid XML name."""
+    """Make a heading's id as GitHub does, valid as an XML name.
+
+    Lower-cased, punctuation dropped, each space a hyphen, letters of every script kept
+    (a Cyrillic, Chinese or Hebrew heading keeps its words: ``Введение`` -> ``введение``).
+    An id must start with a letter or ``_``: others get ``s-`` in front; one with nothing
+    left is ``section``.
+    """
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    slug = "".join(c for c in text if _kept(c)).replace(" ", "-")
+    if not slug:
+        return "section"
+    return slug if slug[0].isalpha() or slug[0] == "_" else f"s-{slug}"
+
+
+def _kept(char: str) -> bool:
+    """Tell whether GitHub keeps a character: letters, marks, digits, ``_``, ``-``, space."""
+    return char.isalnum() or char in "_- " or unicodedata.category(char)[0] == "M"
+
+
+def ascii_slug(text: str) -> str:
+    """Return the ASCII slug older links use (``Ça va`` -> ``ca-va``), or '' for none."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if not slug:
-        return "section"
+        return ""
     return slug if slug[0].isalpha() else f"s-{slug}"
 
 

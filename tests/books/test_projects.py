@@ -246,7 +246,8 @@ def test_mkdocs_metadata_nav_and_parts(mkdocs):
     assert opf.findtext(".//dc:language", namespaces=NS) == "de"
     assert opf.findtext(".//dc:rights", namespaces=NS) == "© 2026 The Widget Authors"
     assert nav_tree(built["epub"]) == [
-        ["Welcome", []],
+        # The nav's label names the chapter, as in MkDocs; the file's own heading stays.
+        ["Home", [["Welcome", []]]],
         ["User guide", [["Getting started", []], ["Configuration", [["Tuning", []]]]]],
         ["Developers", [["Building widgets", []]]],
         ["Changes", []],
@@ -280,7 +281,7 @@ def test_mkdocs_unsupported_extensions_are_named_in_one_warning(mkdocs):
 
 def test_mkdocs_site_root_image_is_in_the_epub(mkdocs):
     (built, _) = mkdocs
-    page = read_xml(built["epub"], chapter_files(built["epub"])["Welcome"])
+    page = read_xml(built["epub"], chapter_files(built["epub"])["Home"])
     (img,) = page.iter(f"{X}img")
     with zipfile.ZipFile(built["epub"]) as z:
         assert (

@@ -288,15 +288,15 @@ def test_unknown_theme_lists_the_available_ones(article: Path, tmp_path: Path) -
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
-    source = write(tmp_path / "src" / "report.docx", "# Not really Word\n")
+    source = write(tmp_path / "src" / "report.rst", "# Not really Word\n")
     out = tmp_path / "out"
-    line = assert_one_error(run("build", source, "-o", out), 3, "report.docx", "'.docx'")
+    line = assert_one_error(run("build", source, "-o", out), 3, "report.rst", "'.rst'")
     assert ".md" in line  # names the suffixes that would work
     assert listing(out) == []
 
 
 def test_unsupported_suffix_suggests_only_real_options(tmp_path: Path) -> None:
-    source = write(tmp_path / "src" / "report.docx", "# Not really Word\n")
+    source = write(tmp_path / "src" / "report.rst", "# Not really Word\n")
     line = assert_one_error(run("build", source, "-o", tmp_path / "out"), 3)
     options = run("build", "--help").stdout
     suggested = [word.strip(".,'") for word in line.split() if word.startswith("--")]

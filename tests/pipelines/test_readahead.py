@@ -21,6 +21,7 @@ from exporter.cli import cli
 from exporter.errors import LimitError, SourceError
 from exporter.guard import isolate
 from exporter.guard.policy import Policy, using
+from exporter.model import Metadata
 from exporter.reading import Source, read, readahead
 
 CHAPTERS = 6
@@ -41,6 +42,10 @@ def chapter(number: int, *, front: str = "", body: str = "") -> str:
             parts.append(f"[^{section}-{p}]: A note on {number}.{section}.{p}.\n")
         parts.append("- one\n- two\n")
     return "\n".join(parts) + body
+
+
+# A book of several files needs a title of its own (else a warning says so).
+TITLED = Metadata(title="Book")
 
 
 def write_book(
@@ -135,7 +140,9 @@ def test_a_book_read_on_two_cores_gives_the_same_bytes(tmp_path, warnings, epubc
     made = {}
     for processes in (0, 1):
         warnings.clear()
-        made[processes] = produce(paths, ["epub"], policy=Policy(read_processes=processes))
+        made[processes] = produce(
+            paths, ["epub"], policy=Policy(read_processes=processes), metadata=TITLED
+        )
         pids = {r.getMessage().split(":")[0]: r.process for r in warnings}
         assert list(pids) == [str(paths[1]), str(paths[4])]
         # Records keep the pid of the process that logged them: the helper's is another.
@@ -164,7 +171,7 @@ def test_warnings_come_in_source_order(tmp_path, warnings):
     for processes in (2, 1):
         warnings.clear()
         with using(Policy(read_processes=processes)):
-            read(paths)
+            read(paths, metadata=TITLED)
         logged.append([r.getMessage() for r in warnings])
     names = [m.split(":")[0] for m in logged[0]]
     expected = [str(paths[n - 1]) for n in (1, 1, 2, 2, 4, 4, 5, 5, 6, 6)]
@@ -179,12 +186,13 @@ def test_strict_fails_on_a_warning_from_the_helper(tmp_path, monkeypatch):
     paths = write_book(tmp_path, body={5: "Bell\x07.\n"})
     read_raw = reading._read_raw
 
-    def marked(source, encoding):  # forked children inherit this: it shows who read what
+    def marked(source, encoding, book=None):  # forked children inherit this: it shows who read what
         logging.getLogger("exporter").info("%s read by %d", source.name, os.getpid())
-        return read_raw(source, encoding)
+        return read_raw(source, encoding, book)
 
     monkeypatch.setattr(reading, "_read_raw", marked)
-    args = ["build", *map(str, paths), "-f", "epub", "-o", str(tmp_path / "out"), "--strict", "-v"]
+    args = ["build", *map(str, paths), "-f", "epub", "-o", str(tmp_path / "out"), "--strict", "-v",
+            "--title", "Book"]  # fmt: skip
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 5, result.stderr
     last = result.stderr.splitlines()[-1]

@@ -115,10 +115,15 @@ def test_invalid_source_language_falls_back_to_english(caplog):
     assert "language 'C' is not a BCP 47 tag" in caplog.text
 
 
-def test_slugify():
-    assert slugify("Ça va? Très bien!") == "ca-va-tres-bien"
+def test_slugify_keeps_every_script_as_github_does():
+    assert slugify("Ça va? Très bien!") == "ça-va-très-bien"
     assert slugify("2024 plans") == "s-2024-plans"
     assert slugify("!!!") == "section"
+    assert slugify("Введение в тему") == "введение-в-тему"
+    assert slugify("中文 标题") == "中文-标题"
+    assert slugify("שלום עולם") == "שלום-עולם"
+    assert slugify("hindi नमस्ते") == "hindi-नमस्ते"  # the vowel signs are marks, kept
+    assert slugify("C++ & Rust") == "c--rust"
 
 
 def test_blocks_inside_headings_are_unwrapped_and_empty_headings_dropped():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -76,6 +77,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     The body keeps the file's line numbers (the block becomes blank lines), so later
     messages still point at the right line.
     """
+    if text.startswith("+++"):
+        return _toml_front_matter(text)
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
@@ -95,5 +98,27 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(values, dict):
         raise SourceError("front matter must be a mapping of 'key: value' lines.")
     # Keep the line numbers of the body equal to the file's for later messages.
+    body = "\n" * match.group(0).count("\n") + text[match.end() :]
+    return values, body
+
+
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def _toml_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split Hugo's TOML front matter (between ``+++`` lines) from the body."""
+    match = _TOML_FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        values = tomllib.loads(match.group(1) or "")
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(
+            f"front matter is not valid TOML: {exc}. Fix the block between the '+++' lines."
+        ) from None
     body = "\n" * match.group(0).count("\n") + text[match.end() :]
     return values, body

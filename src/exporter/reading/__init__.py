@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import stat
@@ -29,7 +30,7 @@ from exporter.guard.resources import AssetStore
 from exporter.ids import IdRegistry, chapter_id, reserved_ids
 from exporter.model import Asset, Document, Metadata, is_valid_lang
 from exporter.reading import readahead
-from exporter.reading.clean import build_chapter
+from exporter.reading.clean import build_chapter, opens_with_two_headings, running_title
 from exporter.reading.decode import check_encoding, decode
 from exporter.reading.links import LinkTable
 
@@ -125,13 +126,18 @@ def read(
     assets = AssetStore(roots + ([book.root] if book else []), site_root=site_root)
     links = LinkTable(site_root=site_root)
     chapters, found = [], Metadata()
-    with _read_raws(loaded, encoding, book) as raws:
+    with _read_raws(loaded, encoding, book) as reading:
+        raws, running = _running_title(reading, len(loaded))
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
             text, raw = got
             base = source.path.parent if source.path else Path.cwd()
+            entry = book.entries[index - 1] if book else None
+            declared = raw.metadata
+            if entry and entry.title and not declared.title:  # the nav's label names it
+                declared = replace(declared, title=entry.title)
             chapter, meta = build_chapter(
                 raw.html,
-                raw.metadata,
+                declared,
                 index=index,
                 name=source.name,
                 source=source.path,
@@ -141,14 +147,12 @@ def read(
                 links=links,
                 text=text,
                 files=raw.files,
+                running=running,
             )
-            if book:
-                entry = book.entries[index - 1]
+            if entry:
                 chapter = replace(
                     chapter, kind=entry.kind, type=entry.type, part=entry.part, level=entry.level
                 )
-                if entry.title and source.path and chapter.title == source.path.stem:
-                    chapter = replace(chapter, title=entry.title)  # no title in the file
             chapters.append(chapter)
             # The first source speaks for the publication; later ones only fill gaps.
             found = meta.merged(found) if index > 1 else meta
@@ -156,8 +160,8 @@ def read(
     if book:
         found = found.merged(book.metadata)
     merged = found.merged(metadata or Metadata())
-    if len(chapters) > 1 and not (metadata and metadata.title) and not book:
-        merged = replace(merged, title=_book_title(loaded, found))
+    if len(chapters) > 1:  # a chapter's title names that chapter only
+        merged = replace(merged, title=_book_title(loaded, metadata, book, running, found))
     cover_asset = _cover(cover, book)
     paths = tuple(s.path for s in loaded if s.path) + ((book.manifest,) if book else ())
     doc = Document(merged, tuple(chapters), assets.assets, paths, cover_asset)
@@ -176,6 +180,24 @@ def _read_raws(
             reader_function(kind)
     read = functools.partial(_read_raw, encoding=encoding, book=book)
     return readahead.mapped(read, loaded, split)
+
+
+def _running_title(
+    raws: Iterator[tuple[str, RawChapter]], count: int
+) -> tuple[Iterator[tuple[str, RawChapter]], str]:
+    """Find a book's running title (its name opening every file) from its first two files.
+
+    Only those two are read ahead, and only when the first opens with two headings of one
+    level, so that the rest still streams (and warnings keep their order).
+    """
+    if count < 2:
+        return raws, ""
+    first = next(raws)
+    if not opens_with_two_headings(first[1].html):
+        return itertools.chain([first], raws), ""
+    second = next(raws)
+    running = running_title([first[1].html, second[1].html])
+    return itertools.chain([first, second], raws), running
 
 
 def reader_function(kind: str) -> ReadFunction:
@@ -250,10 +272,29 @@ def _cover(given: str | os.PathLike[str] | None, book: Book | None) -> Asset | N
     return replace(asset, name=f"images/cover.{asset.name.rsplit('.', 1)[1]}")
 
 
-def _book_title(sources: list[Source], found: Metadata) -> str:
-    """A book's title: the first source's declared one, else the first source's name."""
+def _book_title(
+    sources: list[Source],
+    given: Metadata | None,
+    book: Book | None,
+    running: str,
+    found: Metadata,
+) -> str:
+    """A book's title: --title, the manifest's, or the name every file opens with.
+
+    Failing those, the first source's title (or name), with a warning: a chapter's title
+    is not the book's.
+    """
+    title = (given.title if given else "") or (book.metadata.title if book else "") or running
+    if title:
+        return title
     first = sources[0]
-    return found.title if found.title else (first.path.stem if first.path else "Untitled")
+    fallback = found.title or (first.path.stem if first.path else "Untitled")
+    log.warning(
+        "%d sources and no book title: give --title (or a title in the manifest); using '%s'",
+        len(sources),
+        fallback,
+    )
+    return fallback
 
 
 def _complete(doc: Document) -> Metadata:

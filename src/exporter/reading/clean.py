@@ -9,6 +9,7 @@ images to assets, make figures, wrap tables, and collect the headings.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,7 @@ from lxml import etree
 
 from exporter.guard.resources import AssetStore
 from exporter.guard.sanitize import removals, sanitize
-from exporter.ids import IdRegistry, slugify
+from exporter.ids import IdRegistry, ascii_slug, slugify
 from exporter.markup import inner_xhtml
 from exporter.model import Chapter, Heading, Metadata
 from exporter.reading import nesting
@@ -45,12 +46,14 @@ def build_chapter(
     links: LinkTable,
     text: str = "",
     files: Mapping[str, bytes] | None = None,
+    running: str = "",
 ) -> tuple[Chapter, Metadata]:
     """Clean one source's HTML; return the chapter and the metadata completed by it.
 
     Local links are parked in ``links`` (``text``, the source, gives their line numbers)
     until every source is read; ``LinkTable.resolve`` finishes them. ``files`` are images
-    the source carries inside itself, by the ``src`` its HTML gives them.
+    the source carries inside itself, by the ``src`` its HTML gives them. ``running`` is
+    a heading that opens every file of the book (its name), not this chapter's title.
     """
     where = name
     removed = removals(raw_html)
@@ -59,12 +62,13 @@ def build_chapter(
     root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
     nesting.repair(root)
     had_title = bool(metadata.title)
-    metadata = _take_title(root, metadata)
+    metadata = _take_title(root, metadata, running)
     notes = _collect_notes(root, index)
     _shift_headings(root)
     anchors = _assign_ids(root, ids, index)
     if metadata.title and not had_title:  # the first h1 became the title: link to the start
-        anchors.setdefault(slugify(metadata.title), "")
+        for alias in (slugify(metadata.title), ascii_slug(metadata.title)):
+            anchors.setdefault(alias, "")
     links.add_source(index, source, anchors)
     links.park(root, index=index, name=name, base_dir=base_dir, text=text)
     _resolve_images(root, base_dir, where, assets, files or {}, source)
@@ -83,22 +87,52 @@ def build_chapter(
     return chapter, replace(metadata, title=title)
 
 
+_OPENING = re.compile(r"\A\s*<(h[1-6])\b[^>]*>(.*?)</\1>\s*<\1\b", re.DOTALL | re.IGNORECASE)
+
+
+def opens_with_two_headings(raw_html: str) -> bool:
+    """Tell whether a source opens with two headings of the same level."""
+    return _OPENING.match(raw_html) is not None
+
+
+def running_title(raw_htmls: list[str]) -> str:
+    """Return the heading two or more files open with, each followed by a heading of the
+    same level: the book's name repeated as a running title, not a chapter's; else ''.
+    """
+    counts: dict[str, int] = {}
+    for raw in raw_htmls:
+        match = _OPENING.match(raw)
+        if match:
+            text = " ".join(lxml.html.fragment_fromstring(match.group(2), create_parent="div")
+                            .text_content().split())  # fmt: skip
+            counts[text] = counts.get(text, 0) + 1
+    best = max(counts.items(), key=lambda item: item[1], default=("", 0))
+    return best[0] if best[1] >= 2 else ""
+
+
 def _text(el: lxml.html.HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
-def _take_title(root: lxml.html.HtmlElement, metadata: Metadata) -> Metadata:
-    """Use the first h1 as the title when there is none; drop a heading that repeats it."""
+def _take_title(root: lxml.html.HtmlElement, metadata: Metadata, running: str = "") -> Metadata:
+    """Take the title from the first block when it is a heading (at any level).
+
+    A title the metadata gives wins, and a first heading repeating it is dropped. A
+    ``running`` title (the book's name, opening every file) is dropped and the heading
+    after it names the chapter.
+    """
     first = next((el for el in root if isinstance(el.tag, str)), None)
+    if first is not None and running and first.tag in HEADINGS and _text(first) == running:
+        _drop(first)
+        first = next((el for el in root if isinstance(el.tag, str)), None)
     if metadata.title:
         if first is not None and first.tag in HEADINGS and _text(first) == metadata.title:
             _drop(first)
         return metadata
-    h1 = next(root.iter("h1"), None)
-    if h1 is None:
+    if first is None or first.tag not in HEADINGS or (root.text or "").strip():
         return metadata
-    title = _text(h1)
-    _drop(h1)
+    title = _text(first)
+    _drop(first)
     return replace(metadata, title=title)
 
 
@@ -172,8 +206,11 @@ def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> dic
             anchors[old] = el.attrib["id"] = ids.claim(old)
         elif el.tag in HEADINGS:
             el.set("id", ids.claim(slugify(_text(el))))
-        if el.tag in HEADINGS:
-            anchors.setdefault(slugify(_text(el)), el.get("id"))
+        if el.tag in HEADINGS:  # GitHub's and pandoc's slugs, and the ASCII one of old
+            text = _text(el)
+            for alias in (slugify(text), ascii_slug(text)):
+                if alias:
+                    anchors.setdefault(alias, el.get("id"))
         if el.get("id"):
             anchors.setdefault(el.get("id"), el.get("id"))
     return anchors
