@@ -184,7 +184,8 @@ def plan(
     sources: list[tuple[Path, str]], outdir: Path, options: Options
 ) -> tuple[list[Job], list[Result]]:
     """Make one job per source; a source whose outputs collide with another's fails."""
-    jobs, clashes, claimed = [], [], {}
+    jobs, clashes = [], []
+    claimed: dict[Path, str] = {}  # output -> the source that makes it
     for path, name in sources:
         targets = {
             f: outdir / Path(name).with_suffix(WRITERS.get(f).suffix) for f in options.formats

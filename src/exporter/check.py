@@ -17,6 +17,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -78,7 +79,9 @@ def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
             report.add("warning", f"'{name}': file names should be plain ASCII without spaces")
     try:
         container = etree.fromstring(archive.read("META-INF/container.xml"))
-        opf_name = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        # An attribute path selects strings (lxml-stubs type xpath() as every result kind).
+        paths = cast("list[str]", container.xpath("//*[local-name()='rootfile']/@full-path"))
+        opf_name = paths[0]
         opf = etree.fromstring(archive.read(opf_name))
     except (KeyError, IndexError, etree.XMLSyntaxError) as exc:
         report.add("error", f"no readable package document (META-INF/container.xml): {exc}")
@@ -107,7 +110,7 @@ def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
         except etree.XMLSyntaxError as exc:
             report.add("error", f"{name}: not well-formed XHTML: {exc}")
             continue
-        ids[name] = {el.get("id") for el in trees[name].iter() if el.get("id")}
+        ids[name] = {ident for el in trees[name].iter() if (ident := el.get("id"))}
     for name, tree in trees.items():
         if not tree.get("lang") or not tree.get(XML_LANG):
             report.add("warning", f"{name}: the <html> element needs both lang and xml:lang")

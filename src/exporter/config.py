@@ -83,10 +83,10 @@ def _validate(path: Path, table: Any) -> dict[str, Any]:
         if kind is list and isinstance(value, str):
             value = [value]
         if not isinstance(value, kind) or (
-            kind is list and not all(isinstance(v, str) for v in value)
+            isinstance(value, list) and not all(isinstance(v, str) for v in value)
         ):
             raise UsageError(f"{where}: '{raw_key}' must be {_describe(kind)}.")
-        values[key] = tuple(value) if kind is list else value
+        values[key] = tuple(value) if isinstance(value, list) else value
     return values
 
 

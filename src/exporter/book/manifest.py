@@ -16,9 +16,10 @@ from __future__ import annotations
 import glob
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from exporter.errors import SourceError
 from exporter.model import Metadata, is_valid_lang
@@ -137,8 +138,11 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
     return Book(manifest, _metadata(data, fail), tuple(entries), cover)
 
 
-def _failer(manifest: Path):
-    def fail(message: str) -> None:
+_Fail = Callable[[str], NoReturn]  # raises SourceError naming the manifest
+
+
+def _failer(manifest: Path) -> _Fail:
+    def fail(message: str) -> NoReturn:
         raise SourceError(f"{manifest}: {message}.")
 
     return fail
@@ -151,13 +155,13 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _text(value: Any, key: str, fail) -> str:
+def _text(value: Any, key: str, fail: _Fail) -> str:
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         fail(f"'{key}' must be a string")
     return str(value).strip()
 
 
-def _entries(data: dict[str, Any], root: Path, fail) -> list[Entry]:
+def _entries(data: dict[str, Any], root: Path, fail: _Fail) -> list[Entry]:
     entries: list[Entry] = []
     entries += _typed(data.get("front", {}), "front", FRONT_TYPES, "frontmatter", root, fail)
     if "chapters" in data and "parts" in data:
@@ -184,10 +188,12 @@ def _entries(data: dict[str, Any], root: Path, fail) -> list[Entry]:
     return entries
 
 
-def _typed(table: Any, key: str, types: tuple[str, ...], kind: str, root: Path, fail):
+def _typed(
+    table: Any, key: str, types: tuple[str, ...], kind: str, root: Path, fail: _Fail
+) -> list[Entry]:
     if not isinstance(table, dict):
         fail(f"'[{key}]' must be a table such as {types[0]} = \"{key}/{types[0]}.md\"")
-    entries = []
+    entries: list[Entry] = []
     for name, value in table.items():
         if name not in types:
             fail(f"'[{key}]' has an unknown entry '{name}'. Use one of: {', '.join(types)}")
@@ -195,7 +201,7 @@ def _typed(table: Any, key: str, types: tuple[str, ...], kind: str, root: Path, 
     return entries
 
 
-def _paths(value: Any, key: str, root: Path, fail) -> list[Path]:
+def _paths(value: Any, key: str, root: Path, fail: _Fail) -> list[Path]:
     """Expand a path, a glob, or a list of them, in order (each glob sorted)."""
     patterns = [value] if isinstance(value, str) else value
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
@@ -216,7 +222,7 @@ def _paths(value: Any, key: str, root: Path, fail) -> list[Path]:
     return found
 
 
-def _metadata(data: dict[str, Any], fail) -> Metadata:
+def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
     title = _text(data.get("title", ""), "title", fail)
     if not title:
         fail('has no title. Add title = "..."')
@@ -249,7 +255,7 @@ def _metadata(data: dict[str, Any], fail) -> Metadata:
     )
 
 
-def _people(value: Any, fail) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+def _people(value: Any, fail: _Fail) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """Split people into authors and (name, MARC relator) contributors."""
     people = [value] if isinstance(value, (str, dict)) else value
     if not isinstance(people, list):
@@ -270,7 +276,7 @@ def _people(value: Any, fail) -> tuple[tuple[str, ...], tuple[tuple[str, str], .
     return tuple(authors), tuple(contributors)
 
 
-def _identifier(data: dict[str, Any], fail) -> str:
+def _identifier(data: dict[str, Any], fail: _Fail) -> str:
     """Return the identifier as a URN/URI: urn:isbn:..., urn:doi:... or as given."""
     if "isbn" in data:
         digits = re.sub(r"[\s-]", "", _text(data["isbn"], "isbn", fail)).upper()

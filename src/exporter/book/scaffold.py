@@ -65,14 +65,15 @@ Sections start at `##`.
 def init_book(folder: str | os.PathLike[str] = ".", title: str | None = None) -> list[Path]:
     """Write ``book.toml`` and ``chapters/01-first-chapter.md``; never overwrite a file."""
     root = Path(folder)
-    files = {root / "book.toml": None, root / "chapters" / "01-first-chapter.md": CHAPTER}
-    for path in files:
+    book, chapter = root / "book.toml", root / "chapters" / "01-first-chapter.md"
+    for path in (book, chapter):
         if path.exists():
             raise OutputError(f"{path}: already exists; edit it, or run init in another folder.")
     name = title or (root.resolve().name.replace("-", " ").replace("_", " ").title() or "My Book")
-    files[root / "book.toml"] = MANIFEST.format(
+    manifest = MANIFEST.format(
         title=name.replace('"', "'"), folder=str(root) if str(root) != "." else "."
     )
+    files = {book: manifest, chapter: CHAPTER}
     for path, text in files.items():
         write_atomic(path, text.encode("utf-8"))
     return list(files)

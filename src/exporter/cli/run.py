@@ -44,8 +44,9 @@ def run(ctx: click.Context, action: Callable[[], T]) -> T:
     try:
         return action()
     except ExporterError as exc:
-        if ctx.find_root().obj.get("debug") and getattr(exc, "details", ""):
-            click.echo(exc.details.rstrip(), err=True)  # a bug's traceback, from its process
+        details = getattr(exc, "details", "")  # InternalError's
+        if ctx.find_root().obj.get("debug") and details:
+            click.echo(details.rstrip(), err=True)  # a bug's traceback, from its process
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
     except KeyboardInterrupt:

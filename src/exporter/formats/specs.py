@@ -70,7 +70,7 @@ class ReaderSpec:
 
     def load(self) -> ReadFunction:
         """Import and return the read function."""
-        return _load(self.function)  # type: ignore[no-any-return]
+        return _load(self.function)
 
 
 # --- what writers take and give ------------------------------------------------------------
@@ -98,11 +98,11 @@ class WriterSpec:
 
     def load(self) -> WriteFunction:
         """Import and return the write function."""
-        return _load(self.function)  # type: ignore[no-any-return]
+        return _load(self.function)
 
     def load_preload(self) -> Callable[[Theme, Settings], None]:
         """Import and return the preload function (a writer that has one)."""
-        return _load(self.preload)  # type: ignore[no-any-return]
+        return _load(self.preload)
 
     @property
     def module(self) -> str:
@@ -131,7 +131,7 @@ class ProjectSpec:
 
     def load(self) -> Callable[[Path], Any]:
         """Import and return the manifest loader."""
-        return _load(self.function)  # type: ignore[no-any-return]
+        return _load(self.function)
 
     def accepts(self, manifest: Path, name: str = "") -> bool:
         """Tell whether ``manifest`` (read as if named ``name``) is of this format."""
@@ -154,7 +154,7 @@ class TransformSpec:
 
     def load(self) -> Callable[[Document, Settings], Document]:
         """Import and return the transform."""
-        return _load(self.function)  # type: ignore[no-any-return]
+        return _load(self.function)
 
 
 # --- the registries ------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def vetted_address(host: str, port: int) -> tuple:
     except socket.gaierror as exc:
         raise Refused(f"cannot resolve {host} ({exc.strerror})") from None
     for *_, sockaddr in infos:
-        if not is_public(sockaddr[0]):
+        if not isinstance(sockaddr[0], str) or not is_public(sockaddr[0]):
             raise Refused(f"{host} is a private, loopback or link-local address ({sockaddr[0]})")
     return infos[0]
 
@@ -60,7 +60,9 @@ class _VettedHTTPS(http.client.HTTPSConnection):
         raw = socket.socket(family, kind, proto)
         raw.settimeout(self.timeout)
         raw.connect(sockaddr)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        # _context: HTTPSConnection's own SSL context, private (not in typeshed).
+        context = self._context  # type: ignore[attr-defined]
+        self.sock = context.wrap_socket(raw, server_hostname=self.host)
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
@@ -70,7 +72,9 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_VettedHTTPS, req, context=self._context)
+        # _context: HTTPSHandler's own SSL context, private (not in typeshed).
+        context = self._context  # type: ignore[attr-defined]
+        return self.do_open(_VettedHTTPS, req, context=context)
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):

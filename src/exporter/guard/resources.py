@@ -132,7 +132,7 @@ class AssetStore:
         else:
             trouble = None
         trouble = trouble or images.problem(data, media_type or "")
-        if trouble:
+        if trouble or media_type is None:  # no media type always comes with a trouble
             log.warning("%s: image '%s' %s", where, _short(src), trouble)
             return None
         digest = hashlib.sha256(data).hexdigest()[:16]

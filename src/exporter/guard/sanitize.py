@@ -86,10 +86,10 @@ def removals(html: str) -> list[str]:
                 found.add(f"{name}=")
             elif (
                 name in ("href", "src")
-                and _SCHEME.match(value)
-                and (_SCHEME.match(value).group(1).lower() not in URL_SCHEMES)
+                and (scheme := _SCHEME.match(value))
+                and (scheme.group(1).lower() not in URL_SCHEMES)
             ):
-                found.add(f"{_SCHEME.match(value).group(1).lower()}: URLs")
+                found.add(f"{scheme.group(1).lower()}: URLs")
     return sorted(found)
 
 

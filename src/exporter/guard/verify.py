@@ -102,14 +102,20 @@ def check_epub(data: bytes) -> None:
         elif archive.read("mimetype") != EPUB_MIMETYPE:
             problems.append("mimetype has the wrong content")
         container = etree.fromstring(archive.read("META-INF/container.xml"))
-        opf_path = container.find(".//{*}rootfile").get("full-path")
+        rootfile = container.find(".//{*}rootfile")
+        opf_path = rootfile.get("full-path") if rootfile is not None else None
+        if opf_path is None:
+            raise KeyError("META-INF/container.xml names no package document")
         opf = etree.fromstring(archive.read(opf_path))
         navs = [i for i in opf.iter("{*}item") if "nav" in (i.get("properties") or "").split()]
         if not navs:
             problems.append("the package has no navigation document")
         base = opf_path.rpartition("/")[0]
         for nav in navs:
-            archive.read(f"{base}/{nav.get('href')}" if base else nav.get("href"))
+            href = nav.get("href")
+            if href is None:
+                raise KeyError("the navigation document's manifest item has no href")
+            archive.read(f"{base}/{href}" if base else href)
     except (zipfile.BadZipFile, KeyError, IndexError, AttributeError, etree.XMLSyntaxError) as exc:
         problems = [f"it cannot be re-opened ({exc})"]
     if problems:

@@ -153,7 +153,7 @@ class _SuperFences(SuperFencesCodeExtension):
             ]
             return register(built, configs)
 
-        md.registerExtensions = by_instance  # type: ignore[method-assign]
+        md.registerExtensions = by_instance
         try:
             super().patch_fenced_rule()
         finally:

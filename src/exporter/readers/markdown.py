@@ -92,7 +92,8 @@ def _html_formatter(lang_str: str = "", **options: Any) -> Any:
 def _formatter(key: tuple[tuple[str, Any], ...]) -> Any:
     from pygments.formatters import HtmlFormatter
 
-    return HtmlFormatter(**{k: list(v) if k == "hl_lines" else v for k, v in key})
+    options: dict[str, Any] = {k: list(v) if k == "hl_lines" else v for k, v in key}
+    return HtmlFormatter(**options)
 
 
 def read(src: SourceText) -> RawChapter:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -80,7 +81,7 @@ class _Typography(Treeprocessor):
 class TypographyExtension(Extension):
     """Register the pass after every inline pattern (priority below 'inline' at 20)."""
 
-    def extendMarkdown(self, md) -> None:
+    def extendMarkdown(self, md: Markdown) -> None:
         # A backslash keeps a quote straight (\\" stays "), as with smarty.
         md.ESCAPED_CHARS.extend(["'", '"'])
         md.treeprocessors.register(_Typography(md), "exporter-typography", 5)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -103,7 +104,7 @@ def _results(
 
 def _read_all(read: Callable[[S], T], items: Sequence[S], policy: Policy) -> list:
     """In the helper: read items until one fails; each outcome keeps its own log records."""
-    outcomes = []
+    outcomes: list[tuple[bool, T | ExporterError, list[logging.LogRecord]]] = []
     for item in items:
         with isolate.captured_logs() as records:
             try:

@@ -63,7 +63,7 @@ def _serialise(root: etree._Element) -> str:
 
 def _mark_call(call: etree._Element, target: Target) -> None:
     """Give a note's call its semantics: class, epub:type, role, then id and href."""
-    values = dict(call.attrib)
+    values = dict(call.attrib.items())
     call.attrib.clear()
     call.set("class", values.pop("class"))
     if target.profile.epub_types:

@@ -8,6 +8,7 @@ pygments_style), ``base.css`` (every output), ``pdf.css`` and ``fonts.css`` (PDF
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -67,9 +68,9 @@ def list_themes() -> list[Theme]:
     return [load_theme(name) for name in builtin_names()]
 
 
-def load_theme(name_or_path: str | Path | None = None) -> Theme:
+def load_theme(name_or_path: str | os.PathLike[str] | None = None) -> Theme:
     """Load a built-in theme by name, or a theme folder by path."""
-    wanted = str(name_or_path or DEFAULT_THEME)
+    wanted = os.fspath(name_or_path or DEFAULT_THEME)
     candidate = Path(wanted)
     if wanted in builtin_names():
         return _load(styles_dir() / wanted)

@@ -10,7 +10,9 @@ ASCII (``chapter-003-02.xhtml``), never taken from the user's paths.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from lxml import etree
 
@@ -62,7 +64,7 @@ def content_files(doc: Document, target: Target, split_level: int = 1) -> list[C
             title = chapter.title if number == 0 or heading is None else _text(heading)
             files.append(ContentFile(name, title, piece, chapter.kind, index))
     for file in files:
-        file.ids = {el.get("id") for el in file.body.iter() if el.get("id")}
+        file.ids = {ident for el in file.body.iter() if (ident := el.get("id"))}
     _link(files)
     return files
 
@@ -78,7 +80,8 @@ def _parse(html: str) -> etree._Element:
 
 
 def _text(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
+    # lxml gives text as str (lxml-stubs: str or bytes).
+    return " ".join("".join(cast("Iterator[str]", el.itertext())).split())
 
 
 def _first_heading(body: etree._Element) -> etree._Element | None:
@@ -104,8 +107,8 @@ def _split(body: etree._Element, level: int) -> list[etree._Element]:
             piece = _parse("")
             current = etree.SubElement(piece, f"{X}section")
             for name in ("class", EPUB_TYPE, "role"):
-                if chapter.get(name):
-                    current.set(name, chapter.get(name))
+                if value := chapter.get(name):
+                    current.set(name, value)
             pieces.append(piece)
         if current is not chapter:
             current.append(child)
@@ -125,7 +128,9 @@ def _share_notes(pieces: list[etree._Element], notes: etree._Element) -> None:
         ]
         mine = [asides.pop(i) for i in dict.fromkeys(called) if i in asides]
         if mine:
-            holder = etree.SubElement(piece[-1], f"{X}section", notes.attrib)
+            # lxml takes any mapping of attributes, _Attrib too (lxml-stubs: a dict only).
+            attrib = cast("dict[str, str]", notes.attrib)
+            holder = etree.SubElement(piece[-1], f"{X}section", attrib)
             holder.extend(mine)
 
 

@@ -31,6 +31,7 @@ def shrink(asset: Asset, max_size: int) -> Asset:
         return asset
     from PIL import Image
 
+    image: Image.Image  # open() gives an ImageFile, convert() a plain Image
     with Image.open(io.BytesIO(asset.data)) as image:
         if max(image.size) <= max_size or getattr(image, "n_frames", 1) > 1:
             return asset
