@@ -27,6 +27,7 @@ import yaml
 from exporter.book.manifest import Book, Entry
 from exporter.errors import SourceError
 from exporter.model import Metadata
+from exporter.readers.yamlcheck import CheckedLoader
 
 log = logging.getLogger("exporter")
 
@@ -55,7 +56,7 @@ class Tagged:
     value: Any
 
 
-class InertLoader(yaml.SafeLoader):
+class InertLoader(CheckedLoader):
     """A safe loader that accepts any tag and keeps what it tags as a plain value."""
 
 

@@ -81,6 +81,9 @@ class AssetStore:
             )
             return None
         local = unquote(parts.path)
+        if "\0" in local:  # "%00": no file has it, and the OS refuses the name
+            log.warning("%s: image '%s' has a NUL byte (%%00) in its path", where, _short(src))
+            return None
         if self.site_root is not None and local.startswith("/"):
             base_dir, local = self.site_root, local.lstrip("/")
         path = Path(os.path.realpath(base_dir / local))

@@ -31,6 +31,18 @@ def shrink(asset: Asset, max_size: int) -> Asset:
         return asset
     from PIL import Image
 
+    try:
+        return _shrunk(asset, fmt, max_size)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        # A damaged image (a truncated JPEG) cannot be scaled; the reader may still show
+        # what it holds, so it goes in as it is.
+        log.warning("%s: could not be scaled down (%s); kept as it is", asset.path.name, exc)
+        return asset
+
+
+def _shrunk(asset: Asset, fmt: str, max_size: int) -> Asset:
+    from PIL import Image
+
     with Image.open(io.BytesIO(asset.data)) as image:
         if max(image.size) <= max_size or getattr(image, "n_frames", 1) > 1:
             return asset
