@@ -1,0 +1,284 @@
+"""Issue 15, second round: untrusted input never ends in exit 1, and bad options say so.
+
+Exit 1 means a bug in exporter. Every case here is a real file in ``tmp_path`` given to the
+command line in-process; each asserts the exit code and that the one-line message names the
+file (and line) and the way out.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from PIL import Image
+
+from exporter.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    """The CLI installs stderr handlers on the library loggers; undo that after each test."""
+    saved = {
+        name: (logger.handlers[:], logger.level, logger.propagate)
+        for name in ("exporter", "weasyprint")
+        for logger in [logging.getLogger(name)]
+    }
+    yield
+    for name, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers, logger.level, logger.propagate = handlers, level, propagate
+
+
+def run(*args: object) -> Result:
+    """Invoke ``exporter ARGS`` in-process; stderr is in ``result.stderr``."""
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def epub_of(tmp_path: Path, name: str = "a") -> Path:
+    source = write(tmp_path / "src" / f"{name}.md", f"# {name}\n\nWords.\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "built")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "built" / f"{name}.epub"
+
+
+# -- 1. no exit 1 on untrusted input -----------------------------------------------------
+
+
+def test_nul_in_link_and_image_paths_is_a_warning(tmp_path):
+    source = write(tmp_path / "a.md", "# T\n\n[a](x%00.md)\n\n![i](img%00.png)\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "a.md:3: link 'x%00.md' has a NUL byte" in result.stderr
+    assert "image 'img%00.png' has a NUL byte" in result.stderr
+    strict = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--strict")
+    assert strict.exit_code == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("2019-02-29", "day is out of range"),
+        ("2019-13-01", "month must be in 1..12"),
+        ("2019-01-01 25:00:00", "hour must be in 0..23"),
+        ("9" * 5000, "a number too long to read; put it in quotes"),
+    ],
+)
+def test_impossible_front_matter_values_are_input_errors(tmp_path, value, why):
+    source = write(tmp_path / "a.md", f"---\ntitle: T\ndate: {value}\n---\n# T\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    assert "a.md: front matter is not valid YAML at line 3" in result.stderr
+    assert why in result.stderr
+
+
+def test_impossible_date_in_mkdocs_yml_names_the_line(tmp_path):
+    write(tmp_path / "docs" / "index.md", "# Home\n")
+    manifest = write(tmp_path / "mkdocs.yml", "site_name: S\nextra:\n  when: 2021-02-30\n")
+    result = run("build", manifest, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    assert "mkdocs.yml:3: not valid YAML" in result.stderr
+
+
+def test_unknown_codec_in_the_config_names_the_config_file(tmp_path):
+    config = write(tmp_path / "exporter.toml", 'encoding = "klingon-8"\n')
+    source = write(tmp_path / "a.md", "# T\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"{config}: encoding = 'klingon-8': Unknown encoding" in result.stderr
+
+
+def test_a_truncated_jpeg_with_max_image_size_is_kept_with_a_warning(tmp_path):
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "red").save(buffer, "JPEG")
+    write(tmp_path / "p.jpg", buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    source = write(tmp_path / "a.md", "# T\n\n![p](p.jpg)\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--max-image-size", 100)
+    assert result.exit_code == 0, result.output
+    assert "p.jpg: could not be scaled down (image file is truncated" in result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "a.epub") as epub:
+        assert any(n.endswith(".jpg") for n in epub.namelist())
+
+
+def _patched(epub: Path, name: str, local: int, central: int, value: bytes) -> Path:
+    """Overwrite two bytes of ``name``'s local and central zip headers."""
+    data = bytearray(epub.read_bytes())
+    encoded = name.encode()
+    with zipfile.ZipFile(epub) as archive:
+        info = archive.getinfo(name)
+    offset = info.header_offset
+    data[offset + local : offset + local + 2] = value
+    start = data.find(b"PK\x01\x02" + bytes(data[offset + 4 : offset + 6]))
+    while data[start + 46 : start + 46 + len(encoded)] != encoded:
+        start = data.find(b"PK\x01\x02", start + 4)
+    data[start + central : start + central + 2] = value
+    out = epub.with_name(f"patched-{local}.epub")
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("local", "central", "value", "why"),
+    [
+        (6, 8, b"\x01\x00", "encrypted"),  # general purpose flag, bit 0
+        (8, 10, b"\x63\x00", "compression method"),  # method 99 (AES), not in zipfile
+    ],
+)
+def test_check_refuses_an_epub_with_an_unreadable_entry(tmp_path, local, central, value, why):
+    epub = _patched(epub_of(tmp_path), "META-INF/container.xml", local, central, value)
+    result = run("check", epub)
+    assert result.exit_code == 3, result.output
+    assert "an entry cannot be read" in result.stderr and why in result.stderr
+
+
+def test_check_reports_a_malformed_url(tmp_path):
+    epub = epub_of(tmp_path)
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(epub) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("chapter-001.xhtml"):
+                data = data.replace(b"<p>Words.</p>", b'<p><a href="http://[x">w</a></p>')
+            dst.writestr(info, data)
+    result = run("check", broken)
+    assert result.exit_code == 3, result.output
+    assert "'http://[x' is not a valid URL" in result.stderr
+
+
+def test_a_batch_symlink_without_a_suffix_fails_alone(tmp_path):
+    inputs = tmp_path / "in"
+    write(inputs / "a.md", "# A\n")
+    write(inputs / "notes", "# Linked\n")
+    (inputs / "linked.md").symlink_to("notes")  # inside: the link's suffix picks the reader
+    write(tmp_path / "elsewhere", "# Outside\n")
+    (inputs / "out.md").symlink_to(tmp_path / "elsewhere")
+    result = run("batch", inputs, "-o", tmp_path / "out", "-f", "epub", "--json", "-j", 1)
+    assert result.exit_code == 3, result.output
+    assert (tmp_path / "out" / "a.epub").is_file()
+    assert (tmp_path / "out" / "linked.epub").is_file()
+    failed = [line for line in result.stdout.splitlines() if "out.md: a symlink" in line]
+    assert failed and "--resource-root" in failed[0]
+    allowed = run("batch", inputs, "-o", tmp_path / "out2", "-f", "epub", "-j", 1,
+                  "--resource-root", tmp_path)  # fmt: skip
+    assert allowed.exit_code == 0, allowed.output
+    assert (tmp_path / "out2" / "out.epub").is_file()
+
+
+def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path):
+    source = write(
+        tmp_path / "a.xhtml",
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>Déclaré</title></head><body><h1>Hi</h1><p>Body text.</p></body></html>\n",
+    )
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "out" / "a.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode()
+        chapter = epub.read("EPUB/chapter-001.xhtml").decode()
+    assert "Déclaré" in opf and "Body text." in chapter
+
+
+def test_link_warnings_do_not_tell_whether_an_outside_file_exists(tmp_path):
+    write(tmp_path / "secret.txt", "x")
+    source = write(tmp_path / "book" / "a.md", "# T\n\n[a](../secret.txt)\n\n[b](../nothing.txt)\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    lines = [line.split("'", 2)[2] for line in result.stderr.splitlines() if "link '" in line]
+    assert len(lines) == 2 and lines[0] == lines[1], lines
+
+
+# -- 2. bad options a newcomer meets -------------------------------------------------------
+
+
+def test_an_unknown_page_size_names_the_valid_ones(tmp_path):
+    source = write(tmp_path / "a.md", "# T\n")
+    result = run("build", source, "-f", "pdf", "-o", tmp_path / "out", "--page-size", "B5x")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "Unknown page size 'B5x'. Use A4, Letter, A5, 6x9" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("size", ["b5 landscape", "170mm 240mm", "6in", "Letter"])
+def test_css_page_sizes_are_still_accepted(size):
+    from exporter.settings import Settings
+
+    assert Settings(page_size=size).page_size == size
+
+
+@pytest.mark.parametrize("date", ["2024-13-01", "2023-02-29", "tomorrow"])
+def test_an_impossible_date_option_is_a_usage_error(tmp_path, date):
+    source = write(tmp_path / "a.md", "# T\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--date", date)
+    assert result.exit_code == 2
+    assert f"--date '{date}' is not a real date; use YYYY-MM-DD" in result.stderr
+
+
+def test_a_bad_theme_in_the_config_names_the_config_file(tmp_path):
+    config = write(tmp_path / "exporter.toml", 'theme = "fancy"\n')
+    source = write(tmp_path / "a.md", "# T\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"{config}: theme = 'fancy': Unknown theme 'fancy'. Available:" in result.stderr
+
+
+def test_check_strict_fails_when_epubcheck_could_not_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-java-here"))
+    source = write(tmp_path / "a.md", "# T\n\nWords.\n")
+    loose = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--check")
+    assert loose.exit_code == 0, loose.output
+    strict = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--check", "--strict")
+    assert strict.exit_code == 5
+    assert "--strict needs EPUBCheck to have run (Java was not found" in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "a PNG image"),
+        (b"%PDF-1.7\n" + bytes(100), "a PDF"),
+        (b"PK\x03\x04" + bytes(100), "a zip archive"),
+        (bytes(range(256)) * 20, "binary data"),
+    ],
+)
+def test_a_binary_file_read_as_text_is_refused(tmp_path, data, kind):
+    source = write(tmp_path / "renamed.md", data)
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--encoding", "latin-1")
+    assert result.exit_code == 3, result.output
+    assert f"renamed.md: this is {kind}" in result.stderr
+
+
+def test_utf16_text_with_its_nul_bytes_is_still_text(tmp_path):
+    source = write(tmp_path / "a.txt", "Plain words here.\n".encode("utf-16-le"))
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--encoding", "utf-16-le")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_file_name_with_a_newline_is_refused(tmp_path):
+    source = write(tmp_path / "two\nlines.md", "# T\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "would make output names that break 'one path per line'" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_keep_html_never_overwrites_a_source(tmp_path):
+    # out/index.pdf-html/index.html is the folder and name --keep-html writes for "index".
+    source = write(tmp_path / "out" / "index.pdf-html" / "index.html", "<h1>T</h1><p>x</p>")
+    result = run("build", source, "-f", "pdf", "-o", tmp_path / "out", "--keep-html")
+    assert result.exit_code == 6
+    assert "index.html: is one of the sources and would be overwritten" in result.stderr
+    assert source.read_text() == "<h1>T</h1><p>x</p>"
+    assert not (tmp_path / "out" / "index.pdf").exists()  # refused before anything is written
