@@ -282,3 +282,81 @@ def test_keep_html_never_overwrites_a_source(tmp_path):
     assert "index.html: is one of the sources and would be overwritten" in result.stderr
     assert source.read_text() == "<h1>T</h1><p>x</p>"
     assert not (tmp_path / "out" / "index.pdf").exists()  # refused before anything is written
+
+
+# -- 3. confinement ------------------------------------------------------------------------
+
+
+def _book(tmp_path: Path) -> Path:
+    write(tmp_path / "secret.md", "# Secret\n\nSECRET-words\n")
+    write(tmp_path / "book" / "chapters" / "one.md", "# One\n\nWords.\n")
+    return tmp_path / "book"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "text", "where", "shown"),
+    [
+        ("book.toml", 'title = "B"\nchapters = ["chapters/one.md", "../secret.md"]\n',
+         "book.toml: chapters:", "'../secret.md'"),
+        ("book.toml", 'title = "B"\nchapters = ["chapters/*.md", "../*.md"]\n',
+         "book.toml: chapters:", "'../secret.md'"),
+        ("book.toml", 'title = "B"\n[front]\npreface = "../secret.md"\n'
+         '[[parts]]\nchapters = ["chapters/one.md"]\n', "book.toml: front.preface:", "secret"),
+        ("book.toml", 'title = "B"\nchapters = ["chapters/one.md"]\ncover = "/etc/hostname"\n',
+         "book.toml: cover:", "'/etc/hostname'"),
+        ("SUMMARY.md", "# Summary\n\n- [One](chapters/one.md)\n- [S](../secret.md)\n",
+         "SUMMARY.md:4:", "'../secret.md'"),
+        ("mkdocs.yml", "site_name: S\ndocs_dir: chapters\nnav:\n  - One: one.md\n"
+         "  - S: ../../secret.md\n", "mkdocs.yml: nav:", "'../secret.md'"),
+        ("mkdocs.yml", "site_name: S\ndocs_dir: ..\n", "mkdocs.yml: the source folder:", "'..'"),
+    ],
+)  # fmt: skip
+def test_a_manifest_naming_a_file_outside_the_book_is_refused(
+    tmp_path, manifest, text, where, shown
+):
+    book = _book(tmp_path)
+    write(tmp_path / "etc-hostname", "x")
+    path = write(book / manifest, text)
+    result = run("build", path, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    assert where in result.stderr and shown in result.stderr
+    assert "is outside the book's folder; refused" in result.stderr
+    assert "--resource-root" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_resource_root_allows_a_manifest_to_reach_out(tmp_path):
+    book = _book(tmp_path)
+    manifest = write(
+        book / "book.toml", 'title = "B"\nchapters = ["chapters/one.md", "../secret.md"]\n'
+    )
+    result = run("build", manifest, "-f", "epub", "-o", tmp_path / "out",
+                 "--resource-root", tmp_path)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "out" / "book.epub") as epub:
+        assert any(b"SECRET-words" in epub.read(n) for n in epub.namelist())
+
+
+def test_a_symlinked_chapter_leaving_the_book_is_refused_through_a_glob(tmp_path):
+    book = _book(tmp_path)
+    (book / "chapters" / "two.md").symlink_to(tmp_path / "secret.md")
+    manifest = write(book / "book.toml", 'title = "B"\nchapters = ["chapters/*.md"]\n')
+    result = run("build", manifest, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "chapters: 'chapters/two.md' is outside the book's folder" in result.stderr
+
+
+def test_theme_css_symlinked_out_of_the_theme_is_refused(tmp_path):
+    import shutil
+
+    from exporter.themes import styles_dir
+
+    theme = tmp_path / "theme"
+    shutil.copytree(styles_dir() / "classic", theme)
+    write(tmp_path / "elsewhere.css", "body { color: red }")
+    (theme / "epub.css").unlink(missing_ok=True)
+    (theme / "epub.css").symlink_to(tmp_path / "elsewhere.css")
+    source = write(tmp_path / "a.md", "# T\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "-t", theme)
+    assert result.exit_code == 2, result.output
+    assert "epub.css: a symlink to a file outside the theme folder; refused" in result.stderr

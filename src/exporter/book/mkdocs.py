@@ -188,7 +188,7 @@ def _nav_entries(nav: Any, docs: Path, manifest: Path) -> list[Entry]:
                         log.warning("%s: nav lists '%s' twice; kept the first", manifest, page)
                         continue
                     seen.add(page.resolve())
-                    entries.append(Entry(page, part=part, title=label, level=at))
+                    entries.append(Entry(page, part=part, title=label, level=at, origin="nav"))
             else:
                 log.warning("%s: nav entry %r is not a page, link or section; ignored",
                             manifest, item)  # fmt: skip

@@ -8,6 +8,7 @@ pygments_style), ``base.css`` (every output), ``pdf.css`` and ``fonts.css`` (PDF
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -43,7 +44,16 @@ class Theme:
     def css(self, name: str) -> str:
         """Return the text of one of the theme's CSS files, or '' when it has none."""
         file = self.path / name
-        return file.read_text(encoding="utf-8") if file.is_file() else ""
+        if not file.is_file():
+            return ""
+        # A theme folder may come with untrusted sources: a symlinked base.css must not
+        # carry a file from elsewhere into the book's stylesheet.
+        if not Path(os.path.realpath(file)).is_relative_to(os.path.realpath(self.path)):
+            raise ThemeError(
+                f"{file}: a symlink to a file outside the theme folder; refused. Copy the "
+                "file into the theme."
+            )
+        return file.read_text(encoding="utf-8")
 
 
 def styles_dir() -> Path:
