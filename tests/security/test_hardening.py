@@ -360,3 +360,75 @@ def test_theme_css_symlinked_out_of_the_theme_is_refused(tmp_path):
     result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "-t", theme)
     assert result.exit_code == 2, result.output
     assert "epub.css: a symlink to a file outside the theme folder; refused" in result.stderr
+
+
+# -- 4. the SVG cleaner is an allow-list ---------------------------------------------------
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+def _svg_in_epub(tmp_path: Path, svg: str) -> tuple[str, Result]:
+    """Build an EPUB showing ``svg`` as an image file; return the SVG it carries."""
+    write(tmp_path / "pic.svg", svg)
+    source = write(tmp_path / "a.md", "# T\n\n![pic](pic.svg)\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "out" / "a.epub") as epub:
+        names = [n for n in epub.namelist() if n.endswith(".svg") and "cover" not in n]
+        return (epub.read(names[0]).decode() if names else ""), result
+
+
+def test_css_escapes_cannot_smuggle_imports_or_urls(tmp_path):
+    svg, _ = _svg_in_epub(
+        tmp_path,
+        f'{SVG_HEAD} width="10" height="10"><style>@\\69mport "http://evil/a.css";\n'
+        "rect {{ fill: \\75rl(http://evil/p.svg#a); stroke: red }}\n"
+        ".b {{ background: url(file:///etc/passwd) }} .c {{ fill: url(#grad) }}\n"
+        "@font-face {{ src: url(http://evil/f.woff) }}</style>"
+        '<rect style="fill: \\75rl(http://evil/s); stroke: blue" fill="\\75rl(http://evil/f)" '
+        'width="10" height="10"/></svg>'.replace("{{", "{").replace("}}", "}"),
+    )
+    assert "rect { stroke: red }" in svg and "fill: url(#grad)" in svg
+    assert 'style="stroke: blue"' in svg
+    for gone in ("evil", "passwd", "import", "69mport", "75rl", "font-face", "background"):
+        assert gone not in svg, gone
+
+
+def test_animations_cannot_turn_a_link_into_javascript_or_a_file(tmp_path):
+    svg, _ = _svg_in_epub(
+        tmp_path,
+        f'{SVG_HEAD} width="10" height="10"><a href="#x">'
+        '<set attributeName="href" to="javascript:alert(1)"/>'
+        '<animate attributeName="xlink:href" values="#a;file:///etc/passwd"/>'
+        '<set attributeName="fill" to="url(http://evil/x)"/>'
+        '<animate attributeName="opacity" values="0;1" dur="1s"/>'
+        '<text id="x">kept<script>alert(1)</script> words</text></a>'
+        '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>'
+        '<image xlink:href="file:///etc/passwd"/><unknown-thing/>'
+        '<rect onclick="alert(1)" width="5" height="5" data-x="1"/></svg>',
+    )
+    assert 'attributeName="opacity"' in svg and "kept words" in svg
+    for gone in ("javascript", "passwd", "evil", "<set", "script", "foreignObject",
+                 "unknown-thing", "onclick", "data-x"):  # fmt: skip
+        assert gone not in svg, gone
+
+
+def test_an_svg_with_the_standard_doctype_is_accepted(tmp_path):
+    svg, result = _svg_in_epub(
+        tmp_path,
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        f'{SVG_HEAD} width="10" height="10"><rect width="10" height="10" fill="teal"/></svg>',
+    )
+    assert 'fill="teal"' in svg and "DOCTYPE" not in svg
+    assert "warning" not in result.stderr
+
+
+def test_an_svg_declaring_entities_is_refused(tmp_path):
+    svg, result = _svg_in_epub(
+        tmp_path,
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY lol "lol"><!ENTITY x SYSTEM '
+        f'"file:///etc/passwd">]>\n{SVG_HEAD}><text>&lol;&x;</text></svg>',
+    )
+    assert svg == ""
+    assert "pic.svg' declares entities in its DOCTYPE" in result.stderr
