@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import zipfile
 from pathlib import Path
 
@@ -432,3 +433,40 @@ def test_an_svg_declaring_entities_is_refused(tmp_path):
     )
     assert svg == ""
     assert "pic.svg' declares entities in its DOCTYPE" in result.stderr
+
+
+# -- 5. the pixel limit counts what will be decoded ----------------------------------------
+
+
+def _gif_with_a_big_frame() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("P", (5, 4)).save(buffer, "GIF")
+    data = buffer.getvalue()
+    data = data[:6] + struct.pack("<HH", 1, 1) + data[10:]  # the screen says 1 x 1
+    at = data.index(b"\x2c")  # the frame says 12000 x 12000
+    return data[: at + 5] + struct.pack("<HH", 12000, 12000) + data[at + 9 :]
+
+
+def _jpeg_with_a_fake_first_frame_header() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20)).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    fake = b"\xff\xc0\x00\x11\x08\x00\x01\x00\x01\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    data = data[:2] + fake + data[2:]  # a 1 x 1 frame header before the real one
+    at = data.index(b"\xff\xc0", 2 + len(fake))
+    return data[: at + 5] + struct.pack(">HH", 12000, 12000) + data[at + 9 :]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("bomb.gif", _gif_with_a_big_frame()), ("bomb.jpg", _jpeg_with_a_fake_first_frame_header())],
+)
+def test_a_lying_header_does_not_pass_the_pixel_limit(tmp_path, name, data):
+    write(tmp_path / name, data)
+    source = write(tmp_path / "a.md", f"# T\n\n![b]({name})\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--max-image-size", 64)
+    assert result.exit_code == 0, result.output
+    assert f"image '{name}' is 12000 x 12000 pixels, over the limit" in result.stderr
+    assert "DecompressionBomb" not in result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "a.epub") as epub:
+        assert not [n for n in epub.namelist() if n.endswith((".gif", ".jpg"))]
