@@ -53,6 +53,9 @@ class LinkTable:
     anchors: dict[int, dict[str, str]] = field(default_factory=dict)  # index -> {name: id}
     pending: list[PendingLink] = field(default_factory=list)
     site_root: Path | None = None  # where "/x.md" starts, in a project that has one
+    # The trees the sources live in (their folders, the book's, --resource-root): only there
+    # may a warning say whether a linked file exists. None: the linking source's folder.
+    roots: list[Path] | None = None
 
     def add_source(self, index: int, path: Path | None, anchors: dict[str, str]) -> None:
         """Register a chapter's file and the names its anchors answer to."""
@@ -88,7 +91,8 @@ class LinkTable:
                 if self.site_root is not None and local.startswith("/"):
                     local, folder = local.lstrip("/"), self.site_root
                 target = Path(os.path.realpath(folder / local))
-                inside = target.is_relative_to(os.path.realpath(self.site_root or base_dir))
+                roots = self.roots or [Path(os.path.realpath(base_dir))]
+                inside = any(target.is_relative_to(root) for root in roots)
             pending = PendingLink(
                 number=len(self.pending),
                 chapter=index,
