@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,18 @@ if TYPE_CHECKING:
     from exporter.settings import Settings as Options
 
 STATE_FILE = ".exporter-batch.json"
+log = logging.getLogger("exporter")
+
+
+def _well_formed(entries: object) -> bool:
+    """Tell whether ``entries`` has the shape ``State.save`` writes."""
+    return isinstance(entries, dict) and all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("options"), str)
+        and isinstance(entry.get("inputs"), dict)
+        and all(isinstance(p, str) and isinstance(d, str) for p, d in entry["inputs"].items())
+        for entry in entries.values()
+    )
 
 
 class State:
@@ -26,10 +39,22 @@ class State:
     def __init__(self, outdir: Path, options: Options) -> None:
         self.path = outdir / STATE_FILE
         self.key = _options_key(options)
+        self.entries: dict[str, dict] = {}
         try:
-            self.entries: dict[str, dict] = json.loads(self.path.read_text("utf-8"))["entries"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}
+            text = self.path.read_text("utf-8")
+        except OSError:  # no state yet: a first run builds everything
+            return
+        try:
+            entries = json.loads(text)["entries"]
+        except (ValueError, KeyError, TypeError):
+            entries = None
+        if not _well_formed(entries):
+            # A hand-edited or foreign file ({"entries": []}) would crash the skip test
+            # later; it only costs a full rebuild, which then writes a good one.
+            log.warning("%s: not a batch state file exporter wrote; rebuilding every "
+                        "article and writing a new one", self.path)  # fmt: skip
+            return
+        self.entries = entries
 
     def unchanged(self, job: Job) -> bool:
         """Tell whether the job's outputs exist and were made from what is there now."""

@@ -470,3 +470,21 @@ def test_a_lying_header_does_not_pass_the_pixel_limit(tmp_path, name, data):
     assert "DecompressionBomb" not in result.stderr
     with zipfile.ZipFile(tmp_path / "out" / "a.epub") as epub:
         assert not [n for n in epub.namelist() if n.endswith((".gif", ".jpg"))]
+
+
+# -- 6. batches ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state", ['{"entries": []}', '{"entries": {"a.md": 3}}', '{"entries": {"a.md": {}}}', "[]"]
+)
+def test_a_state_file_of_the_wrong_shape_is_warned_about_and_rebuilt(tmp_path, state):
+    write(tmp_path / "in" / "a.md", "# A\n")
+    out = tmp_path / "out"
+    write(out / ".exporter-batch.json", state)
+    result = run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1, "-v")
+    assert result.exit_code == 0, result.output
+    assert "not a batch state file exporter wrote; rebuilding" in result.stderr
+    assert (out / "a.epub").is_file()
+    again = run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1, "--json")
+    assert again.exit_code == 0 and '"skipped": 1' in again.stdout
