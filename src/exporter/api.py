@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.book import find_manifest
-from exporter.errors import OutputError, StrictError
+from exporter.errors import OutputError, SourceError, StrictError
 from exporter.formats import TRANSFORMS, WRITERS, writer_order
 from exporter.guard import isolate, verify
 from exporter.guard.output import write_atomic
@@ -183,11 +183,22 @@ def convert(
     or ``settings=Settings(...)``; ``keep_html=True`` also writes ``<stem>.pdf-html/``
     (index.html, style.css, fonts, images), the exact input the PDF writer gave WeasyPrint.
     """
-    made = produce(sources, formats, **settings)
     stem = _stem(sources)
+    if not stem.isprintable():
+        # The CLI prints one path per line for scripts to read: a newline in a name would
+        # split one output into two lines. Refused rather than quoted, so that the
+        # contract stays "one plain path per line".
+        raise SourceError(
+            f"{stem!r}: a file name with a line break or control character would make "
+            "output names that break 'one path per line'; rename the source."
+        )
+    made = produce(sources, formats, **settings)
     targets = {fmt: Path(output_dir) / f"{stem}{WRITERS.get(fmt).suffix}" for fmt in made.outputs}
+    # --keep-html: beside the PDF, the folder the WeasyPrint CLI can take.
+    folder = Path(output_dir) / f"{stem}.pdf-html"
+    kept = {folder / name: data for name, data in made.kept.items()}
     inputs = {p.resolve() for p in made.inputs}
-    for path in targets.values():
+    for path in [*targets.values(), *kept]:  # checked before anything is written
         if path.resolve() in inputs:
             raise OutputError(
                 f"{path}: is one of the sources and would be overwritten; "
@@ -195,10 +206,8 @@ def convert(
             )
     for fmt, data in made.outputs.items():
         write_atomic(targets[fmt], data, check=functools.partial(verify.check_written, fmt, data))
-    if made.kept:  # --keep-html: beside the PDF, the folder the WeasyPrint CLI can take
-        folder = Path(output_dir) / f"{stem}.pdf-html"
-        for name, data in made.kept.items():
-            write_atomic(folder / name, data)
+    for path, data in kept.items():
+        write_atomic(path, data)
     return list(targets.values())
 
 

@@ -13,8 +13,6 @@ installed and the sources' folders readable, never write access to the output fo
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import signal
 import time
@@ -24,12 +22,12 @@ from pathlib import Path
 from typing import Protocol
 
 from exporter import __version__
+from exporter.batch_state import State
 from exporter.errors import ExporterError, OutputError, SourceError
 from exporter.formats import WRITERS, reader_for_path, suffixes
 from exporter.guard.policy import Policy
 from exporter.settings import Settings
 
-STATE_FILE = ".exporter-batch.json"
 # Which failure decides the batch's exit code: a bug first, then a broken destination, ...
 SEVERITY = (1, 6, 4, 3, 5)
 
@@ -155,9 +153,12 @@ class DaskExecutor:
             client.close()
 
 
-def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str]]:
-    """Return (source, relative name) for every supported file under the inputs."""
-    found: list[tuple[Path, str]] = []
+def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str, Path | None]]:
+    """Return (source, relative name, the folder it was found in) for every supported file.
+
+    The folder is None for a file named on the command line: the operator chose it.
+    """
+    found: list[tuple[Path, str, Path | None]] = []
     skip = outdir.resolve()
     known = suffixes()
     for given in inputs:
@@ -172,21 +173,25 @@ def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str]]:
                     and not hidden
                     and not inside_out
                 ):
-                    found.append((path, rel.as_posix()))
+                    found.append((path, rel.as_posix(), given))
         elif given.exists():
-            found.append((given, given.name))
+            found.append((given, given.name, None))
         else:
             raise SourceError(f"{given}: no such file or folder. Check the path.")
     return found
 
 
 def plan(
-    sources: list[tuple[Path, str]], outdir: Path, options: Options
+    sources: list[tuple[Path, str, Path | None]], outdir: Path, options: Options
 ) -> tuple[list[Job], list[Result]]:
-    """Make one job per source; a source whose outputs collide with another's fails."""
-    jobs, clashes = [], []
+    """Make one job per source; a source that cannot be one fails alone, not the batch."""
+    jobs, failed = [], []
     claimed: dict[Path, str] = {}  # output -> the source that makes it
-    for path, name in sources:
+    for path, name, folder in sources:
+        trouble = _unusable(path, folder, options)
+        if trouble:
+            failed.append(Result(name, "failed", error=trouble, exit_code=3))
+            continue
         targets = {
             f: outdir / Path(name).with_suffix(WRITERS.get(f).suffix) for f in options.formats
         }
@@ -197,65 +202,30 @@ def plan(
                 if clash
                 else "an output would overwrite it"
             )
-            clashes.append(Result(name, "failed", error=f"{why}; rename one.", exit_code=6))
+            failed.append(Result(name, "failed", error=f"{why}; rename one.", exit_code=6))
             continue
         claimed.update(dict.fromkeys(targets.values(), name))
-        jobs.append(Job(path.resolve(), name, targets, options))
-    return jobs, clashes
+        # Absolute, not resolved: a symlink's own name keeps the suffix that picks the reader.
+        jobs.append(Job(path.absolute(), name, targets, options))
+    return jobs, failed
 
 
-class State:
-    """What each article's outputs were built from, kept in OUTDIR between runs."""
-
-    def __init__(self, outdir: Path, options: Options) -> None:
-        self.path = outdir / STATE_FILE
-        self.key = _options_key(options)
+def _unusable(path: Path, folder: Path | None, options: Options) -> str | None:
+    """Say why a found source cannot be built: a symlink out of its folder, no reader."""
+    if folder is not None:
+        real = path.resolve()
+        roots = [folder.resolve(), *(options.policy or Policy()).resource_roots]
+        if not any(real.is_relative_to(root) for root in roots):
+            return (
+                f"{path}: a symlink to a file outside {folder}; refused. Pass "
+                "--resource-root with the folder it points into to allow it."
+            )
+    if options.source_format is None:
         try:
-            self.entries: dict[str, dict] = json.loads(self.path.read_text("utf-8"))["entries"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}
-
-    def unchanged(self, job: Job) -> bool:
-        """Tell whether the job's outputs exist and were made from what is there now."""
-        entry = self.entries.get(job.name)
-        if not entry or entry.get("options") != self.key:
-            return False
-        if not all(t.is_file() for t in job.targets.values()):
-            return False
-        return all(_digest(Path(p)) == d for p, d in entry.get("inputs", {}).items())
-
-    def record(self, job: Job, result: Result) -> None:
-        """Remember what a successful job read, by content."""
-        inputs = {p: _digest(Path(p)) for p in result.used}
-        if any(d is None for d in inputs.values()):  # e.g. a remote image: always rebuild
-            self.entries.pop(job.name, None)
-            return
-        self.entries[job.name] = {"options": self.key, "inputs": inputs}
-
-    def save(self) -> None:
-        from exporter.guard.output import write_atomic
-
-        body = {"version": 1, "entries": self.entries}
-        write_atomic(self.path, json.dumps(body, indent=1, sort_keys=True).encode())
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _options_key(options: Options) -> str:
-    """Hash the options, the theme's files and exporter's version: a change rebuilds all."""
-    from exporter.themes import load_theme
-
-    digest = hashlib.sha256(f"{__version__}\n{options!r}".encode())
-    theme = load_theme(options.theme)
-    for path in sorted(p for p in theme.path.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(theme.path).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+            reader_for_path(path)
+        except SourceError as exc:
+            return str(exc)
+    return None
 
 
 def run_batch(

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -56,14 +57,23 @@ def check_epub(path: str | os.PathLike[str], *, use_epubcheck: bool = True) -> R
     try:
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, report)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         report.add("error", f"not a readable EPUB (zip) file: {exc}")
+        return report
+    except (RuntimeError, NotImplementedError) as exc:
+        # zipfile's words for an encrypted entry and an unknown compression method: EPUB
+        # allows neither (OCF: only stored and deflated, encryption only via encryption.xml).
+        report.add("error", f"an entry cannot be read: {exc}; EPUB allows only plain zip entries")
         return report
     if use_epubcheck:
         _run_epubcheck(Path(path), report)
     else:
         report.epubcheck = "not requested"
     return report
+
+
+# The EPUB being checked may be hostile: no entities expanded, no DTD, nothing fetched.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
@@ -78,11 +88,11 @@ def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
         if not name.isascii() or re.search(r"[\s#%?\\]", name):
             report.add("warning", f"'{name}': file names should be plain ASCII without spaces")
     try:
-        container = etree.fromstring(archive.read("META-INF/container.xml"))
+        container = etree.fromstring(archive.read("META-INF/container.xml"), _PARSER)
         # An attribute path selects strings (lxml-stubs type xpath() as every result kind).
         paths = cast("list[str]", container.xpath("//*[local-name()='rootfile']/@full-path"))
         opf_name = paths[0]
-        opf = etree.fromstring(archive.read(opf_name))
+        opf = etree.fromstring(archive.read(opf_name), _PARSER)
     except (KeyError, IndexError, etree.XMLSyntaxError) as exc:
         report.add("error", f"no readable package document (META-INF/container.xml): {exc}")
         return
@@ -106,7 +116,7 @@ def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
     trees = {}
     for name in sorted(documents & names):
         try:
-            trees[name] = etree.fromstring(archive.read(name))
+            trees[name] = etree.fromstring(archive.read(name), _PARSER)
         except etree.XMLSyntaxError as exc:
             report.add("error", f"{name}: not well-formed XHTML: {exc}")
             continue
@@ -157,7 +167,11 @@ def _check_links(
             value = el.get(attr)
             if value is None:
                 continue
-            parts = urlsplit(value)
+            try:
+                parts = urlsplit(value)
+            except ValueError as exc:  # "http://[" and the like
+                report.add("error", f"{name}: '{value}' is not a valid URL ({exc})")
+                continue
             if parts.scheme in ("http", "https") and attr == "src":
                 report.add("error", f"{name}: remote resource '{value}' (stores refuse them)")
                 continue

@@ -86,8 +86,36 @@ def _validate(path: Path, table: Any) -> dict[str, Any]:
             isinstance(value, list) and not all(isinstance(v, str) for v in value)
         ):
             raise UsageError(f"{where}: '{raw_key}' must be {_describe(kind)}.")
-        values[key] = tuple(value) if isinstance(value, list) else value
+        values[key] = _checked(path, where, raw_key, key, value)
     return values
+
+
+def _checked(path: Path, where: str, raw_key: str, key: str, value: Any) -> Any:
+    """Check a value the way its option would be, failing with the config file's name.
+
+    Without this an unknown codec or theme set here surfaced later as if an option had been
+    mistyped on the command line, and the user looked for it in the wrong place.
+    """
+    from exporter.reading.decode import check_encoding
+    from exporter.settings import check_date
+    from exporter.themes import load_theme, page_size_css
+
+    if isinstance(value, list):
+        return tuple(value)
+    try:
+        if key == "encoding":
+            check_encoding(value)
+        elif key == "page_size":
+            page_size_css(value)
+        elif key == "date":
+            check_date(value)
+        elif key == "theme":
+            beside = path.parent / value  # a theme folder is named relative to this file
+            value = str(beside) if "/" in value or beside.is_dir() else value
+            load_theme(value)
+    except UsageError as exc:
+        raise UsageError(f"{where}: {raw_key} = {value!r}: {exc}") from None
+    return value
 
 
 def _describe(kind: type) -> str:

@@ -7,7 +7,9 @@ every function between the command line and the writers.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -57,6 +59,11 @@ class Settings:
             raise UsageError(f"--split-level {self.split_level}: use a heading level from 1 to 6.")
         if self.max_image_size is not None and self.max_image_size < 16:
             raise UsageError(f"--max-image-size {self.max_image_size}: give at least 16 pixels.")
+        if self.page_size is not None:
+            from exporter.themes import page_size_css
+
+            page_size_css(self.page_size)  # fails naming the valid sizes
+        check_date(self.metadata.date)
         lang = self.metadata.lang
         if lang and not is_valid_lang(lang):
             raise UsageError(f"--lang '{lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'.")
@@ -77,6 +84,24 @@ class Settings:
         if unknown:
             raise UsageError(f"Unknown option '{unknown[0]}'. Options: {', '.join(sorted(known))}.")
         return replace(base, **values)
+
+
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def check_date(date: str) -> None:
+    """Fail unless an overriding date is a real YYYY, YYYY-MM or YYYY-MM-DD (time allowed)."""
+    if not date:
+        return
+    try:
+        if _ISO_DATE.fullmatch(date):
+            dt.date.fromisoformat((date + "-01-01")[:10] if len(date) < 10 else date)
+        else:
+            dt.datetime.fromisoformat(date)
+    except ValueError:
+        raise UsageError(
+            f"--date '{date}' is not a real date; use YYYY-MM-DD (or YYYY-MM, or YYYY)."
+        ) from None
 
 
 # The name the layout choices had before every setting lived in one record; kept for

@@ -57,6 +57,7 @@ class Entry:
     part: str = ""
     title: str = ""  # the manifest's label for it (mdBook, MkDocs): used when the source has none
     level: int = 1  # 2 and deeper: nested under the chapter before it (mdBook sub-chapters)
+    origin: str = ""  # where the manifest names it ("chapters", "SUMMARY.md:12"), for errors
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _entries(data: dict[str, Any], root: Path, fail: _Fail) -> list[Entry]:
     if "chapters" in data and "parts" in data:
         fail("use either 'chapters' or '[[parts]]', not both")
     for path in _paths(data.get("chapters", []), "chapters", root, fail):
-        entries.append(Entry(path))
+        entries.append(Entry(path, origin="chapters"))
     parts = data.get("parts", [])
     if not isinstance(parts, list) or not all(isinstance(p, dict) for p in parts):
         fail("'parts' must be [[parts]] tables, each with a title and chapters")
@@ -180,10 +181,11 @@ def _entries(data: dict[str, Any], root: Path, fail: _Fail) -> list[Entry]:
                 "[[parts]], since TOML puts every key below a table header into that table)"
             )
         title = _text(part.get("title", f"Part {number}"), "parts.title", fail)
-        for path in _paths(part.get("chapters", []), f"parts[{number}].chapters", root, fail):
-            entries.append(Entry(path, part=title))
+        key = f"parts[{number}].chapters"
+        for path in _paths(part.get("chapters", []), key, root, fail):
+            entries.append(Entry(path, part=title, origin=key))
     for path in _paths(data.get("appendices", []), "appendices", root, fail):
-        entries.append(Entry(path, kind="backmatter", type="appendix"))
+        entries.append(Entry(path, kind="backmatter", type="appendix", origin="appendices"))
     entries += _typed(data.get("back", {}), "back", BACK_TYPES, "backmatter", root, fail)
     return entries
 
@@ -197,7 +199,8 @@ def _typed(
     for name, value in table.items():
         if name not in types:
             fail(f"'[{key}]' has an unknown entry '{name}'. Use one of: {', '.join(types)}")
-        entries += [Entry(p, kind, name) for p in _paths(value, f"{key}.{name}", root, fail)]
+        where = f"{key}.{name}"
+        entries += [Entry(p, kind, name, origin=where) for p in _paths(value, where, root, fail)]
     return entries
 
 

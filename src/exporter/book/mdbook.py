@@ -140,7 +140,7 @@ def _entry(text: str, where: str, src: Path, kind: str, part: str) -> Entry | No
     # A prefix chapter called "Foreword" is one: give it that EPUB type.
     types = {"frontmatter": FRONT_TYPES, "backmatter": BACK_TYPES}.get(kind, ())
     named = title.lower().replace(" ", "-")
-    return Entry(path, kind, named if named in types else "chapter", part, title)
+    return Entry(path, kind, named if named in types else "chapter", part, title, origin=where)
 
 
 def _metadata(data: dict[str, Any], manifest: Path, root: Path) -> Metadata:

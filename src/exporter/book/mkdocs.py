@@ -27,6 +27,7 @@ import yaml
 from exporter.book.manifest import Book, Entry
 from exporter.errors import SourceError
 from exporter.model import Metadata
+from exporter.readers.yamlcheck import CheckedLoader
 
 log = logging.getLogger("exporter")
 
@@ -55,7 +56,7 @@ class Tagged:
     value: Any
 
 
-class InertLoader(yaml.SafeLoader):
+class InertLoader(CheckedLoader):
     """A safe loader that accepts any tag and keeps what it tags as a plain value."""
 
 
@@ -187,7 +188,7 @@ def _nav_entries(nav: Any, docs: Path, manifest: Path) -> list[Entry]:
                         log.warning("%s: nav lists '%s' twice; kept the first", manifest, page)
                         continue
                     seen.add(page.resolve())
-                    entries.append(Entry(page, part=part, title=label, level=at))
+                    entries.append(Entry(page, part=part, title=label, level=at, origin="nav"))
             else:
                 log.warning("%s: nav entry %r is not a page, link or section; ignored",
                             manifest, item)  # fmt: skip

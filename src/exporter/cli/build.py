@@ -109,7 +109,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
             click.echo("note: --check checks EPUBs, and none was built", err=True)
         for path in epubs:
             # Every EPUB exporter writes must pass: a failure here is exporter's bug.
-            check_report(ctx, path, failure_code=1)
+            check_report(ctx, path, failure_code=1, strict=settings.strict)
 
 
 def _settings(params: dict[str, Any]) -> Any:

@@ -20,8 +20,12 @@ def check_command(ctx: click.Context, epub: str) -> None:
     check_report(ctx, Path(epub), failure_code=3)
 
 
-def check_report(ctx: click.Context, path: Path, failure_code: int) -> None:
-    """Print a check's findings and its one-line verdict; exit non-zero on any error."""
+def check_report(ctx: click.Context, path: Path, failure_code: int, strict: bool = False) -> None:
+    """Print a check's findings and its one-line verdict; exit non-zero on any error.
+
+    Under ``strict`` a check that could not run EPUBCheck fails too (exit 5): "passed"
+    would claim more than was checked.
+    """
     from exporter.check import check_epub
 
     report = run(ctx, lambda: check_epub(path))
@@ -36,6 +40,11 @@ def check_report(ctx: click.Context, path: Path, failure_code: int) -> None:
     )
     if report.errors:
         ctx.exit(failure_code)
+    if strict and report.epubcheck != "ran":
+        click.echo(
+            f"error: {path}: --strict needs EPUBCheck to have run ({report.epubcheck}).", err=True
+        )
+        ctx.exit(5)
 
 
 @click.command()

@@ -32,7 +32,13 @@ _EXTENSIONS = {
     "image/webp": "webp",
     "image/svg+xml": "svg",
 }
-_SVG_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg[\s>]", re.DOTALL)
+# An XML declaration, comments, an SVG DOCTYPE (its internal subset too, which svgclean
+# refuses with a reason), then <svg.
+_SVG_START = re.compile(
+    rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE\s+svg\b[^>\[]*(\[.*?\])?\s*>\s*)?"
+    rb"(<!--.*?-->\s*)*<svg[\s>]",
+    re.DOTALL,
+)
 
 
 def sniff_image(data: bytes) -> str | None:
@@ -46,8 +52,7 @@ def sniff_image(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     head = data[:4096].removeprefix(b"\xef\xbb\xbf")
-    # An SVG with a DOCTYPE can declare entities (billion laughs, external files): refused.
-    if _SVG_START.match(head) and b"<!DOCTYPE" not in data and b"<!ENTITY" not in data:
+    if _SVG_START.match(head):
         return "image/svg+xml"
     return None
 
@@ -81,6 +86,9 @@ class AssetStore:
             )
             return None
         local = unquote(parts.path)
+        if "\0" in local:  # "%00": no file has it, and the OS refuses the name
+            log.warning("%s: image '%s' has a NUL byte (%%00) in its path", where, _short(src))
+            return None
         if self.site_root is not None and local.startswith("/"):
             base_dir, local = self.site_root, local.lstrip("/")
         path = Path(os.path.realpath(base_dir / local))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.etree
 import lxml.html
 import nh3
 
@@ -67,7 +68,10 @@ def removals(html: str) -> list[str]:
         return []
     attributes = _attributes()
     found: set[str] = set()
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except lxml.etree.ParserError:  # only a doctype or comments: no element to name
+        return []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue

@@ -3,6 +3,13 @@
 An SVG is a document, not just pixels: it can run scripts, load other files and URLs, and
 expand ``<use>`` references exponentially. Every output copies the image's bytes (the EPUB
 as a file, the HTML as a data: URL), so the cleaning happens once, when the image is read.
+
+What stays is allow-listed (``svgallow``): elements, attributes and CSS properties of SVG's
+static drawing vocabulary, CSS values that load nothing, references to fragments of the
+same file or to inlined raster data. Everything else is dropped, unknown things included:
+a deny-list misses whatever it did not think of. Files with the standard SVG 1.1 DOCTYPE
+(what Illustrator and Inkscape export) are read without loading it; a DOCTYPE that declares
+entities is refused, since entities are how XML bombs and file reads start.
 """
 
 from __future__ import annotations
@@ -11,14 +18,24 @@ import re
 
 from lxml import etree
 
+from exporter.guard.svgallow import (
+    ANIMATIONS,
+    ATTRIBUTES,
+    ELEMENTS,
+    INLINE_REFS,
+    clean_declarations,
+    clean_stylesheet,
+    safe_attribute_value,
+)
+
 SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XLINK_HREF = f"{{{XLINK_NS}}}href"
 MAX_USES = 500
-# Elements that run code or embed another document.
-_ACTIVE = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener"}
-# References that stay inside the file: fragments and raster images inlined as data.
-_INLINE_REFS = ("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
-_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?(?!#)", re.IGNORECASE)
+_HREFS = {"href", XLINK_HREF}
+# "<!DOCTYPE svg [" : a DOCTYPE with declarations of its own, where entities live.
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
 
 def clean_svg(data: bytes) -> tuple[bytes | None, str]:
@@ -30,7 +47,9 @@ def clean_svg(data: bytes) -> tuple[bytes | None, str]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         return None, f"is not well-formed SVG ({exc})"
-    if etree.QName(root).localname != "svg":
+    if _INTERNAL_SUBSET.search(data) or b"<!ENTITY" in data:
+        return None, "declares entities in its DOCTYPE (refused: they can read files)"
+    if etree.QName(root).localname != "svg" or etree.QName(root).namespace != SVG_NS:
         return None, "is not an SVG document"
     uses = root.findall(f".//{{{SVG_NS}}}use")
     if len(uses) > MAX_USES:
@@ -42,29 +61,85 @@ def clean_svg(data: bytes) -> tuple[bytes | None, str]:
             etree.QName(target).localname == "use" or target.find(f".//{{{SVG_NS}}}use") is not None
         ):
             return None, "nests <use> references (they can expand without bound)"
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str):  # comments and processing instructions
-            if el.getparent() is not None:
-                el.getparent().remove(el)
-            continue
-        if etree.QName(el).localname in _ACTIVE:
-            el.getparent().remove(el)
-            continue
-        text = el.text or ""
-        if etree.QName(el).localname == "style" and (
-            _OUTSIDE_URL.search(text) or "@import" in text
-        ):
-            el.getparent().remove(el)
-            continue
-        for name, value in list(el.attrib.items()):
-            local = etree.QName(name).localname
-            if (
-                local.lower().startswith("on")
-                or (local == "href" and not value.startswith(_INLINE_REFS))
-                or _OUTSIDE_URL.search(value)
-            ):
-                del el.attrib[name]
+    _clean(root)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8"), ""
+
+
+def _clean(root: etree._Element) -> None:
+    """Drop what is not allow-listed, in place; the root itself is kept."""
+    for el in list(root.iter()):
+        parent = el.getparent()
+        if el is not root and (parent is None or _detached(el, root)):
+            continue  # inside a subtree already removed
+        if not isinstance(el.tag, str):  # comments, processing instructions, entities
+            if parent is not None:
+                _remove(el)
+            continue
+        name = etree.QName(el)
+        if el is not root and (name.namespace != SVG_NS or name.localname not in ELEMENTS):
+            _remove(el)
+            continue
+        if name.localname in ANIMATIONS and not _animation_is_safe(el):
+            _remove(el)
+            continue
+        if name.localname == "style":
+            for child in list(el):
+                el.remove(child)
+            el.text = clean_stylesheet(el.text or "")
+        _clean_attributes(el)
+
+
+def _clean_attributes(el: etree._Element) -> None:
+    for key, value in list(el.attrib.items()):
+        name = etree.QName(key)
+        if key in _HREFS:
+            keep = str(value).strip().startswith(INLINE_REFS)
+        elif name.namespace == XML_NS:
+            keep = name.localname in ("space", "lang")
+        elif name.namespace is not None or name.localname not in ATTRIBUTES:
+            keep = False
+        elif name.localname == "style":
+            cleaned = clean_declarations(value)
+            keep = bool(cleaned)
+            value = cleaned
+        else:
+            keep = safe_attribute_value(value)
+        if keep:
+            el.set(key, value)
+        else:
+            del el.attrib[key]
+
+
+def _animation_is_safe(el: etree._Element) -> bool:
+    """An animation may not set a link or a style: ``<set attributeName="href"
+    to="javascript:...">`` would swap a checked reference for a hostile one."""
+    target = (el.get("attributeName") or "").strip()
+    local = target.rpartition(":")[2]
+    if local in ("href", "style") or (target and local not in ATTRIBUTES):
+        return False
+    values = [el.get(k) or "" for k in ("values", "from", "to", "by")]
+    return all(safe_attribute_value(v) and ":" not in v for v in values)
+
+
+def _detached(el: etree._Element, root: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None and node is not root:
+        node = node.getparent()
+    return node is None
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove an element or node, keeping the text that follows it in the document."""
+    parent = el.getparent()
+    if parent is None:  # the root stays: only what it holds is removed
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _href(el: etree._Element) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 
 from exporter.errors import SourceError
@@ -28,11 +30,15 @@ _META_NAMES = {
     "dc.title": "title",
 }
 
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
+
 
 def read(src: SourceText) -> RawChapter:
     """Return the body's inner HTML and the metadata the head declares."""
     try:
-        root = lxml.html.document_fromstring(src.text)
+        # The text is already decoded: an XHTML file's <?xml encoding="..."?> has done its
+        # job, and lxml refuses a str that still carries one.
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", src.text, count=1))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise SourceError(f"cannot parse the HTML: {exc}") from None
     values: dict[str, object] = {}

@@ -84,8 +84,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     import yaml  # here: the HTML reader and book manifests use this module without YAML
 
+    from exporter.readers.yamlcheck import safe_load
+
     try:
-        values = yaml.safe_load(match.group(1) or "") or {}
+        values = safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
         # The context mark points at the construct that is open (an unclosed bracket), the
         # problem mark at where the parser gave up, often the end of the block.

@@ -124,7 +124,7 @@ def read(
     roots = [s.path.parent if s.path else Path.cwd() for s in loaded]
     site_root = book.site_root if book else None
     assets = AssetStore(roots + ([book.root] if book else []), site_root=site_root)
-    links = LinkTable(site_root=site_root)
+    links = LinkTable(site_root=site_root, roots=assets.roots)
     chapters, found = [], Metadata()
     with _read_raws(loaded, encoding, book) as reading:
         raws, running = _running_title(reading, len(loaded))

@@ -24,6 +24,46 @@ _BOMS = (
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# Files people rename or pass by mistake; latin-1 decodes any bytes, so it would take them.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a zip archive (DOCX, EPUB, ...)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+)
+_BINARY_CONTROLS = re.compile(b"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_SAMPLE = 8192  # how much of the start the NUL count looks at, as git's binary check does
+
+
+def _refuse_binary(data: bytes, name: str, codec: str) -> None:
+    """Fail when the bytes are plainly not text: a known file signature, or many NULs.
+
+    A stray NUL or two in a real text file is removed later with a warning; when control
+    bytes (NUL, ...; not tab, line breaks or escape) are over 5% of the first 8 KB the file is
+    binary: random bytes have about 10%, text none (UTF-16 and UTF-32 excepted, where NULs
+    are half the bytes of ASCII text).
+    """
+    kind = next((what for magic, what in _SIGNATURES if data.startswith(magic)), None)
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        kind = "a WebP image"
+    if kind is None and not codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+        controls = len(_BINARY_CONTROLS.findall(data[:_SAMPLE]))
+        if controls > max(4, min(len(data), _SAMPLE) // 20):
+            kind = "binary data (NUL and other control bytes)"
+    if kind:
+        raise SourceError(
+            f"{name}: this is {kind}, not a text source; give the Markdown, text or HTML "
+            "file (a DOCX is read by its .docx suffix or --from docx)."
+        )
+
+
 def check_encoding(encoding: str) -> str:
     """Return a codec name Python knows, or fail naming the option."""
     try:
@@ -46,6 +86,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
             data, encoding = data[len(bom) :], codec
             break
     codec = encoding or "utf-8"
+    _refuse_binary(data, name, codec)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:

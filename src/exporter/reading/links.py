@@ -42,6 +42,7 @@ class PendingLink:
     href: str  # as written in the source
     target: Path | None  # the file it names (real path), None for a same-file fragment
     fragment: str
+    inside: bool = True  # the target is in the source's tree: saying it is missing is safe
 
 
 @dataclass
@@ -52,6 +53,9 @@ class LinkTable:
     anchors: dict[int, dict[str, str]] = field(default_factory=dict)  # index -> {name: id}
     pending: list[PendingLink] = field(default_factory=list)
     site_root: Path | None = None  # where "/x.md" starts, in a project that has one
+    # The trees the sources live in (their folders, the book's, --resource-root): only there
+    # may a warning say whether a linked file exists. None: the linking source's folder.
+    roots: list[Path] | None = None
 
     def add_source(self, index: int, path: Path | None, anchors: dict[str, str]) -> None:
         """Register a chapter's file and the names its anchors answer to."""
@@ -77,12 +81,18 @@ class LinkTable:
                             where, href)  # fmt: skip
                 link.drop_tag()
                 continue
-            target = None
+            target, inside = None, True
             if parts.path:
                 local, folder = unquote(parts.path), base_dir
+                if "\0" in local:  # "%00": no file has it, and the OS refuses the name
+                    log.warning("%s: link '%s' has a NUL byte (%%00); kept as text", where, href)
+                    link.drop_tag()
+                    continue
                 if self.site_root is not None and local.startswith("/"):
                     local, folder = local.lstrip("/"), self.site_root
                 target = Path(os.path.realpath(folder / local))
+                roots = self.roots or [Path(os.path.realpath(base_dir))]
+                inside = any(target.is_relative_to(root) for root in roots)
             pending = PendingLink(
                 number=len(self.pending),
                 chapter=index,
@@ -90,6 +100,7 @@ class LinkTable:
                 href=href,
                 target=target,
                 fragment=unquote(parts.fragment),
+                inside=inside,
             )
             self.pending.append(pending)
             link.set("href", f"{PLACEHOLDER}{pending.number}")
@@ -124,12 +135,19 @@ class LinkTable:
         else:
             index = self._chapter_of(link.target)
             if index is None:
-                problem = (
-                    "names a file that is not part of the publication (add it to the book)"
-                    if link.target.exists()
-                    else "names a file that does not exist (check the path; it is relative "
-                    "to the source file)"
-                )
+                # Outside the source's tree one message for both cases: a hostile source must
+                # not learn from the warnings which files exist on the machine building it.
+                if not link.inside:
+                    problem = "names a file outside the source's folder, not in the publication"
+                elif link.target.exists():
+                    problem = (
+                        "names a file that is not part of the publication (add it to the book)"
+                    )
+                else:
+                    problem = (
+                        "names a file that does not exist (check the path; it is relative "
+                        "to the source file)"
+                    )
                 log.warning("%s: link '%s' %s; kept as text", link.where, link.href, problem)
                 return None
         if not link.fragment:

@@ -44,7 +44,16 @@ class Theme:
     def css(self, name: str) -> str:
         """Return the text of one of the theme's CSS files, or '' when it has none."""
         file = self.path / name
-        return file.read_text(encoding="utf-8") if file.is_file() else ""
+        if not file.is_file():
+            return ""
+        # A theme folder may come with untrusted sources: a symlinked base.css must not
+        # carry a file from elsewhere into the book's stylesheet.
+        if not Path(os.path.realpath(file)).is_relative_to(os.path.realpath(self.path)):
+            raise ThemeError(
+                f"{file}: a symlink to a file outside the theme folder; refused. Copy the "
+                "file into the theme."
+            )
+        return file.read_text(encoding="utf-8")
 
 
 def styles_dir() -> Path:
@@ -133,6 +142,36 @@ def font_files(theme: Theme) -> list[tuple[str, bytes, str]]:
     return found
 
 
+# What CSS's @page size takes besides lengths (CSS Paged Media 3), and what we name.
+_CSS_PAGE_NAMES = {
+    "a5", "a4", "a3", "b5", "b4", "jis-b5", "jis-b4", "letter", "legal", "ledger",
+}  # fmt: skip
+_ORIENTATIONS = {"portrait", "landscape"}
+_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:mm|cm|in|pt|pc|px|q)", re.IGNORECASE)
+
+
 def page_size_css(size: str) -> str:
-    """Turn a page-size name (A4, Letter, A5, 6x9) or a CSS size into an @page size value."""
-    return PAGE_SIZES.get(size.strip().upper().replace(" ", ""), size.strip())
+    """Turn a page-size name (A4, Letter, A5, 6x9) or a CSS size into an @page size value.
+
+    Anything else fails (exit 2): WeasyPrint would ignore it with a warning of its own and
+    lay the book out on A4, which nobody asked for.
+    """
+    named = PAGE_SIZES.get(size.strip().upper().replace(" ", ""))
+    if named:
+        return named
+    words = size.strip().lower().split()
+    lengths = [w for w in words if _LENGTH.fullmatch(w)]
+    names = [w for w in words if w in _CSS_PAGE_NAMES]
+    turns = [w for w in words if w in _ORIENTATIONS]
+    valid = (
+        words
+        and len(lengths) + len(names) + len(turns) == len(words)
+        and ((len(lengths) in (1, 2) and not names and not turns)
+             or (not lengths and len(names) <= 1 and len(turns) <= 1))
+    )  # fmt: skip
+    if not valid:
+        raise ThemeError(
+            f"Unknown page size '{size}'. Use A4, Letter, A5, 6x9, a CSS page name (B5, "
+            "legal, ledger, ... with portrait or landscape) or lengths such as '170mm 240mm'."
+        )
+    return size.strip()

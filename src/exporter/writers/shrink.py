@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from dataclasses import replace
 
 from exporter.model import Asset
@@ -29,6 +30,24 @@ def shrink(asset: Asset, max_size: int) -> Asset:
     fmt = _FORMATS.get(asset.media_type)
     if fmt is None:
         return asset
+    from PIL import Image
+
+    try:
+        # Pillow's own bomb warning would print raw on stderr: make it one of our warnings.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _shrunk(asset, fmt, max_size)
+    except (
+        OSError, ValueError, SyntaxError, Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:  # fmt: skip
+        # A damaged image (a truncated JPEG) cannot be scaled; the reader may still show
+        # what it holds, so it goes in as it is.
+        log.warning("%s: could not be scaled down (%s); kept as it is", asset.path.name, exc)
+        return asset
+
+
+def _shrunk(asset: Asset, fmt: str, max_size: int) -> Asset:
     from PIL import Image
 
     image: Image.Image  # open() gives an ImageFile, convert() a plain Image
