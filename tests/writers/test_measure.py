@@ -7,6 +7,7 @@ paragraph but its last; pypdf's text of each page gives them back as set.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from pathlib import Path
@@ -70,3 +71,26 @@ def test_a_full_line_holds_55_to_75_characters(built):
     assert len(found) >= 15, f"{theme} {size}: too few lines read back: {lines}"
     median = statistics.median(len(line) for line in found)
     assert 55 <= median <= 75, f"{theme} {size}: {median} characters per line"
+
+
+def hyphenations(lines: list[str]) -> list[tuple[str, str]]:
+    """Return (before, after) for each word split by a hyphen at a line's end."""
+    found = []
+    for line, following in itertools.pairwise(lines):
+        end = re.search(r"(\w+)[\u2010-]$", line.rstrip())
+        start = re.match(r"[^\W\d_]+", following.strip())  # a folio is no fragment
+        if end and start:
+            found.append((end.group(1), start.group(0)))
+    return found
+
+
+def test_names_and_acronyms_are_never_hyphenated(built):
+    theme, size, lines, _ = built
+    names = [f"{a}-{b}" for a, b in hyphenations(lines) if a[0].isupper()]
+    assert not names, f"{theme} {size}: {names}"
+
+
+def test_a_hyphen_leaves_three_letters_on_each_side(built):
+    theme, size, lines, _ = built
+    short = [f"{a}-{b}" for a, b in hyphenations(lines) if min(len(a), len(b)) < 3]
+    assert not short, f"{theme} {size}: {short}"
