@@ -35,6 +35,8 @@ class Metadata:
     contributors: tuple[tuple[str, str], ...] = ()
     series: str = ""
     series_position: str = ""
+    # The words exporter writes itself, as a book's manifest ([words]) replaces them.
+    words: tuple[tuple[str, str], ...] = ()
 
     def merged(self, other: Metadata) -> Metadata:
         """Return this metadata with every non-empty field of ``other`` laid over it."""

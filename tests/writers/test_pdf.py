@@ -50,7 +50,17 @@ def test_every_paragraph_is_in_the_text_and_the_end_is_last(article_pdf, samples
     source = (samples / SAMPLE_TEXT).read_text(encoding="utf-8")
     blocks = [b.strip() for b in source.split("\n\n") if b.strip()]
     pages = page_texts(article_pdf)
-    text = squash("".join(pages))
+    # A paragraph may run over a page: leave out the running head and the folio between.
+    title = squash("Pieces Starting to Align for Mali Intervention").upper()
+    body = []
+    for number, page in enumerate(pages):
+        lines = page.strip().splitlines()
+        if lines and lines[-1].strip().isdigit():
+            lines = lines[:-1]
+        if number:  # the head: pypdf puts it first or last
+            lines = [line for line in lines if squash(line).upper() != title]
+        body.append("\n".join(lines))
+    text = squash("".join(body))
     for block in blocks:
         assert squash(block) in text, block[:60]
     assert squash("will be in Mali. And soon.") in squash(pages[-1])

@@ -43,7 +43,7 @@ ROLES = {
 KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
-    "front", "chapters", "parts", "appendices", "back",
+    "front", "chapters", "parts", "appendices", "back", "words",
 }  # fmt: skip
 
 
@@ -238,6 +238,9 @@ def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
         series = {"name": series}
     if not isinstance(series, dict):
         fail("'series' must be a name or a table with name and position")
+    words = data.get("words", {})
+    if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
+        fail("'[words]' must map names to text, such as contents = \"Table of Contents\"")
     subjects = data.get("subjects", data.get("keywords", []))
     if isinstance(subjects, str):
         subjects = [subjects]
@@ -255,6 +258,7 @@ def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
         identifier=_identifier(data, fail),
         series=_text(series.get("name", ""), "series.name", fail),
         series_position=_text(series.get("position", ""), "series.position", fail),
+        words=tuple(sorted(words.items())),
     )
 
 

@@ -14,6 +14,7 @@ from exporter.ids import chapter_id
 from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.markup import attr as _e
 from exporter.model import Document, Metadata
+from exporter.rendering import matter
 from exporter.rendering.frontmatter import (
     TocEntry,
     contents_page,
@@ -23,6 +24,9 @@ from exporter.rendering.frontmatter import (
 )
 from exporter.rendering.notes import chapter_body
 from exporter.rendering.profile import EPUB, HTML, PDF, PROFILES, Profile, Target
+from exporter.rendering.typeset import typeset
+from exporter.rendering.words import long_date, numbered
+from exporter.rendering.words import words as _words
 
 __all__ = [
     "EPUB",
@@ -57,33 +61,61 @@ def render_document(doc: Document, target: Target, css: str = "") -> str:
 def body_parts(doc: Document, target: Target) -> list[str]:
     """Return the body in reading order: an article's chapters, or a book's two matters.
 
-    A book's front matter (title page; in print, the imprint and the contents) and its main
-    matter (the chapters) are wrapped apart, so a theme can number their pages differently.
+    A book's front matter (title page; in print, the imprint and the contents; its
+    dedication, preface, ...) and its main matter (the rest) are wrapped apart, so a theme
+    can number their pages differently (i, ii, iii, then 1, 2, 3).
     """
     chapters = [render_body_part(doc, i, target) for i in range(1, len(doc.chapters) + 1)]
     if not doc.is_book:
         return chapters
+    count = matter.front_count(doc)
+    front_chapters = zip(chapters[:count], doc.chapters[:count], strict=True)
+    placed = [(html, matter.before_contents(c)) for html, c in front_chapters]
+    opening = [html for html, before in placed if before]
+    rest = [html for html, before in placed if not before]
     front = [render_body_part(doc, 0, target)]
     if target.profile.printed_front_matter:
         if has_imprint(doc.metadata):
             front.append(imprint_page(doc.metadata, _date(doc.metadata)))
-        front.append(contents_page(toc_entries(doc, target.toc_depth), language(doc.metadata)))
+        front += opening
+        entries = toc_entries(doc, target.toc_depth)
+        front.append(contents_page(entries, words_of(doc, target)["contents"]))
+    else:
+        front += opening
     return [
         '<div class="front-matter">',
         *front,
+        *rest,
         '</div>\n<div class="main-matter">',
-        *chapters,
+        *chapters[count:],
         "</div>",
     ]
 
 
 def toc_entries(doc: Document, depth: int) -> list[TocEntry]:
-    """Return the printed contents: chapters (level 1), then sections down to ``depth``."""
+    """Return the printed contents: parts, chapters (level 1), sections down to ``depth``.
+
+    Front matter set before the contents (a dedication) is not listed; the rest of the
+    front matter is marked ``front``, for its roman page numbers.
+    """
     entries = []
+    count = matter.front_count(doc) if doc.is_book else 0
     for index, chapter in enumerate(doc.chapters, start=1):
-        entries.append(TocEntry(1, chapter.title, chapter_id(index)))
-        entries += [TocEntry(h.level, h.text, h.id) for h in chapter.headings if h.level <= depth]
+        if index <= count and matter.before_contents(chapter):
+            continue
+        if doc.is_book and opens_part(doc, index):
+            entries.append(TocEntry(1, chapter.part, f"{chapter_id(index)}-part", "part"))
+        kind = "front" if index <= count else ""
+        entries.append(TocEntry(1, chapter.title, chapter_id(index), kind))
+        entries += [
+            TocEntry(h.level, h.text, h.id, kind) for h in chapter.headings if h.level <= depth
+        ]
     return entries
+
+
+def words_of(doc: Document, target: Target) -> dict[str, str]:
+    """Return the words exporter writes, in the book's language, as theme and book set them."""
+    return _words(language(doc.metadata), dict(target.words), dict(doc.metadata.words))
 
 
 def body_class(doc: Document, target: Target) -> str:
@@ -98,22 +130,27 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
         return title_page(doc, target)
     chapter = doc.chapters[index - 1]
     divider = part_divider(doc, index, target)
+    label = matter.label(doc, index, words_of(doc, target))
     if doc.is_book or index > 1:
+        data = f' data-label="{_e(label)}"' if label else ""
         heading = (
-            f'<h1 class="chapter-title" id="{chapter_id(index)}-title">{_e(chapter.title)}</h1>\n'
+            f'<h1 class="chapter-title" id="{chapter_id(index)}-title"{data}>'
+            f"{_e(chapter.title)}</h1>\n"
         )
     else:
-        heading = title_block(doc.metadata)
+        heading = title_block(doc.metadata, words_of(doc, target))
     offset = note_offset(doc, index) if target.note_numbering == "book" else 0
     body = chapter_body(chapter, target, offset, initial=target.profile.initials and doc.is_book)
     kind = "" if chapter.type == "chapter" else f" {chapter.type}"
+    kind += " numbered" if label else ""  # a theme may show the label, or count them
     kind += f" level-{min(chapter.level, 4)}" if chapter.level > 1 else ""  # a sub-chapter
     role = f' role="doc-{chapter.type}"' if chapter.type in _ROLES else ""
-    return (
+    part = (
         f'{divider}<section class="chapter{kind}" id="{chapter_id(index)}"'
         f"{target.epub_type(chapter.type)}{role}>\n"
         f"{heading}{body}\n</section>"
     )
+    return typeset(part) if target.profile.typeset else part
 
 
 # The DPUB-ARIA roles a section may take; other EPUB types (halftitlepage) get none.
@@ -126,20 +163,27 @@ _ROLES = {
 
 def part_divider(doc: Document, index: int, target: Target) -> str:
     """Return a part's title page when chapter ``index`` opens a new part, else ''."""
-    part = doc.chapters[index - 1].part
-    if not part or (index > 1 and doc.chapters[index - 2].part == part):
+    if not opens_part(doc, index):
         return ""
+    part = doc.chapters[index - 1].part
     return (
         f'<section class="part" id="{chapter_id(index)}-part"{target.epub_type("part")}'
         f' role="doc-part">\n<h1 class="part-title">{_e(part)}</h1>\n</section>\n'
     )
 
 
+def opens_part(doc: Document, index: int) -> bool:
+    """Tell whether chapter ``index`` is the first of a part."""
+    part = doc.chapters[index - 1].part
+    return bool(part) and (index == 1 or doc.chapters[index - 2].part != part)
+
+
 def title_page(doc: Document, target: Target) -> str:
     """Return a book's title page: the title block on a page of its own."""
     kind = target.epub_type("titlepage")
-    block = title_block(doc.metadata)
-    return f'<section class="title-page" id="title-page"{kind}>\n{block}</section>'
+    block = title_block(doc.metadata, words_of(doc, target))
+    page = f'<section class="title-page" id="title-page"{kind}>\n{block}</section>'
+    return typeset(page) if target.profile.typeset else page
 
 
 def note_offset(doc: Document, index: int) -> int:
@@ -147,13 +191,20 @@ def note_offset(doc: Document, index: int) -> int:
     return sum(len(chapter.notes) for chapter in doc.chapters[: index - 1])
 
 
-def title_block(meta: Metadata) -> str:
-    """Return the title block: title, subtitle, authors and date that are known."""
+def title_block(meta: Metadata, words: dict[str, str] | None = None) -> str:
+    """Return the title block: title, subtitle, authors, editors, series and date known."""
+    words = words or _words(language(meta))
+    editors = ", ".join(name for name, role in meta.contributors if role == "edt")
+    series = meta.series
+    if series and meta.series_position:
+        series += f" · {numbered(words['volume'], meta.series_position)}"
     parts = [
         f'<h1 class="title">{_e(meta.title)}</h1>',
         *paragraphs(
             ("subtitle", _e(meta.subtitle)),
             ("authors", _e(", ".join(meta.authors))),
+            ("editors", _e(numbered(words["edited"], editors)) if editors else ""),
+            ("series", _e(series)),
             ("date", _date(meta) if meta.date else ""),
         ),
     ]
@@ -165,8 +216,7 @@ def _date(meta: Metadata) -> str:
         day = dt.date.fromisoformat(meta.date[:10])
     except ValueError:
         return _e(meta.date)
-    shown = f"{day.day} {day:%B %Y}" if language(meta).startswith("en") else day.isoformat()
-    return f'<time datetime="{day.isoformat()}">{shown}</time>'
+    return f'<time datetime="{day.isoformat()}">{_e(long_date(day, language(meta)))}</time>'
 
 
 def creators(meta: Metadata) -> tuple[str, ...]:

@@ -14,17 +14,6 @@ from html import escape
 
 from exporter.model import Metadata
 
-# The heading of the printed contents, by primary language subtag; English otherwise.
-CONTENTS_TITLES = {
-    "en": "Contents",
-    "de": "Inhalt",
-    "es": "Índice",
-    "fr": "Table des matières",
-    "it": "Indice",
-    "nl": "Inhoud",
-    "pt": "Sumário",
-}
-
 
 @dataclass(frozen=True)
 class TocEntry:
@@ -33,6 +22,7 @@ class TocEntry:
     level: int
     text: str
     target: str
+    kind: str = ""  # "part" (a part's title), "front" (front matter: roman page numbers)
 
 
 def _e(text: str) -> str:
@@ -68,9 +58,8 @@ def imprint_page(meta: Metadata, date_html: str) -> str:
     return f'<section class="imprint" id="imprint" role="doc-colophon">\n{body}\n</section>'
 
 
-def contents_page(entries: Sequence[TocEntry], lang: str) -> str:
-    """Return the printed table of contents as nested lists of links."""
-    title = CONTENTS_TITLES.get(lang.split("-")[0].lower(), CONTENTS_TITLES["en"])
+def contents_page(entries: Sequence[TocEntry], title: str) -> str:
+    """Return the printed table of contents, under ``title``, as nested lists of links."""
     return (
         '<nav class="toc" id="contents" role="doc-toc">\n'
         f'<h1 class="toc-title">{_e(title)}</h1>\n{_nested(list(entries))}\n</nav>'
@@ -87,6 +76,8 @@ def _nested(entries: list[TocEntry]) -> str:
         while j < len(entries) and entries[j].level > head.level:
             j += 1
         link = f'<a href="#{_e(head.target)}">{_e(head.text)}</a>'
-        items.append(f'<li class="toc-level-{head.level}">{link}{_nested(entries[i + 1 : j])}</li>')
+        kind = f" toc-{head.kind}" if head.kind else ""
+        nested = _nested(entries[i + 1 : j])
+        items.append(f'<li class="toc-level-{head.level}{kind}">{link}{nested}</li>')
         i = j
     return "<ol>" + "".join(items) + "</ol>"

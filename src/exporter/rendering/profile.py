@@ -26,6 +26,7 @@ class Profile:
     notes_in_flow: bool = False  # each footnote at its call (float: footnote), not after
     printed_front_matter: bool = False  # a book's imprint and printed contents (page numbers)
     initials: bool = False  # mark a book chapter's first letter (a theme's drop cap)
+    typeset: bool = False  # mark names, heading ends and short tables for line breaking
     # The stylesheet, in cascade order: theme files by name and the parts above.
     stylesheet: tuple[str, ...] = ("base.css", "epub.css", CODE)
 
@@ -35,6 +36,7 @@ PDF = Profile(
     notes_in_flow=True,
     printed_front_matter=True,
     initials=True,
+    typeset=True,
     stylesheet=(PAGE_SIZE, "fonts.css", "base.css", PRINT_BASICS_PART, "pdf.css", CODE),
 )
 EPUB = Profile("epub", epub_types=True)
@@ -50,11 +52,12 @@ class Target:
     toc_depth: int = DEFAULT_TOC_DEPTH  # levels of the printed contents
     note_numbering: str = "chapter"  # "chapter": notes restart per chapter; "book": they run on
     modified: str = ""  # the build's time (ISO 8601), for the PDF's metadata
+    words: tuple[tuple[str, str], ...] = ()  # the theme's [words], over the language's
 
     @classmethod
     def of(cls, profile: Profile, theme: Theme, settings: Settings, modified: str = "") -> Target:
         """Return the target a writer renders for, from the theme and the build's settings."""
-        return cls(profile, settings.toc_depth, theme.note_numbering, modified)
+        return cls(profile, settings.toc_depth, theme.note_numbering, modified, theme.words)
 
     @property
     def name(self) -> str:

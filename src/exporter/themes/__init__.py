@@ -40,6 +40,7 @@ class Theme:
     page_size: str
     pygments_style: str
     note_numbering: str = "chapter"  # footnotes numbered per "chapter" or per "book"
+    words: tuple[tuple[str, str], ...] = ()  # [words]: the theme's own "Contents", "Chapter {n}"
 
     def css(self, name: str) -> str:
         """Return the text of one of the theme's CSS files, or '' when it has none."""
@@ -109,7 +110,18 @@ def _load(path: Path) -> Theme:
         page_size=page_size_css(str(manifest.get("page_size", "A4"))),
         pygments_style=str(manifest.get("pygments_style", "default")),
         note_numbering=_note_numbering(path, manifest),
+        words=_words(path, manifest),
     )
+
+
+def _words(path: Path, manifest: dict) -> tuple[tuple[str, str], ...]:
+    table = manifest.get("words", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise ThemeError(
+            f"{path / 'theme.toml'}: [words] must map names to text, such as "
+            'chapter = "Lesson {n}". Fix the file.'
+        )
+    return tuple(sorted(table.items()))
 
 
 def _note_numbering(path: Path, manifest: dict) -> str:

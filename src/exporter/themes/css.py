@@ -13,9 +13,14 @@ PAGE_SIZE, PRINT_BASICS_PART, CODE = ":page-size", ":print-basics", ":code"
 # What every PDF needs, whatever the theme: the outline follows the headings (the title
 # block's other lines are not entries), and nothing leaves the page: long words, URLs and
 # code lines wrap, images fit the text width, a table is squeezed to it (fixed layout) and
-# repeats its head row after a break. It comes before the theme's pdf.css, which may
-# change any of it; a theme of one's own (--theme PATH) gets it too.
-PRINT_BASICS = """
+# repeats its head row after a break. Line breaking as a typesetter does it: no hyphen
+# leaves fewer than 3 letters on a line or splits a word under 6 (WeasyPrint's default,
+# 5 2 2, gave "es-timated"), names and acronyms (span.whole, marked by rendering.typeset)
+# and links are never hyphenated, a heading's last two words stay together (span.tie),
+# and a short table or a table's head with its first row is not split. It comes before
+# the theme's pdf.css, which may change any of it; a theme of one's own gets it too.
+PRINT_BASICS = (
+    """
 p, li, dd, a, td, th, figcaption { overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 img { max-width: 100%; }
@@ -29,10 +34,22 @@ h4 { bookmark-level: 4; }
 h5 { bookmark-level: 5; }
 h6 { bookmark-level: 6; }
 header.title-block p { bookmark-level: none; }
-""" + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
-    f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
-    + "".join(f"section.level-{n} h{h} {{ bookmark-level: {h + n - 1}; }}\n" for h in range(2, 7))
-    for n in (2, 3, 4)
+"""
+    + """
+body { hyphenate-limit-chars: 6 3 3; }
+span.whole, a { hyphens: manual; }
+span.tie { white-space: nowrap; }
+div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
+thead { break-after: avoid; }
+tbody tr:first-child { break-before: avoid; }
+"""
+    + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
+        f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
+        + "".join(
+            f"section.level-{n} h{h} {{ bookmark-level: {h + n - 1}; }}\n" for h in range(2, 7)
+        )
+        for n in (2, 3, 4)
+    )
 )
 
 

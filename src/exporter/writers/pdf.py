@@ -20,7 +20,9 @@ from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
 
+import pydyf
 from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -31,6 +33,7 @@ from exporter.rendering.dates import build_date
 from exporter.settings import Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import stylesheet
+from exporter.writers import pagelabels
 
 log = logging.getLogger("exporter")
 
@@ -152,12 +155,41 @@ def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> b
                 # A stable identifier: the same content gives the same bytes.
                 pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
                 attachments=[],
+                finisher=_label_pages,
             )
     except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
         raise LimitError(
             f"the document is too complex to lay out ({type(exc).__name__}); "
             "simplify deeply nested markup or huge sizes"
         ) from None
+
+
+def _label_pages(document: object, pdf: pydyf.PDF) -> None:
+    """Give the PDF page labels equal to the folios printed on its pages (/PageLabels)."""
+    folios = [pagelabels.folio(_margin_texts(page._page_box)) for page in document.pages]  # type: ignore[attr-defined]
+    runs = pagelabels.ranges(pagelabels.labels(folios))
+    if runs:
+        nums: list[object] = []
+        for index, style, start in runs:
+            nums += [index, pydyf.Dictionary({"S": f"/{style}", "St": start})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(nums)})
+
+
+def _margin_texts(page_box: object) -> list[str]:
+    """Return the text of each margin box of a laid-out page (running heads, folios)."""
+    return [
+        "".join(_texts(box))
+        for box in getattr(page_box, "children", ())
+        if isinstance(box, MarginBox)
+    ]
+
+
+def _texts(box: object) -> Iterator[str]:
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        yield text
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
 
 
 def preload(theme: Theme, settings: Settings) -> None:

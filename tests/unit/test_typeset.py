@@ -1,0 +1,37 @@
+"""The print pass that marks names, heading ends and short tables (rendering.typeset)."""
+
+from __future__ import annotations
+
+from exporter.rendering.typeset import typeset
+
+
+def test_capitalised_words_and_acronyms_are_kept_whole():
+    html = "<p>In Timbuktu the ECOWAS troops waited; Bamako did not.</p>"
+    assert typeset(html) == (
+        '<p>In <span class="whole">Timbuktu</span> the <span class="whole">ECOWAS</span> '
+        'troops waited; <span class="whole">Bamako</span> did not.</p>'
+    )
+
+
+def test_code_tags_and_short_names_are_left_alone():
+    html = '<p class="Ignored">Mali <code>Timbuktu</code> <a href="#Bamako">x</a></p>'
+    assert typeset(html) == html
+
+
+def test_a_heading_ends_with_its_last_two_words_tied():
+    html = '<h2 id="m">Pieces Starting to Align for Mali Intervention</h2>'
+    assert typeset(html) == (
+        '<h2 id="m">Pieces Starting to Align for <span class="tie">Mali Intervention</span></h2>'
+    )
+
+
+def test_a_heading_with_markup_at_its_end_or_one_word_is_left_alone():
+    for html in ("<h2>Using <code>pip install</code></h2>", "<h3>Preface</h3>"):
+        assert typeset(html) == html
+
+
+def test_a_short_table_is_marked_and_a_long_one_is_not():
+    short = '<div class="table-wrap"><table>' + "<tr><td>a</td></tr>" * 3 + "</table></div>"
+    long = '<div class="table-wrap"><table>' + "<tr><td>a</td></tr>" * 40 + "</table></div>"
+    assert typeset(short).startswith('<div class="table-wrap short">')
+    assert typeset(long) == long
