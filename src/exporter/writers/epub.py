@@ -153,7 +153,7 @@ def write_epub(
         epub.write_epub(buffer, book, options)
     except Exception as exc:  # EbookLib raises bare exceptions; it must not leak as one
         raise ExporterError(f"EbookLib failed to write the EPUB: {exc}") from exc
-    return _repack(buffer.getvalue(), modified)
+    return _repack(buffer.getvalue(), modified, lang)
 
 
 def _add_cover(book: epub.EpubBook, doc: Document, cover: Asset, lang: str) -> str:
@@ -254,8 +254,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _repack(data: bytes, modified: dt.datetime) -> bytes:
-    """Rewrite the archive with fixed entry times, mimetype first and stored."""
+def _repack(data: bytes, modified: dt.datetime, lang: str) -> bytes:
+    """Rewrite the archive with fixed entry times, mimetype first and stored.
+
+    The package document gets ``xml:lang`` on its root, which EbookLib does not write:
+    assistive technology reads the metadata's language from it (Ace's ``epub-lang``).
+    """
     stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -265,5 +269,15 @@ def _repack(data: bytes, modified: dt.datetime) -> bytes:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_lang(content, lang)
+            target.writestr(info, content)
     return out.getvalue()
+
+
+def _package_lang(opf: bytes, lang: str) -> bytes:
+    """Return the package document with ``xml:lang`` on its ``<package>`` element."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
