@@ -29,7 +29,7 @@ ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href"},
     "aside": {"role"},  # admonitions: <aside class="admonition KIND" role="note">
-    "img": {"src", "alt", "width", "height"},
+    "img": {"src", "alt", "width", "height", "role"},  # role="presentation": decorative
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style", "scope"},
     "col": {"span"},

@@ -20,6 +20,7 @@ from lxml import etree
 
 from exporter.book.cover import cover_for
 from exporter.errors import ExporterError
+from exporter.guard.policy import current
 from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.model import Asset, Document
 from exporter.rendering import EPUB, Target, body_class, creators, has_code, language
@@ -51,6 +52,8 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
         split_level=settings.split_level,
         max_image_size=settings.max_image_size,
         fonts=fonts,
+        # Inline styles (kept only with --trusted-input) may set any colour: no claim then.
+        checked_theme=theme.builtin and not current().trusted_input,
     )
 
 
@@ -64,6 +67,7 @@ def write_epub(
     split_level: int = 1,
     max_image_size: int | None = None,
     fonts: Sequence[tuple[str, bytes, str]] = (),
+    checked_theme: bool = False,
 ) -> bytes:
     """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
 
@@ -72,6 +76,7 @@ def write_epub(
     than ``max_image_size`` pixels on their longer side are scaled down (EPUB only).
     ``fonts`` are (path relative to the stylesheet, bytes, media type): the files the CSS's
     ``@font-face`` rules name, stored beside the stylesheet so the same ``url()`` works.
+    ``checked_theme``: the CSS's colours are known to meet WCAG AA (see ``a11y``).
     """
     meta = doc.metadata
     lang = language(meta)
@@ -127,7 +132,8 @@ def write_epub(
         if file.kind == "titlepage":
             spine.append("nav")
 
-    for prop, value in a11y.metadata(a11y.survey([f.body for f in files], images)):
+    found = a11y.survey([f.body for f in files], images)
+    for prop, value in a11y.metadata(found, checked_theme):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.toc = toc(doc, files, target.toc_depth)
     book.guide = landmarks(files, cover is not None)
