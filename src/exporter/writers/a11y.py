@@ -72,11 +72,14 @@ def survey(bodies: list[etree._Element], assets: tuple[Asset, ...]) -> Findings:
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
-def metadata(found: Findings, checked_theme: bool = False) -> list[tuple[str, str]]:
+def metadata(
+    found: Findings, checked_theme: bool = False, paged: bool = False
+) -> list[tuple[str, str]]:
     """Return (property, value) pairs for schema.org accessibility metadata.
 
     ``checked_theme``: the theme's colours are known to pass WCAG AA (a built-in theme);
-    with a complete content survey, the publication then claims conformance.
+    with a complete content survey, the publication then claims conformance. ``paged``:
+    the print edition's page breaks are marked and listed (a page-list).
     """
     pairs = [("schema:accessMode", "textual")]
     if found.images:
@@ -90,6 +93,8 @@ def metadata(found: Findings, checked_theme: bool = False) -> list[tuple[str, st
         features.append("structuralNavigation")
     if found.images and found.images == found.described:
         features.append("alternativeText")
+    if paged:
+        features += ["pageBreakMarkers", "pageNavigation"]
     pairs += [("schema:accessibilityFeature", f) for f in features]
     hazards = ["noMotionSimulationHazard", "noSoundHazard"]
     hazards.append("unknownFlashingHazard" if found.animated else "noFlashingHazard")

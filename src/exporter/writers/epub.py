@@ -54,6 +54,7 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
         fonts=fonts,
         # Inline styles (kept only with --trusted-input) may set any colour: no claim then.
         checked_theme=theme.builtin and not current().trusted_input,
+        print_pdf=made.get("pdf"),
     )
 
 
@@ -68,6 +69,7 @@ def write_epub(
     max_image_size: int | None = None,
     fonts: Sequence[tuple[str, bytes, str]] = (),
     checked_theme: bool = False,
+    print_pdf: bytes | None = None,
 ) -> bytes:
     """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
 
@@ -77,6 +79,7 @@ def write_epub(
     ``fonts`` are (path relative to the stylesheet, bytes, media type): the files the CSS's
     ``@font-face`` rules name, stored beside the stylesheet so the same ``url()`` works.
     ``checked_theme``: the CSS's colours are known to meet WCAG AA (see ``a11y``).
+    ``print_pdf``: the PDF built with it, whose page numbers the EPUB then carries.
     """
     meta = doc.metadata
     lang = language(meta)
@@ -116,6 +119,9 @@ def write_epub(
         )
 
     files = content_files(doc, target, split_level)
+    page_list = ""
+    if print_pdf:
+        page_list = _mark_print_pages(book, files, print_pdf, meta.identifier)
     spine: list = []
     if cover is not None:
         spine.append(_add_cover(book, doc, cover, lang))
@@ -133,7 +139,7 @@ def write_epub(
             spine.append("nav")
 
     found = a11y.survey([f.body for f in files], images)
-    for prop, value in a11y.metadata(found, checked_theme):
+    for prop, value in a11y.metadata(found, checked_theme, paged=bool(page_list)):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.toc = toc(doc, files, target.toc_depth)
     book.guide = landmarks(files, cover is not None)
@@ -159,7 +165,21 @@ def write_epub(
         epub.write_epub(buffer, book, options)
     except Exception as exc:  # EbookLib raises bare exceptions; it must not leak as one
         raise ExporterError(f"EbookLib failed to write the EPUB: {exc}") from exc
-    return _repack(buffer.getvalue(), modified, lang)
+    return _repack(buffer.getvalue(), modified, lang, page_list)
+
+
+def _mark_print_pages(
+    book: epub.EpubBook, files: list[ContentFile], pdf: bytes, identifier: str
+) -> str:
+    """Mark where the PDF's pages begin; declare the source; return the page-list nav."""
+    from exporter.writers.pagelist import mark_pages, page_list_nav, read_pages
+
+    marked = mark_pages([f.body for f in files], read_pages(pdf))
+    if not marked:
+        return ""
+    # EPUBCheck (OPF-066) and EPUB Accessibility 1.1 ask which edition the numbers are of.
+    book.add_metadata(None, "meta", f"{identifier} (PDF)", {"property": "pageBreakSource"})
+    return page_list_nav([(files[i].name, marker, label) for i, marker, label in marked])
 
 
 def _add_cover(book: epub.EpubBook, doc: Document, cover: Asset, lang: str) -> str:
@@ -260,7 +280,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _repack(data: bytes, modified: dt.datetime, lang: str) -> bytes:
+def _repack(data: bytes, modified: dt.datetime, lang: str, page_list: str = "") -> bytes:
     """Rewrite the archive with fixed entry times, mimetype first and stored.
 
     The package document gets ``xml:lang`` on its root, which EbookLib does not write:
@@ -278,6 +298,9 @@ def _repack(data: bytes, modified: dt.datetime, lang: str) -> bytes:
             content = source.read(name)
             if name.endswith(".opf"):
                 content = _package_lang(content, lang)
+            elif page_list and name.endswith("/nav.xhtml"):  # EbookLib's page-list takes
+                # every element with an epub:type and an id (notes too): ours is made here
+                content = content.replace(b"</body>", page_list.encode() + b"</body>", 1)
             target.writestr(info, content)
     return out.getvalue()
 

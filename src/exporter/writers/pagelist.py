@@ -1,0 +1,189 @@
+"""Print page numbers inside the EPUB: where each of the PDF's pages begins, as markers.
+
+When a build makes the PDF too, the EPUB writer reads its bytes (``after=("pdf",)``), takes
+each page's words and printed folio with PDFium, and aligns the PDF's words with the EPUB's
+(``difflib``: running heads, folios, hyphenated halves and notes that sit elsewhere are left
+unmatched). A page begins at the EPUB word matched to the first matched word of that page;
+a ``pagebreak`` marker goes just before it, between two words, never inside one. Pages with
+no printed number (title, blank) get none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from exporter.markup import EPUB_NS, XHTML_NS
+
+# The folio sits in a page margin, alone in its margin box: of the text runs that are a
+# number (arabic or roman) within this share of the page's height from its top or bottom
+# edge, the one nearest the edge is it (body text is farther in).
+MARGIN_BAND = 0.12
+_FOLIO = re.compile(r"^(\d{1,5}|[ivxlcdm]{1,8})$")
+_WORD = re.compile(r"\S+")
+_BLOCKS = (f"{{{XHTML_NS}}}figure", f"{{{XHTML_NS}}}table")
+_SKIP = (
+    f"{{{XHTML_NS}}}script",
+    "{http://www.w3.org/2000/svg}svg",
+    "{http://www.w3.org/1998/Math/MathML}math",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One PDF page: its printed number ("" when it shows none) and its words."""
+
+    label: str
+    words: tuple[str, ...]
+
+
+def read_pages(pdf: bytes) -> list[Page]:
+    """Return each page's printed folio and its words, from the PDF's text layer."""
+    import pypdfium2 as pdfium
+
+    pages = []
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            text = page.get_textpage()
+            words = tuple(text.get_text_range().split())
+            pages.append(Page(_folio(text, page.get_size()[1]), words))
+    finally:
+        document.close()
+    return pages
+
+
+def _folio(text: Any, height: float) -> str:
+    """Return the page number printed in a margin, or '' when the page shows none."""
+    found = []
+    for i in range(text.count_rects()):
+        left, bottom, right, top = text.get_rect(i)
+        edge = min(bottom, height - top)
+        run = text.get_text_bounded(left, bottom, right, top).strip()
+        if edge < MARGIN_BAND * height and _FOLIO.match(run):
+            found.append((edge, run))
+    return min(found)[1] if found else ""
+
+
+def _key(word: str) -> str:
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def _text_slots(body: etree._Element) -> list[tuple[etree._Element, bool, int]]:
+    """Return (element, is_tail, offset) for every word of a body, in reading order."""
+    slots = []
+
+    def visit(el: etree._Element) -> None:
+        if el.tag in _SKIP:
+            return
+        for match in _WORD.finditer(el.text or ""):
+            if _key(match.group()):
+                slots.append((el, False, match.start()))
+        for child in el:
+            if isinstance(child.tag, str):
+                visit(child)
+            for match in _WORD.finditer(child.tail or ""):
+                if _key(match.group()):
+                    slots.append((child, True, match.start()))
+
+    visit(body)
+    return slots
+
+
+def mark_pages(bodies: list[etree._Element], pages: list[Page]) -> list[tuple[int, str, str]]:
+    """Insert a pagebreak marker where each numbered page begins; return (body, id, label)."""
+    slots = [(i, slot) for i, body in enumerate(bodies) for slot in _text_slots(body)]
+    epub_words = [_word_at(slot) for _, slot in slots]
+    pdf_words: list[str] = []
+    starts = []
+    for page in pages:
+        starts.append(len(pdf_words))
+        pdf_words += [k for k in map(_key, page.words) if k]
+    starts.append(len(pdf_words))
+    matcher = difflib.SequenceMatcher(None, pdf_words, epub_words, autojunk=False)
+    partner: dict[int, int] = {}
+    for a, b, size in matcher.get_matching_blocks():
+        partner.update((a + k, b + k) for k in range(size))
+    breaks: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for number, page in enumerate(pages):
+        first = next(
+            (partner[a] for a in range(starts[number], starts[number + 1]) if a in partner), None
+        )
+        if not page.label or first is None or page.label in seen:
+            continue
+        if breaks and first <= breaks[-1][0]:
+            continue
+        seen.add(page.label)
+        breaks.append((first, page.label))
+    marked = []
+    for index, label in reversed(breaks):  # from the end: earlier offsets stay valid
+        body, (el, is_tail, offset) = slots[index]
+        marker = _marker(f"page-{label}", label)
+        block = _opened_block(slots, index)
+        if block is not None:
+            block.addprevious(marker)
+        else:
+            _insert(el, is_tail, offset, marker)
+        marked.append((body, marker.get("id"), label))
+    return marked[::-1]
+
+
+def _owner(slot: tuple[etree._Element, bool, int]) -> etree._Element:
+    el, is_tail, _ = slot
+    return el.getparent() if is_tail else el
+
+
+def _opened_block(slots: list, index: int) -> etree._Element | None:
+    """Return the figure or table whose first word this is (its page begins before its
+    image or rules, so the marker goes before it), else None."""
+    owner = _owner(slots[index][1])
+    previous = _owner(slots[index - 1][1]) if index else None
+    for block in (owner, *owner.iterancestors()):
+        if block.tag in _BLOCKS:
+            inside = previous is not None and (
+                previous is block or block in previous.iterancestors()
+            )
+            return None if inside else block
+    return None
+
+
+def _word_at(slot: tuple[etree._Element, bool, int]) -> str:
+    el, is_tail, offset = slot
+    text = (el.tail if is_tail else el.text) or ""
+    return _key(_WORD.match(text, offset).group())  # type: ignore[union-attr]
+
+
+def _marker(marker_id: str, label: str) -> etree._Element:
+    return etree.Element(
+        f"{{{XHTML_NS}}}span",
+        {f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak", "id": marker_id,
+         "aria-label": label},
+    )  # fmt: skip
+
+
+def _insert(el: etree._Element, is_tail: bool, offset: int, marker: etree._Element) -> None:
+    if is_tail:
+        text = el.tail or ""
+        el.tail = text[:offset]
+        marker.tail = text[offset:]
+        el.addnext(marker)
+    else:
+        text = el.text or ""
+        el.text = text[:offset]
+        marker.tail = text[offset:]
+        el.insert(0, marker)
+
+
+def page_list_nav(marked: list[tuple[str, str, str]]) -> str:
+    """Return the nav document's page-list: (file name, id, label) in reading order."""
+    items = "".join(
+        f'<li><a href="{name}#{marker_id}">{label}</a></li>' for name, marker_id, label in marked
+    )
+    return (
+        f'<nav epub:type="page-list" id="page-list" hidden=""><h2>Pages</h2><ol>{items}</ol></nav>'
+    )
