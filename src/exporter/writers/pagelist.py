@@ -1,16 +1,16 @@
 """Print page numbers inside the EPUB: where each of the PDF's pages begins, as markers.
 
 When a build makes the PDF too, the EPUB writer reads its bytes (``after=("pdf",)``), takes
-each page's words and printed folio with PDFium, and aligns the PDF's words with the EPUB's
-(``difflib``: running heads, folios, hyphenated halves and notes that sit elsewhere are left
-unmatched). A page begins at the EPUB word matched to the first matched word of that page;
-a ``pagebreak`` marker goes just before it, between two words, never inside one. Pages with
-no printed number (title, blank) get none.
+each page's words and printed folio with PDFium, and finds, in reading order, where the
+EPUB's words first agree with the page's for four words in a row (running heads, folios and
+hyphenated halves do not). A ``pagebreak`` marker goes just before that word, between two
+words, never inside one. Pages with no printed number (title, blank) get none. A global
+alignment (difflib) of a 192-page book's 80,000 words took 89 s; this takes milliseconds.
 """
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +25,9 @@ from exporter.markup import EPUB_NS, XHTML_NS
 MARGIN_BAND = 0.12
 _FOLIO = re.compile(r"^(\d{1,5}|[ivxlcdm]{1,8})$")
 _WORD = re.compile(r"\S+")
+GRAM = 4  # words in a row that must agree: one or two common words agree by chance
+LOOKAHEAD = 40  # words of a page tried as its start (a running head comes first)
+CONFIRM = 30  # words after the start that must mostly be the EPUB's too
 _BLOCKS = (f"{{{XHTML_NS}}}figure", f"{{{XHTML_NS}}}table")
 _SKIP = (
     f"{{{XHTML_NS}}}script",
@@ -50,8 +53,11 @@ def read_pages(pdf: bytes) -> list[Page]:
     try:
         for page in document:
             text = page.get_textpage()
-            words = tuple(text.get_text_range().split())
-            pages.append(Page(_folio(text, page.get_size()[1]), words))
+            words = text.get_text_range().split()
+            folio = _folio(text, page.get_size()[1])
+            if folio in words:  # it is no word of the text
+                del words[len(words) - 1 - words[::-1].index(folio)]
+            pages.append(Page(folio, tuple(words)))
     finally:
         document.close()
     return pages
@@ -97,29 +103,19 @@ def _text_slots(body: etree._Element) -> list[tuple[etree._Element, bool, int]]:
 def mark_pages(bodies: list[etree._Element], pages: list[Page]) -> list[tuple[int, str, str]]:
     """Insert a pagebreak marker where each numbered page begins; return (body, id, label)."""
     slots = [(i, slot) for i, body in enumerate(bodies) for slot in _text_slots(body)]
-    epub_words = [_word_at(slot) for _, slot in slots]
-    pdf_words: list[str] = []
-    starts = []
-    for page in pages:
-        starts.append(len(pdf_words))
-        pdf_words += [k for k in map(_key, page.words) if k]
-    starts.append(len(pdf_words))
-    matcher = difflib.SequenceMatcher(None, pdf_words, epub_words, autojunk=False)
-    partner: dict[int, int] = {}
-    for a, b, size in matcher.get_matching_blocks():
-        partner.update((a + k, b + k) for k in range(size))
+    keys = [_word_at(slot) for _, slot in slots]
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for at in range(len(keys) - GRAM + 1):
+        grams.setdefault(tuple(keys[at : at + GRAM]), []).append(at)
     breaks: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for number, page in enumerate(pages):
-        first = next(
-            (partner[a] for a in range(starts[number], starts[number + 1]) if a in partner), None
-        )
-        if not page.label or first is None or page.label in seen:
+    cursor = 0
+    for page in pages:
+        if not page.label or page.label in {label for _, label in breaks}:
             continue
-        if breaks and first <= breaks[-1][0]:
-            continue
-        seen.add(page.label)
-        breaks.append((first, page.label))
+        at = _find_start(page, keys, grams, cursor)
+        if at is not None:
+            breaks.append((at, page.label))
+            cursor = at + 1
     marked = []
     for index, label in reversed(breaks):  # from the end: earlier offsets stay valid
         body, (el, is_tail, offset) = slots[index]
@@ -131,6 +127,37 @@ def mark_pages(bodies: list[etree._Element], pages: list[Page]) -> list[tuple[in
             _insert(el, is_tail, offset, marker)
         marked.append((body, marker.get("id"), label))
     return marked[::-1]
+
+
+def _find_start(
+    page: Page, keys: list[str], grams: dict[tuple[str, ...], list[int]], cursor: int
+) -> int | None:
+    """Return the EPUB word where ``page`` begins: its first run of GRAM words found after
+    ``cursor`` and near it (a page holds a few hundred words, so its start is close).
+
+    Words before that run are the running head, or half a word hyphenated across the
+    break; the marker then goes before the first whole word both editions share.
+    """
+    words = [k for k in map(_key, page.words) if k]
+    reach = cursor + 3 * len(words) + 200
+    if 0 < len(words) < GRAM:  # a part title alone on its page: look for all of it
+        end = min(reach, len(keys) - len(words) + 1)
+        return next((at for at in range(cursor, end) if keys[at : at + len(words)] == words), None)
+    for first in range(min(LOOKAHEAD, max(0, len(words) - GRAM + 1))):
+        found = grams.get(tuple(words[first : first + GRAM]), [])
+        at = bisect.bisect_left(found, cursor)
+        while at < len(found) and found[at] <= reach:
+            if _agrees(words[first : first + CONFIRM], keys[found[at] : found[at] + CONFIRM + 10]):
+                return found[at]
+            at += 1
+    return None
+
+
+def _agrees(page: list[str], epub: list[str]) -> bool:
+    """Tell whether the page's next words are (almost all) the EPUB's next words: a printed
+    contents line or a repeated phrase agrees for a few words, then parts."""
+    present = set(epub)
+    return sum(w in present for w in page) >= 0.8 * len(page)
 
 
 def _owner(slot: tuple[etree._Element, bool, int]) -> etree._Element:
