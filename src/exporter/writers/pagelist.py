@@ -28,7 +28,11 @@ _WORD = re.compile(r"\S+")
 GRAM = 4  # words in a row that must agree: one or two common words agree by chance
 LOOKAHEAD = 40  # words of a page tried as its start (a running head comes first)
 CONFIRM = 30  # words after the start that must mostly be the EPUB's too
-_BLOCKS = (f"{{{XHTML_NS}}}figure", f"{{{XHTML_NS}}}table")
+_BLOCKS = {
+    f"{{{XHTML_NS}}}{tag}"
+    for tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "table", "blockquote", "pre")
+}
+_LISTS = {f"{{{XHTML_NS}}}{tag}" for tag in ("ol", "ul", "dl", "table", "tbody", "thead", "tr")}
 _SKIP = (
     f"{{{XHTML_NS}}}script",
     "{http://www.w3.org/2000/svg}svg",
@@ -167,17 +171,18 @@ def _owner(slot: tuple[etree._Element, bool, int]) -> etree._Element:
 
 
 def _opened_block(slots: list, index: int) -> etree._Element | None:
-    """Return the figure or table whose first word this is (its page begins before its
-    image or rules, so the marker goes before it), else None."""
+    """Return the outermost block (heading, paragraph, figure, table...) that this word
+    opens, so that the marker goes before it rather than into it; None when the word
+    opens none. A page that begins with a figure begins before its image."""
     owner = _owner(slots[index][1])
     previous = _owner(slots[index - 1][1]) if index else None
+    opened = None
     for block in (owner, *owner.iterancestors()):
-        if block.tag in _BLOCKS:
-            inside = previous is not None and (
-                previous is block or block in previous.iterancestors()
-            )
-            return None if inside else block
-    return None
+        if previous is not None and (previous is block or block in previous.iterancestors()):
+            break  # an earlier word is inside: the page begins within this block
+        if block.tag in _BLOCKS and block.getparent().tag not in _LISTS:
+            opened = block
+    return opened
 
 
 def _word_at(slot: tuple[etree._Element, bool, int]) -> str:
