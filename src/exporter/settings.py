@@ -19,6 +19,18 @@ from exporter.guard.policy import Policy
 from exporter.model import Metadata, is_valid_lang
 
 LAYOUTS = ("article", "book")
+# WeasyPrint 70's PDF variants (weasyprint.pdf.VARIANTS, without its "debug"; a test keeps
+# the two lists equal), listed here so that checking a choice never imports WeasyPrint.
+PDF_VARIANTS = (
+    "pdf/ua-1", "pdf/ua-2",
+    "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u", "pdf/a-3a", "pdf/a-3b",
+    "pdf/a-3u", "pdf/a-4e", "pdf/a-4f", "pdf/a-4u",
+    "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g",
+    "none",
+)  # fmt: skip
+# Tagged for assistive technology (a structure tree, /Lang, the title shown) and identified
+# as PDF/UA-1 in its XMP metadata, unless asked otherwise.
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 DEFAULT_FORMATS = ("pdf", "epub")
 DEFAULT_TOC_DEPTH = 3  # chapters (1) and sections down to h3, as pandoc's --toc-depth
 
@@ -42,6 +54,7 @@ class Settings:
     split_level: int = 1  # EPUB: also start a file at headings of this level (2-6)
     max_image_size: int | None = None  # EPUB: scale images down to this many pixels
     embed_fonts: bool = False  # EPUB: carry the theme's fonts (a PDF always has them)
+    pdf_variant: str = DEFAULT_PDF_VARIANT  # PDF: a PDF_VARIANTS name; "none": plain, untagged
     # How, and within what.
     strict: bool = False  # any warning fails the build (exit 5)
     policy: Policy | None = None  # limits and switches; None: the current (safe) policy
@@ -64,6 +77,10 @@ class Settings:
 
             page_size_css(self.page_size)  # fails naming the valid sizes
         check_date(self.metadata.date)
+        if self.pdf_variant not in PDF_VARIANTS:
+            raise UsageError(
+                f"Unknown PDF variant '{self.pdf_variant}'. Use one of: {', '.join(PDF_VARIANTS)}."
+            )
         lang = self.metadata.lang
         if lang and not is_valid_lang(lang):
             raise UsageError(f"--lang '{lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'.")

@@ -18,6 +18,7 @@ from exporter.cli.options import (
     show_stages,
 )
 from exporter.cli.run import EXIT_CODES_HELP, run, setup_logging
+from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -51,6 +52,14 @@ from exporter.cli.run import EXIT_CODES_HELP, run, setup_logging
     show_default=True,
     help="Levels in the printed contents and the EPUB nav (1: chapters only).",
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=DEFAULT_PDF_VARIANT,
+    show_default=True,
+    help="PDF standard to meet: pdf/ua-1 is tagged for screen readers; pdf/a-* archival "
+    "(also tagged), pdf/x-* print; none: an untagged PDF.",
+)
 @click.option("--embed-fonts", is_flag=True, help="Put the theme's fonts into the EPUB too.")
 @click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
 @click.option("--strict", is_flag=True, help="Fail (exit 5) on any warning.")
@@ -67,7 +76,8 @@ from exporter.cli.run import EXIT_CODES_HELP, run, setup_logging
     "--keep-html",
     is_flag=True,
     help="Also write STEM.pdf-html/: the exact HTML, CSS, fonts and images given to "
-    "WeasyPrint (weasyprint -s style.css index.html out.pdf renders the same PDF).",
+    "WeasyPrint (weasyprint --pdf-variant pdf/ua-1 -s style.css index.html out.pdf renders "
+    "the same PDF).",
 )
 @from_option
 @safety_options

@@ -13,7 +13,11 @@ from exporter.cli.run import run, setup_logging
 @click.argument("epub", type=click.Path(dir_okay=False, path_type=str))
 @click.pass_context
 def check_command(ctx: click.Context, epub: str) -> None:
-    """Check an EPUB with EPUBCheck (when Java is present) and exporter's own checks."""
+    """Check an EPUB with exporter's own checks, EPUBCheck (when Java is present) and Ace.
+
+    DAISY Ace (accessibility) runs when found: ace-puppeteer or ace on PATH, or the command
+    $EXPORTER_ACE names (npm install --ignore-scripts @daisy/ace, with Chromium installed).
+    """
     if not Path(epub).is_file():
         click.echo(f"error: {epub}: no such file. Check the path.", err=True)
         ctx.exit(3)
@@ -32,8 +36,12 @@ def check_report(ctx: click.Context, path: Path, failure_code: int, strict: bool
     for severity, message in report.problems:
         click.echo(f"{severity}: {path}: {message}", err=True)
     if report.epubcheck != "ran":
-        click.echo(f"note: {report.epubcheck}; ran exporter's own checks only", err=True)
-    checks = "EPUBCheck and exporter's checks" if report.epubcheck == "ran" else "exporter's checks"
+        click.echo(f"note: {report.epubcheck}; EPUBCheck was skipped", err=True)
+    if report.ace not in ("ran", "not requested"):
+        click.echo(f"note: {report.ace}; the accessibility check (Ace) was skipped", err=True)
+    statuses = (("EPUBCheck", report.epubcheck), ("Ace", report.ace))
+    ran = [name for name, status in statuses if status == "ran"]
+    checks = f"{', '.join(ran)} and exporter's checks" if ran else "exporter's checks"
     verdict = "passed" if not report.errors else "FAILED"
     click.echo(
         f"{path}: {verdict} {checks}: {report.errors} error(s), {report.warnings} warning(s)"

@@ -119,6 +119,7 @@ WRITERS: Registry[WriterSpec] = Registry(
             "exporter.writers.epub:write",
             ".epub",
             "application/epub+zip",
+            after=("pdf",),  # built with a PDF: its page numbers, as a page-list
             description="an EPUB 3 e-book (EbookLib)",
         ),
         WriterSpec(

@@ -239,14 +239,37 @@ def _resolve_images(
             img.getparent().replace(img, span)
             continue
         img.set("src", asset.name)
-        img.set("alt", img.get("alt", ""))
+        _mark_alt(img, src, where)
+
+
+def _mark_alt(img: lxml.html.HtmlElement, src: str, where: str) -> None:
+    """Give a decorative image ``alt=""`` and role presentation; warn when one lacks alt text.
+
+    Decorative is said explicitly (``{.decorative}`` in Markdown, ``role="presentation"``
+    in HTML): an empty alt alone may be an oversight, and screen readers then say nothing
+    about an image that carried meaning.
+    """
+    alt = (img.get("alt") or "").strip()
+    if "decorative" in img.get("class", "").split() or img.get("role") in ("presentation", "none"):
+        img.set("alt", "")
+        img.set("role", "presentation")
+        return
+    img.attrib.pop("role", None)  # no other role is an image's to take
+    img.set("alt", alt)
+    if not alt:
+        log.warning(
+            "%s: image '%s' has no alt text; describe what it shows in its alt text, or mark "
+            "it decorative ({.decorative} after it in Markdown, role=\"presentation\" in HTML)",
+            where, src,
+        )  # fmt: skip
 
 
 def _shape_blocks(root: lxml.html.HtmlElement) -> None:
     """Make lone images figures, wrap tables, mark thematic breaks as scene breaks."""
     for p in list(root.iter("p")):
         children = [c for c in p if isinstance(c.tag, str)]
-        lone = len(children) == 1 and children[0].tag == "img"
+        # A decorative image says nothing: it is no figure (a figure is announced).
+        lone = len(children) == 1 and children[0].tag == "img" and not children[0].get("role")
         if lone and not (p.text or "").strip() and not (children[0].tail or "").strip():
             img = children[0]
             figure = lxml.html.Element("figure")
@@ -260,7 +283,7 @@ def _shape_blocks(root: lxml.html.HtmlElement) -> None:
             p.getparent().replace(p, figure)
     for img in root.iter("img"):
         if img.getparent().tag != "figure":
-            img.set("class", "inline")
+            img.set("class", " ".join(["inline", *img.get("class", "").split()]))
     for table in list(root.iter("table")):
         if table.getparent().get("class") != "table-wrap":
             wrap = lxml.html.Element("div")

@@ -56,6 +56,11 @@ class Theme:
             )
         return file.read_text(encoding="utf-8")
 
+    @property
+    def builtin(self) -> bool:
+        """Tell whether this is one of exporter's themes (their colours are checked by Ace)."""
+        return self.path.parent == styles_dir().resolve()
+
 
 def styles_dir() -> Path:
     """Return the folder holding the built-in themes (inside a wheel, or the checkout)."""

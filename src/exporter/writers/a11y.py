@@ -2,8 +2,14 @@
 
 Stores show schema.org accessibility metadata to readers who depend on it, so a fixed claim
 is worse than none: an image without alternative text makes "textual" alone insufficient,
-and "alternativeText" is only claimed when every content image has some. The summary says
-in words what was found.
+and "alternativeText" is only claimed when every content image has some. Decorative images
+(``role="presentation"``, ``alt=""``) carry nothing to describe and count for neither. The
+summary says in words what was found.
+
+The publication claims EPUB Accessibility 1.1 at WCAG 2.2 AA (``dcterms:conformsTo``) only
+when that holds: every meaningful image described, every table with header cells, nothing
+that may flash, and a built-in theme, whose colours the test suite checks with Ace in every
+theme (a theme folder of one's own is not checked, so nothing is claimed for it).
 """
 
 from __future__ import annotations
@@ -22,18 +28,29 @@ X = f"{{{XHTML_NS}}}"
 class Findings:
     """What the content files hold that accessibility metadata speaks about."""
 
-    images: int
-    described: int  # images with non-empty alt text
+    images: int  # meaningful images (decorative ones are not counted)
+    described: int  # meaningful images with non-empty alt text
     tables: int
     headed_tables: int  # tables with header cells
     notes: int
     headings: int
     animated: bool  # a GIF that may flash
+    decorative: int = 0  # images marked role="presentation" (alt="")
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether the content meets what WCAG AA asks that exporter can see."""
+        return (
+            self.images == self.described
+            and self.tables == self.headed_tables
+            and not self.animated
+        )
 
 
 def survey(bodies: list[etree._Element], assets: tuple[Asset, ...]) -> Findings:
     """Count images (with and without alt text), tables, notes and headings."""
-    images = [img for body in bodies for img in body.iter(f"{X}img")]
+    every = [img for body in bodies for img in body.iter(f"{X}img")]
+    images = [img for img in every if img.get("role") != "presentation"]
     tables = [t for body in bodies for t in body.iter(f"{X}table")]
     notes = [
         a for body in bodies for a in body.iter(f"{X}aside")
@@ -48,11 +65,22 @@ def survey(bodies: list[etree._Element], assets: tuple[Asset, ...]) -> Findings:
         notes=len(notes),
         headings=len(headings),
         animated=any(a.media_type == "image/gif" and b"NETSCAPE2.0" in a.data for a in assets),
+        decorative=len(every) - len(images),
     )
 
 
-def metadata(found: Findings) -> list[tuple[str, str]]:
-    """Return (property, value) pairs for schema.org accessibility metadata."""
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+
+
+def metadata(
+    found: Findings, checked_theme: bool = False, paged: bool = False
+) -> list[tuple[str, str]]:
+    """Return (property, value) pairs for schema.org accessibility metadata.
+
+    ``checked_theme``: the theme's colours are known to pass WCAG AA (a built-in theme);
+    with a complete content survey, the publication then claims conformance. ``paged``:
+    the print edition's page breaks are marked and listed (a page-list).
+    """
     pairs = [("schema:accessMode", "textual")]
     if found.images:
         pairs.append(("schema:accessMode", "visual"))
@@ -65,11 +93,15 @@ def metadata(found: Findings) -> list[tuple[str, str]]:
         features.append("structuralNavigation")
     if found.images and found.images == found.described:
         features.append("alternativeText")
+    if paged:
+        features += ["pageBreakMarkers", "pageNavigation"]
     pairs += [("schema:accessibilityFeature", f) for f in features]
     hazards = ["noMotionSimulationHazard", "noSoundHazard"]
     hazards.append("unknownFlashingHazard" if found.animated else "noFlashingHazard")
     pairs += [("schema:accessibilityHazard", h) for h in sorted(hazards)]
     pairs.append(("schema:accessibilitySummary", summary(found)))
+    if checked_theme and found.complete:
+        pairs.append(("dcterms:conformsTo", CONFORMANCE))
     return pairs
 
 
@@ -81,6 +113,8 @@ def summary(found: Findings) -> str:
     sentences = [head + "."]
     if found.images:
         sentences.append(f"Images with a text alternative: {found.described} of {found.images}.")
+    if found.decorative:
+        sentences.append(f"{_n(found.decorative, 'decorative image')}, hidden from screen readers.")
     if found.tables:
         sentences.append(f"Tables: {found.tables}, {found.headed_tables} with header cells.")
     if found.notes:

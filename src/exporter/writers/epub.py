@@ -20,6 +20,7 @@ from lxml import etree
 
 from exporter.book.cover import cover_for
 from exporter.errors import ExporterError
+from exporter.guard.policy import current
 from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.model import Asset, Document
 from exporter.rendering import EPUB, Target, body_class, creators, has_code, language
@@ -51,6 +52,9 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
         split_level=settings.split_level,
         max_image_size=settings.max_image_size,
         fonts=fonts,
+        # Inline styles (kept only with --trusted-input) may set any colour: no claim then.
+        checked_theme=theme.builtin and not current().trusted_input,
+        print_pdf=made.get("pdf"),
     )
 
 
@@ -64,6 +68,8 @@ def write_epub(
     split_level: int = 1,
     max_image_size: int | None = None,
     fonts: Sequence[tuple[str, bytes, str]] = (),
+    checked_theme: bool = False,
+    print_pdf: bytes | None = None,
 ) -> bytes:
     """Build the EPUB for ``doc`` with the theme's EPUB CSS; return its bytes.
 
@@ -72,6 +78,8 @@ def write_epub(
     than ``max_image_size`` pixels on their longer side are scaled down (EPUB only).
     ``fonts`` are (path relative to the stylesheet, bytes, media type): the files the CSS's
     ``@font-face`` rules name, stored beside the stylesheet so the same ``url()`` works.
+    ``checked_theme``: the CSS's colours are known to meet WCAG AA (see ``a11y``).
+    ``print_pdf``: the PDF built with it, whose page numbers the EPUB then carries.
     """
     meta = doc.metadata
     lang = language(meta)
@@ -111,6 +119,9 @@ def write_epub(
         )
 
     files = content_files(doc, target, split_level)
+    page_list = ""
+    if print_pdf:
+        page_list = _mark_print_pages(book, files, print_pdf, meta.identifier)
     spine: list = []
     if cover is not None:
         spine.append(_add_cover(book, doc, cover, lang))
@@ -127,7 +138,8 @@ def write_epub(
         if file.kind == "titlepage":
             spine.append("nav")
 
-    for prop, value in a11y.metadata(a11y.survey([f.body for f in files], images)):
+    found = a11y.survey([f.body for f in files], images)
+    for prop, value in a11y.metadata(found, checked_theme, paged=bool(page_list)):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.toc = toc(doc, files, target.toc_depth)
     book.guide = landmarks(files, cover is not None)
@@ -153,7 +165,21 @@ def write_epub(
         epub.write_epub(buffer, book, options)
     except Exception as exc:  # EbookLib raises bare exceptions; it must not leak as one
         raise ExporterError(f"EbookLib failed to write the EPUB: {exc}") from exc
-    return _repack(buffer.getvalue(), modified)
+    return _repack(buffer.getvalue(), modified, lang, page_list)
+
+
+def _mark_print_pages(
+    book: epub.EpubBook, files: list[ContentFile], pdf: bytes, identifier: str
+) -> str:
+    """Mark where the PDF's pages begin; declare the source; return the page-list nav."""
+    from exporter.writers.pagelist import mark_pages, page_list_nav, read_pages
+
+    marked = mark_pages([f.body for f in files], read_pages(pdf))
+    if not marked:
+        return ""
+    # EPUBCheck (OPF-066) and EPUB Accessibility 1.1 ask which edition the numbers are of.
+    book.add_metadata(None, "meta", f"{identifier} (PDF)", {"property": "pageBreakSource"})
+    return page_list_nav([(files[i].name, marker, label) for i, marker, label in marked])
 
 
 def _add_cover(book: epub.EpubBook, doc: Document, cover: Asset, lang: str) -> str:
@@ -254,8 +280,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _repack(data: bytes, modified: dt.datetime) -> bytes:
-    """Rewrite the archive with fixed entry times, mimetype first and stored."""
+def _repack(data: bytes, modified: dt.datetime, lang: str, page_list: str = "") -> bytes:
+    """Rewrite the archive with fixed entry times, mimetype first and stored.
+
+    The package document gets ``xml:lang`` on its root, which EbookLib does not write:
+    assistive technology reads the metadata's language from it (Ace's ``epub-lang``).
+    """
     stamp = max(modified.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -265,5 +295,18 @@ def _repack(data: bytes, modified: dt.datetime) -> bytes:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            content = source.read(name)
+            if name.endswith(".opf"):
+                content = _package_lang(content, lang)
+            elif page_list and name.endswith("/nav.xhtml"):  # EbookLib's page-list takes
+                # every element with an epub:type and an id (notes too): ours is made here
+                content = content.replace(b"</body>", page_list.encode() + b"</body>", 1)
+            target.writestr(info, content)
     return out.getvalue()
+
+
+def _package_lang(opf: bytes, lang: str) -> bytes:
+    """Return the package document with ``xml:lang`` on its ``<package>`` element."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)

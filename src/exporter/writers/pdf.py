@@ -30,7 +30,7 @@ from exporter.errors import LimitError
 from exporter.model import Asset, Document
 from exporter.rendering import PDF, Target, render_document
 from exporter.rendering.dates import build_date
-from exporter.settings import Settings
+from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import stylesheet
 from exporter.writers import pagelabels
@@ -111,7 +111,13 @@ def _fewer_collections() -> Iterator[None]:
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the PDF of ``doc`` in ``theme``: the writer registered as ``pdf``."""
-    return write_pdf(pdf_html(doc, theme, settings), print_css(theme, settings), theme, doc.assets)
+    return write_pdf(
+        pdf_html(doc, theme, settings),
+        print_css(theme, settings),
+        theme,
+        doc.assets,
+        variant=settings.pdf_variant,
+    )
 
 
 def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
@@ -143,9 +149,34 @@ def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, by
     return files
 
 
-def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> bytes:
-    """Render the intermediate HTML with the theme's print CSS; return the PDF's bytes."""
+class _KnownAltFilter(logging.Filter):
+    """Drop WeasyPrint's error for an image without alt text: reading reported it already.
+
+    The reading stage warns about each such image naming its source file (and keeps quiet
+    about images marked decorative); WeasyPrint's message names only the generated file.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has no required alt description" not in record.getMessage()
+
+
+def write_pdf(
+    html: str,
+    css: str,
+    theme: Theme,
+    assets: tuple[Asset, ...],
+    variant: str = DEFAULT_PDF_VARIANT,
+) -> bytes:
+    """Render the intermediate HTML with the theme's print CSS; return the PDF's bytes.
+
+    ``variant`` is one of WeasyPrint's PDF variants (the default, pdf/ua-1, is tagged) or
+    "none" for an untagged PDF. Every variant is tagged: an archival or print PDF gains
+    a structure tree at no cost to its standard, and screen readers can read it.
+    """
     stylesheet = _theme_css(theme, css)
+    quiet = _KnownAltFilter()
+    weasy_log = logging.getLogger("weasyprint")
+    weasy_log.addFilter(quiet)
     try:
         with _fewer_collections():
             document = HTML(
@@ -156,12 +187,16 @@ def write_pdf(html: str, css: str, theme: Theme, assets: tuple[Asset, ...]) -> b
                 pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
                 attachments=[],
                 finisher=_label_pages,
+                pdf_variant=None if variant == "none" else variant,
+                pdf_tags=variant != "none",
             )
     except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
         raise LimitError(
             f"the document is too complex to lay out ({type(exc).__name__}); "
             "simplify deeply nested markup or huge sizes"
         ) from None
+    finally:
+        weasy_log.removeFilter(quiet)
 
 
 def _label_pages(document: object, pdf: pydyf.PDF) -> None:
