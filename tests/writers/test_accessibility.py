@@ -20,6 +20,7 @@ import exporter
 from exporter.ace import violations
 from exporter.check import check_epub
 from exporter.cli import cli
+from exporter.model import Metadata
 from exporter.themes import builtin_names, load_theme
 from exporter.themes.contrast import AA_TEXT, legible, ratio
 from exporter.themes.css import CODE_BACKGROUND, pygments_css
@@ -110,7 +111,13 @@ def decorated(folder: Path) -> list[Path]:
 
 def test_decorative_images_are_hidden_from_screen_readers_and_pass_ace(tmp_path, caplog, ace):
     caplog.set_level(logging.WARNING, "exporter")
-    (epub,) = exporter.convert(decorated(tmp_path), ["epub"], tmp_path / "out", strict=True)
+    (epub,) = exporter.convert(
+        decorated(tmp_path),
+        ["epub"],
+        tmp_path / "out",
+        strict=True,
+        metadata=Metadata(title="Rules"),
+    )
     assert not caplog.records
     with zipfile.ZipFile(epub) as z:
         body = "".join(z.read(n).decode() for n in z.namelist() if "chapter-" in n)

@@ -22,7 +22,7 @@ from exporter.markup import EPUB_NS, XHTML_NS
 # The folio sits in a page margin, alone in its margin box: of the text runs that are a
 # number (arabic or roman) within this share of the page's height from its top or bottom
 # edge, the one nearest the edge is it (body text is farther in).
-MARGIN_BAND = 0.12
+MARGIN_BAND = 0.2
 _FOLIO = re.compile(r"^(\d{1,5}|[ivxlcdm]{1,8})$")
 _WORD = re.compile(r"\S+")
 GRAM = 4  # words in a row that must agree: one or two common words agree by chance
@@ -49,16 +49,18 @@ class Page:
 
 
 def read_pages(pdf: bytes) -> list[Page]:
-    """Return each page's printed folio and its words, from the PDF's text layer."""
+    """Return each page's folio and its words, from the PDF's labels and text layer."""
     import pypdfium2 as pdfium
 
     pages = []
     document = pdfium.PdfDocument(pdf)
     try:
-        for page in document:
+        for index, page in enumerate(document):
             text = page.get_textpage()
             words = text.get_text_range().split()
-            folio = _folio(text, page.get_size()[1])
+            # The PDF's page labels are its printed folios (writers/pagelabels.py); a PDF
+            # without them has its folio read from the margins.
+            folio = document.get_page_label(index) or _folio(text, page.get_size()[1])
             if folio in words:  # it is no word of the text
                 del words[len(words) - 1 - words[::-1].index(folio)]
             pages.append(Page(folio, tuple(words)))
