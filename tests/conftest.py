@@ -12,6 +12,7 @@ ends and any message fails the run.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -155,3 +156,17 @@ def sample_outputs(
         built[name] = {p.suffix.lstrip("."): p for p in paths}
         epubcheck.queue(built[name]["epub"])
     return built
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    """The CLI installs stderr handlers on the library loggers; undo that after each test."""
+    saved = {
+        name: (logger.handlers[:], logger.level, logger.propagate)
+        for name in ("exporter", "weasyprint")
+        for logger in [logging.getLogger(name)]
+    }
+    yield
+    for name, (handlers, level, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers, logger.level, logger.propagate = handlers, level, propagate

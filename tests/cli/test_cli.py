@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -26,20 +25,6 @@ else:  # pragma: no cover
 
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 ARTICLE = "# A Plain Article\n\nSome words to typeset.\n\n## Part two\n\nMore words.\n"
-
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """The CLI installs stderr handlers on the library loggers; undo that after each test."""
-    saved = {
-        name: (logger.handlers[:], logger.level, logger.propagate)
-        for name in ("exporter", "weasyprint")
-        for logger in [logging.getLogger(name)]
-    }
-    yield
-    for name, (handlers, level, propagate) in saved.items():
-        logger = logging.getLogger(name)
-        logger.handlers, logger.level, logger.propagate = handlers, level, propagate
 
 
 def run(*args: object) -> Result:

@@ -8,7 +8,6 @@ file (and line) and the way out.
 from __future__ import annotations
 
 import io
-import logging
 import struct
 import zipfile
 from pathlib import Path
@@ -18,20 +17,6 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from exporter.cli import cli
-
-
-@pytest.fixture(autouse=True)
-def restore_logging():
-    """The CLI installs stderr handlers on the library loggers; undo that after each test."""
-    saved = {
-        name: (logger.handlers[:], logger.level, logger.propagate)
-        for name in ("exporter", "weasyprint")
-        for logger in [logging.getLogger(name)]
-    }
-    yield
-    for name, (handlers, level, propagate) in saved.items():
-        logger = logging.getLogger(name)
-        logger.handlers, logger.level, logger.propagate = handlers, level, propagate
 
 
 def run(*args: object) -> Result:

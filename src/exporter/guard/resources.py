@@ -25,7 +25,7 @@ from exporter.model import Asset
 log = logging.getLogger("exporter")
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
-_EXTENSIONS = {
+IMAGE_SUFFIXES = {  # the image types exporter accepts, by media type
     "image/png": "png",
     "image/jpeg": "jpg",
     "image/gif": "gif",
@@ -144,7 +144,7 @@ class AssetStore:
             log.warning("%s: image '%s' %s", where, _short(src), trouble)
             return None
         digest = hashlib.sha256(data).hexdigest()[:16]
-        name = f"images/{digest}.{_EXTENSIONS[media_type]}"
+        name = f"images/{digest}.{IMAGE_SUFFIXES[media_type]}"
         asset = Asset(name, path or key, media_type, data)
         self._by_path[key] = asset
         return asset

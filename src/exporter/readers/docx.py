@@ -20,6 +20,7 @@ from xml.parsers.expat import ExpatError
 
 from exporter.errors import SourceError
 from exporter.formats import RawChapter, SourceText
+from exporter.guard.resources import IMAGE_SUFFIXES
 from exporter.readers.docx_notes import shape_html
 from exporter.readers.docx_package import core_metadata, open_package
 
@@ -86,15 +87,8 @@ table => table:fresh
 
 _UNRECOGNISED = re.compile(r"Unrecognised (\w+) style: (.*) \(Style ID: (.*)\)$")
 _UNDEFINED = re.compile(r"\w+ style with ID .* was referenced but not defined")
-_EXTENSIONS = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/svg+xml": "svg",
-    "image/tiff": "tif",
-    "image/bmp": "bmp",
-}
+# Word may also hold TIFF and BMP: named so, then refused by the image check with its reason.
+_EXTENSIONS = {**IMAGE_SUFFIXES, "image/tiff": "tif", "image/bmp": "bmp"}
 _VECTOR_TYPES = ("image/x-emf", "image/x-wmf", "image/emf", "image/wmf")
 
 

@@ -42,6 +42,19 @@ h4 { bookmark-level: 4; }
 h5 { bookmark-level: 5; }
 h6 { bookmark-level: 6; }
 header.title-block p { bookmark-level: none; }
+/* MkDocs blocks: a title stays with what it names; WeasyPrint draws a form field as a
+ * block, so a task box is set in the line, a small square filled when checked. */
+p.admonition-title, p.tabbed-title, div.code-title { break-after: avoid; }
+li.task-list-item > input {
+  display: inline-block;
+  width: 0.5em;
+  height: 0.5em;
+  padding: 0.1em;
+  border: 0.6pt solid currentColor;
+  vertical-align: -0.05em;
+  font-size: 1em;
+}
+li.task-list-item > input[checked]::before { background: currentColor; }
 """
     + """
 body { hyphenate-limit-chars: 6 3 3; }
