@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -101,6 +100,8 @@ def batch(ctx: click.Context, **params: Any) -> None:
     if progress:
         progress.close()
     if as_json:
+        import json  # here: --help and build never need it
+
         report = batching.report(results, time.monotonic() - start)
         json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
