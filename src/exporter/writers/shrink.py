@@ -30,8 +30,12 @@ def shrink(asset: Asset, max_size: int) -> Asset:
     fmt = _FORMATS.get(asset.media_type)
     if fmt is None:
         return asset
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process: a
+    # damaged image must not be scaled or refused depending on what ran before.
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         # Pillow's own bomb warning would print raw on stderr: make it one of our warnings.
         with warnings.catch_warnings():
@@ -45,6 +49,8 @@ def shrink(asset: Asset, max_size: int) -> Asset:
         # what it holds, so it goes in as it is.
         log.warning("%s: could not be scaled down (%s); kept as it is", asset.path.name, exc)
         return asset
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
 
 
 def _shrunk(asset: Asset, fmt: str, max_size: int) -> Asset:
