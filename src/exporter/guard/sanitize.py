@@ -28,7 +28,7 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href"},
+    "a": {"href", "name"},  # name: an old anchor, made an id by reading.rawhtml
     "img": {"src", "alt", "width", "height", "role"},  # role="presentation": decorative
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style", "scope"},
