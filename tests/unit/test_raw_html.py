@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import exporter
 from exporter import Source, read
 
 PNG = (
@@ -92,3 +93,95 @@ def test_links_in_footnotes_are_checked_like_any_other(caplog):
         notes = read([Source("a.md", text.encode(), "md")]).chapters[0].notes
     assert notes == (("fn-1-1", '<p>See gone and <a href="#here">here</a>.</p>'),)
     assert "a.md:7: link '#missing' points to '#missing'" in caplog.text
+
+
+def test_details_are_kept_and_shown_open():
+    html = chapter_html("<details><summary>More</summary>\n<p>Hidden</p>\n</details>\n")
+    assert html.startswith('<details open="open"><summary>More</summary>')
+    assert "<p>Hidden</p>" in html
+
+
+@pytest.mark.parametrize("opening", ['<div markdown="1">', "<div markdown>"])
+def test_markdown_inside_html_blocks(opening: str):
+    html = chapter_html(f"{opening}\n*em* and **strong**\n</div>\n")
+    assert "<p><em>em</em> and <strong>strong</strong></p>" in html
+    assert "markdown" not in html
+
+
+def test_markdown_in_html_is_loaded_only_when_asked_for():
+    assert chapter_html("<div>\n*em*\n</div>\n") == "<div>\n*em*\n</div>"
+
+
+def test_unknown_elements_are_unwrapped_and_their_content_kept(caplog):
+    with caplog.at_level(logging.WARNING, "exporter"):
+        html = chapter_html('<center>Centred</center>\n\nA <font color="red">red</font> word.\n')
+    assert "Centred" in html and "<p>A red word.</p>" in html
+    assert "center" not in html and "font" not in html
+    assert "<p></p>" not in html and "<p/>" not in html
+
+
+def test_an_unknown_element_with_a_caption_becomes_a_figure(caplog):
+    text = '<Listing caption="A listing">\n<pre>code</pre>\n</Listing>\n\nAfter.\n'
+    with caplog.at_level(logging.WARNING, "exporter"):
+        html = chapter_html(text)
+    assert "".join(html.split()) == (
+        "<figure><figcaption>Alisting</figcaption><pre>code</pre></figure><p>After.</p>"
+    )
+    assert "listing>" not in caplog.text
+
+
+ALL_CASES = f"""# Raw HTML
+
+Intro with a note[^n].
+
+[^n]: A note linking [nowhere](#nowhere) and [back](#cases).
+
+<a id="cases"></a>
+## Cases
+
+<figure>{IMG}<figcaption>Last</figcaption><br></figure>
+
+<figure><figcaption>First</figcaption><br>{IMG}</figure>
+
+<figure>{IMG}<div><figcaption>Deep</figcaption></div></figure>
+
+<figure>{IMG}{IMG}<figcaption>Two images</figcaption></figure>
+
+<figcaption>Stray caption</figcaption>
+
+<details><summary>More</summary>
+<p>Hidden</p>
+</details>
+
+<div markdown="1">
+*Markdown* inside.
+</div>
+
+<Listing caption="A listing">
+<pre>code</pre>
+</Listing>
+
+<center>Centred</center> and <font color="red">red</font>.
+
+<a name="old"></a>
+## Old anchor
+
+<a id="other"></a>
+## Own id {{#own}}
+
+See [cases](#cases), [old](#old) and [other](#other).
+"""
+
+
+def test_a_page_of_raw_html_gives_a_valid_epub_and_pdf(tmp_path: Path, epubcheck, caplog):
+    (tmp_path / "p.png").write_bytes(PNG)
+    source = tmp_path / "raw.md"
+    source.write_text(ALL_CASES, encoding="utf-8")
+    with caplog.at_level(logging.DEBUG):
+        paths = exporter.convert([source], ["epub", "pdf"], tmp_path / "out", strict=False)
+    epub = next(p for p in paths if p.suffix == ".epub")
+    epubcheck.assert_clean(epub)
+    assert "Anchor defined twice" not in caplog.text
+    typesetting = [r for r in caplog.records if r.name.startswith("weasyprint")]
+    assert not [r.getMessage() for r in typesetting if r.levelno >= logging.WARNING]
+    assert "points to '#nowhere'" in caplog.text

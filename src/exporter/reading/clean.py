@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from exporter.guard.resources import AssetStore
-from exporter.guard.sanitize import removals, sanitize
+from exporter.guard.sanitize import TAGS, removals, sanitize
 from exporter.ids import IdRegistry, ascii_slug, slugify
 from exporter.markup import inner_xhtml
 from exporter.model import Chapter, Heading, Metadata
@@ -56,6 +56,7 @@ def build_chapter(
     a heading that opens every file of the book (its name), not this chapter's title.
     """
     where = name
+    raw_html = rawhtml.prepare(raw_html, TAGS)  # before removals(): it keeps what it makes
     removed = removals(raw_html)
     if removed:  # a warning, so that --strict refuses a source that needed cleaning
         log.warning("%s: removed unsafe or unsupported HTML: %s", where, ", ".join(removed))

@@ -56,6 +56,9 @@ def prepare(raw_html: str, known: set[str]) -> str:
 def repair(root: lxml.html.HtmlElement) -> None:
     """Repair figures and captions, and fold empty anchors into the headings they mark."""
     _anchors(root)
+    for p in list(root.iter("p")):  # left by an unknown element's tags Markdown wrapped
+        if not len(p) and not (p.text or "").strip() and len(root) > 1:
+            _lift(p)
     for figure in list(root.iter("figure")):
         _figure(figure)
     for caption in list(root.iter("figcaption")):
