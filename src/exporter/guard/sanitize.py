@@ -20,15 +20,15 @@ from exporter.guard.policy import current
 
 TAGS = {
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
-    "code", "col", "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "input",
-    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
-    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
-    "ul", "var", "wbr",
+    "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i",
+    "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href"},
+    "a": {"href", "name"},  # name: an old anchor, made an id by reading.rawhtml
     "img": {"src", "alt", "width", "height", "role"},  # role="presentation": decorative
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style", "scope"},
@@ -37,6 +37,7 @@ ATTRIBUTES = {
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
     "time": {"datetime"},
+    "details": {"open"},
 }
 # Attributes allowed with these values only (nh3's tag_attribute_values): the admonition's
 # aside is a note, and a task list's box is a checkbox, always disabled (FORCED), since
@@ -45,7 +46,8 @@ VALUES = {
     "aside": {"role": {"note"}},
     "input": {"type": {"checkbox"}, "checked": {"", "checked"}},
 }
-FORCED = {"input": {"disabled": "disabled"}}
+# A book shows what a <details> holds: in print nothing can open it.
+FORCED = {"input": {"disabled": "disabled"}, "details": {"open": "open"}}
 # A form field that is not a checkbox (nh3 left it without its type): dropped whole.
 _OTHER_INPUT = re.compile(r'<input(?![^>]*\stype="checkbox")[^>]*>')
 URL_SCHEMES = {"http", "https", "mailto"}

@@ -12,6 +12,7 @@ from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
@@ -29,9 +30,16 @@ from exporter.readers.typography import TypographyExtension
 # four) or a fence. Anywhere, not only at a line's start: text after a raw HTML block can
 # become a line of its own.
 _MAY_HOLD_CODE = re.compile(r"\t| {4}|```|~~~")
+# Markdown inside an HTML block: <div markdown="1">, <div markdown> (md_in_html).
+_MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][^<>]*\smarkdown(?:\s*=|\s|>)")
+# A line opening with an element that names a caption or title: an unknown one (<Listing
+# caption="...">) is a block wrapping what follows, which the cleaning stage makes a figure.
+_CAPTIONED = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)\s[^>]*\b(?:caption|title)\s*=", re.MULTILINE)
 
 
-def _extensions(code: bool = True, features: frozenset[str] = material.ALL) -> list[Extension]:
+def _extensions(
+    code: bool = True, features: frozenset[str] = material.ALL, in_html: bool = False
+) -> list[Extension]:
     """Return fresh extension instances (they keep per-document state).
 
     Instances, not names: a name makes Python-Markdown scan every installed distribution's
@@ -70,6 +78,7 @@ def _extensions(code: bool = True, features: frozenset[str] = material.ALL) -> l
         *material.extensions(features),  # admonitions, tabs, tasks, ~~ == ^^, bare URLs
         BoundedLinksExtension(),  # it replaces the core link parsers
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
+        *([MarkdownInHtmlExtension()] if in_html else []),
     ]
 
 
@@ -96,11 +105,20 @@ def _formatter(key: tuple[tuple[str, Any], ...]) -> Any:
     return HtmlFormatter(**options)
 
 
+# Phrasing elements a caption or title may be given to without making them blocks.
+INLINE = {"a", "abbr", "b", "cite", "code", "dfn", "em", "i", "img", "kbd", "q", "s", "small",
+          "span", "strong", "sub", "sup", "time", "u", "var"}  # fmt: skip
+
+
 def read(src: SourceText) -> RawChapter:
     """Convert Markdown to an HTML fragment; front matter gives the metadata."""
     values, body = split_front_matter(src.text)
     warn_unsupported(body, src.name, "markdown")
     code = bool(_MAY_HOLD_CODE.search(body))
-    md = markdown.Markdown(extensions=_extensions(code, material.features(body)))
+    in_html = bool(_MARKDOWN_IN_HTML.search(body))
+    md = markdown.Markdown(extensions=_extensions(code, material.features(body), in_html))
+    for tag in {m.group(1).lower() for m in _CAPTIONED.finditer(body)}:
+        if tag not in md.block_level_elements and tag not in INLINE:
+            md.block_level_elements.append(tag)
     html = md.convert(body)
     return RawChapter(html, metadata_from_mapping(values, "front matter") if values else Metadata())

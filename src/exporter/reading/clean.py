@@ -19,11 +19,11 @@ import lxml.html
 from lxml import etree
 
 from exporter.guard.resources import AssetStore
-from exporter.guard.sanitize import removals, sanitize
+from exporter.guard.sanitize import TAGS, removals, sanitize
 from exporter.ids import IdRegistry, ascii_slug, slugify
 from exporter.markup import inner_xhtml
 from exporter.model import Chapter, Heading, Metadata
-from exporter.reading import nesting
+from exporter.reading import nesting, rawhtml
 
 if TYPE_CHECKING:
     from exporter.reading.links import LinkTable
@@ -56,12 +56,15 @@ def build_chapter(
     a heading that opens every file of the book (its name), not this chapter's title.
     """
     where = name
+    raw_html = rawhtml.prepare(raw_html, TAGS)  # before removals(): it keeps what it makes
     removed = removals(raw_html)
     if removed:  # a warning, so that --strict refuses a source that needed cleaning
         log.warning("%s: removed unsafe or unsupported HTML: %s", where, ", ".join(removed))
     root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
     nesting.repair(root)
+    rawhtml.repair(root)
     had_title = bool(metadata.title)
+    opening = next((el for el in root if isinstance(el.tag, str)), None)
     metadata = _take_title(root, metadata, running)
     notes = _collect_notes(root, index)
     _shift_headings(root)
@@ -69,8 +72,12 @@ def build_chapter(
     if metadata.title and not had_title:  # the first h1 became the title: link to the start
         for alias in (slugify(metadata.title), ascii_slug(metadata.title)):
             anchors.setdefault(alias, "")
+    if opening is not None and opening.getparent() is None and opening.get("id"):
+        anchors.setdefault(opening.get("id"), "")  # an anchor the title heading had
     links.add_source(index, source, anchors)
     links.park(root, index=index, name=name, base_dir=base_dir, text=text)
+    for _, body in notes:  # links in notes go through the same table as any other
+        links.park(body, index=index, name=name, base_dir=base_dir, text=text)
     _resolve_images(root, base_dir, where, assets, files or {}, source)
     _shape_blocks(root)
     headings = tuple(
@@ -82,7 +89,7 @@ def build_chapter(
         html=inner_xhtml(root),
         headings=headings,
         source=source,
-        notes=tuple(notes),
+        notes=tuple((note_id, _note_xhtml(body)) for note_id, body in notes),
     )
     return chapter, replace(metadata, title=title)
 
@@ -141,15 +148,21 @@ def _drop(el: lxml.html.HtmlElement) -> None:
     el.drop_tree()
 
 
-def _collect_notes(root: lxml.html.HtmlElement, index: int) -> list[tuple[str, str]]:
-    """Rewrite Python-Markdown footnotes into noterefs; return (id, XHTML) per note."""
+def _note_xhtml(body: lxml.html.HtmlElement) -> str:
+    return inner_xhtml(body).strip().replace("\xa0<", "<")
+
+
+def _collect_notes(
+    root: lxml.html.HtmlElement, index: int
+) -> list[tuple[str, lxml.html.HtmlElement]]:
+    """Rewrite Python-Markdown footnotes into noterefs; return (id, body) per note."""
     bodies: dict[str, lxml.html.HtmlElement] = {}
     for block in root.xpath('.//div[contains(concat(" ", @class, " "), " footnote ")]'):
         for li in block.iter("li"):
             if li.get("id", "").startswith("fn:"):
                 bodies[li.get("id")[3:]] = li
         block.drop_tree()
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, lxml.html.HtmlElement]] = []
     numbers: dict[str, int] = {}
     calls: dict[str, int] = {}
     for ref in root.xpath('.//a[contains(concat(" ", @class, " "), " footnote-ref ")]'):
@@ -173,7 +186,7 @@ def _collect_notes(root: lxml.html.HtmlElement, index: int) -> list[tuple[str, s
         if first_call:
             for backref in body.xpath('.//a[contains(@class, "footnote-backref")]'):
                 backref.drop_tree()
-            notes.append((note_id, inner_xhtml(body).strip().replace("\xa0<", "<")))
+            notes.append((note_id, body))
     return notes
 
 

@@ -112,20 +112,13 @@ class LinkTable:
         hrefs = {p.number: self._href(p, chapter_anchor) for p in self.pending}
         fixed = []
         for chapter in chapters:
-            if PLACEHOLDER not in chapter.html:
+            if PLACEHOLDER not in chapter.html and not any(
+                PLACEHOLDER in body for _, body in chapter.notes
+            ):
                 fixed.append(chapter)
                 continue
-            root = lxml.html.fragment_fromstring(chapter.html, create_parent="div")
-            for link in list(root.iter("a")):
-                href = link.get("href", "")
-                if not href.startswith(PLACEHOLDER):
-                    continue
-                target = hrefs.get(int(href[len(PLACEHOLDER) :]))
-                if target is None:
-                    link.drop_tag()
-                else:
-                    link.set("href", target)
-            fixed.append(replace(chapter, html=inner_xhtml(root)))
+            notes = tuple((note_id, _rewrite(body, hrefs)) for note_id, body in chapter.notes)
+            fixed.append(replace(chapter, html=_rewrite(chapter.html, hrefs), notes=notes))
         return fixed
 
     def _href(self, link: PendingLink, chapter_anchor: Callable[[int], str]) -> str | None:
@@ -182,6 +175,23 @@ class LinkTable:
                 names += [target.with_name("README.md"), target.with_name("index.md")]
             index = next((self.files[n] for n in names if n in self.files), None)
         return index
+
+
+def _rewrite(html: str, hrefs: dict[int, str | None]) -> str:
+    """Give each parked link in ``html`` its target, or make it text when it has none."""
+    if PLACEHOLDER not in html:
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for link in list(root.iter("a")):
+        href = link.get("href", "")
+        if not href.startswith(PLACEHOLDER):
+            continue
+        target = hrefs.get(int(href[len(PLACEHOLDER) :]))
+        if target is None:
+            link.drop_tag()
+        else:
+            link.set("href", target)
+    return inner_xhtml(root)
 
 
 def _line_of(text: str, href: str, occurrence: int) -> int | None:

@@ -13,9 +13,9 @@ import lxml.html
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 BLOCKS = {
-    "address", "article", "aside", "blockquote", "caption", "col", "colgroup", "dd", "div",
-    "dl", "dt", "figcaption", "figure", "footer", "header", "hr", "li", "ol", "p", "pre",
-    "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", *HEADINGS,
+    "address", "article", "aside", "blockquote", "caption", "col", "colgroup", "dd", "details",
+    "div", "dl", "dt", "figcaption", "figure", "footer", "header", "hr", "li", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", *HEADINGS,
 }  # fmt: skip
 # Elements whose content model is phrasing only.
 PHRASING_ONLY = {
