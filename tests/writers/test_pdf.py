@@ -100,3 +100,11 @@ def test_same_sources_give_the_same_bytes(samples, tmp_path, monkeypatch):
     (b,) = exporter.convert([samples / "features.md"], ["pdf"], tmp_path / "b")
     assert a.read_bytes() == b.read_bytes()
     assert PdfReader(a).metadata.modification_date.year == 2023
+
+
+def test_a_byline_is_the_pdf_author(samples, tmp_path):
+    title, rest = (samples / SAMPLE_TEXT).read_text(encoding="utf-8").split("\n", 1)
+    source = tmp_path / "byline.txt"
+    source.write_text(f"{title}\n\nBy Ines Calder\n{rest}", encoding="utf-8")
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path / "out")
+    assert PdfReader(pdf).metadata.author == "Ines Calder"

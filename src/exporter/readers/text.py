@@ -4,6 +4,16 @@ The words are kept exactly as written (no quote or dash is changed); only the st
 inferred: the first non-empty line is the title; a short line with no closing punctuation,
 alone between blank lines, is a section heading; hard-wrapped lines of a paragraph are joined;
 lines starting with ``-``, ``*`` or ``1.`` make lists; ``* * *`` or ``***`` is a scene break.
+
+Two things are read as more than structure:
+
+* a byline, the first line after the title when it is alone before a blank line and reads
+  ``By Ines Calder``, ``by A. Writer and B. Writer`` or ``— Ines Calder``, gives the authors
+  (``Metadata.authors``) and is not set as a heading. Each name is up to five words, every
+  word capitalised (``A.``, ``O'Neil``) or a particle such as ``de``/``van``; names are
+  split at ``,``, ``&`` and ``and``. ``By the Numbers`` is therefore still a heading;
+* an ALL-CAPS title or heading is set in title case, acronyms kept (see ``casing``), so it
+  does not shout beside the small capitals of the themes.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from html import escape
 
 from exporter.formats import RawChapter, SourceText
 from exporter.model import Metadata
+from exporter.readers.casing import Vocabulary, is_shouting, title_case
 
 _SCENE_BREAK = re.compile(r"^\s*(\*\s*){3,}$|^\s*(-\s*){3,}$")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
@@ -22,6 +33,12 @@ _CLOSING = ".!?:;,…"
 _WRAPPERS = "\"'”’»)]"
 _MAX_HEADING_CHARS = 70
 _MAX_HEADING_WORDS = 12
+_BYLINE = re.compile(r"^\s*(?:[Bb]y|BY)\s+(.+?)\s*$|^\s*(?:—|–|--)\s*(.+?)\s*$")
+_NAME_SPLIT = re.compile(r"\s*(?:,\s*and\s+|,|&|\band\b)\s*")
+_NAME_WORD = re.compile(
+    r"^(?:[A-Z][\w'’.-]*|[A-Z]\.)$|^(?:de|da|di|du|del|der|van|von|la|le|bin|al)$"
+)
+_MAX_NAME_WORDS = 5
 
 
 def read(src: SourceText) -> RawChapter:
@@ -30,8 +47,43 @@ def read(src: SourceText) -> RawChapter:
     while lines and not lines[0].strip():
         lines.pop(0)
     title = lines.pop(0).strip() if lines else ""
+    authors = _take_byline(lines)
+    vocabulary = Vocabulary(lines)
     blocks = _blocks(lines)
-    return RawChapter("\n".join(_render(block) for block in blocks), Metadata(title=title))
+    html = "\n".join(_render(block, vocabulary) for block in blocks)
+    return RawChapter(html, Metadata(title=title_case(title, vocabulary), authors=authors))
+
+
+def _take_byline(lines: list[str]) -> tuple[str, ...]:
+    """Remove a byline from the head of the lines and return its names; () if there is none."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or (first + 1 < len(lines) and lines[first + 1].strip()):
+        return ()
+    names = byline_names(lines[first])
+    if names:
+        del lines[: first + 1]
+    return names
+
+
+def byline_names(line: str) -> tuple[str, ...]:
+    """The names of a byline (``By A and B``, ``— A``), or () if the line is not one."""
+    match = _BYLINE.match(line)
+    text = line.strip()
+    if not match or len(text) > _MAX_HEADING_CHARS or re.search(r"\w\w[.!?:;,…]$", text):
+        return ()  # too long, or a sentence ("By Monday.")
+    names = _NAME_SPLIT.split(match.group(1) or match.group(2))
+    for name in names:
+        words = name.split()
+        if not 0 < len(words) <= _MAX_NAME_WORDS or not all(map(_NAME_WORD.match, words)):
+            return ()
+        if not _NAME_WORD.match(words[0]) or words[0].islower():
+            return ()
+    return tuple(_name(name) for name in names)
+
+
+def _name(name: str) -> str:
+    name = " ".join(name.split())
+    return name.title() if is_shouting(name) else name
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:
@@ -44,7 +96,7 @@ def _blocks(lines: list[str]) -> list[list[str]]:
     return [block for block in blocks if block]
 
 
-def _render(block: list[str]) -> str:
+def _render(block: list[str], vocabulary: Vocabulary) -> str:
     if len(block) == 1 and _SCENE_BREAK.match(block[0]):
         return '<hr class="scene-break"/>'
     if _BULLET.match(block[0]):
@@ -52,7 +104,8 @@ def _render(block: list[str]) -> str:
     if _NUMBERED.match(block[0]):
         return _list(block, _NUMBERED, "ol")
     if len(block) == 1 and _is_heading(block[0]):
-        return f"<h2>{escape(block[0].strip(), quote=False)}</h2>"
+        heading = title_case(block[0].strip(), vocabulary)
+        return f"<h2>{escape(heading, quote=False)}</h2>"
     return f"<p>{escape(_join(block), quote=False)}</p>"
 
 
