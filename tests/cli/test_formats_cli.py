@@ -82,3 +82,33 @@ def test_batch_finds_every_registered_suffix(tmp_path):
         "b.html",
     ]
     assert "Word text." in (tmp_path / "out" / "b.html").read_text()
+
+
+def test_front_matter_can_choose_the_dialect_of_its_file(tmp_path):
+    source = tmp_path / "notes.md"
+    source.write_text("---\ntitle: Notes\nfrom: gfm\n---\n" + GFM.split("\n", 1)[1])
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out", "--strict")
+    assert result.exit_code == 0, result.output
+    text = chapter_text(tmp_path / "out" / "notes.epub")
+    assert "<del>gone</del>" in text and 'class="admonition warning"' in text
+
+
+def test_a_body_line_saying_from_does_not_choose_the_dialect(tmp_path):
+    source = tmp_path / "notes.md"
+    source.write_text("---\ntitle: Notes\n---\nfrom: gfm\n\n::: warning\nMind.\n:::\n")
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "admonition" not in chapter_text(tmp_path / "out" / "notes.epub")
+
+
+def test_a_book_manifest_can_choose_the_dialect(tmp_path):
+    (tmp_path / "book.toml").write_text(
+        'title = "Field notes"\nfrom = "gfm"\nchapters = ["a.md", "b.md"]\n'
+    )
+    (tmp_path / "a.md").write_text(GFM)
+    (tmp_path / "b.md").write_text("# Two\n\n- [x] done\n")
+    result = run("build", tmp_path, "-f", "epub", "-o", tmp_path / "out", "--strict")
+    assert result.exit_code == 0, result.output
+    epub = next((tmp_path / "out").glob("*.epub"))
+    text = chapter_text(epub)
+    assert "<del>gone</del>" in text and "\u2611" in text

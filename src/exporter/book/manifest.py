@@ -43,7 +43,7 @@ ROLES = {
 KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
-    "front", "chapters", "parts", "appendices", "back", "words",
+    "front", "chapters", "parts", "appendices", "back", "words", "from",
 }  # fmt: skip
 
 
@@ -136,7 +136,8 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
         cover = root / _text(data["cover"], "cover", fail)
         if not cover.is_file():
             fail(f"cover '{data['cover']}' was not found (paths are relative to the manifest)")
-    return Book(manifest, _metadata(data, fail), tuple(entries), cover)
+    dialect = _text(data.get("from", "markdown"), "from", fail)  # the Markdown sources' reader
+    return Book(manifest, _metadata(data, fail), tuple(entries), cover, dialect=dialect)
 
 
 _Fail = Callable[[str], NoReturn]  # raises SourceError naming the manifest

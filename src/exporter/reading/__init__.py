@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import stat
 import uuid
 from collections.abc import Iterator, Sequence
@@ -200,6 +201,25 @@ def _running_title(
     return itertools.chain([first, second], raws), running
 
 
+# "from: gfm" (or "dialect = ...") on a line of the front matter block, not past its end.
+_DIALECT_LINE = re.compile(
+    r"\A(?:---|\+\+\+)[ \t]*\n(?:(?!---|\+\+\+|\.\.\.).*\n)*?"
+    r"(?:from|dialect)[ \t]*[:=][ \t]*[\"']?([\w-]+)"
+)
+
+
+def _front_matter_dialect(text: str) -> str | None:
+    """Return the Markdown dialect a file's front matter names (``from: gfm``), if any."""
+    match = _DIALECT_LINE.match(text) if text.startswith(("---", "+++")) else None
+    if match is None:
+        return None
+    spec = READERS.get(match.group(1))
+    if not spec.includes:  # only another Markdown dialect: a .md file stays Markdown
+        raise SourceError(f"front matter 'from: {match.group(1)}' is not a Markdown dialect; "
+                          "use markdown, gfm or commonmark.")  # fmt: skip
+    return spec.name
+
+
 def reader_function(kind: str) -> ReadFunction:
     """Return the read function of a reader, by name or alias (imported on first use)."""
     return READERS.get(kind).load()
@@ -216,6 +236,10 @@ def _read_raw(
     check_size(source.name, len(source.data))  # in-memory sources were not checked yet
     spec = READERS.get(source.kind)
     text = "" if spec.binary else decode(source.data, source.name, encoding)
+    chosen = _front_matter_dialect(text) if spec.includes else None
+    if chosen and chosen != spec.name:  # "from: gfm" in a Markdown file's front matter
+        spec = READERS.get(chosen)
+        source = replace(source, kind=spec.name)
     try:
         with isolate.translated(source.name):
             given = _expanded(text, source, book) if spec.includes else text
@@ -255,7 +279,10 @@ def _dialect(path: str | os.PathLike[str], book: Book | None) -> str | None:
     """Return the Markdown dialect a project's Markdown sources are in (mdBook's is gfm)."""
     if book is None or book.dialect == "markdown":
         return None
-    return book.dialect if reader_for_path(Path(path)).name == "markdown" else None
+    if reader_for_path(Path(path)).name != "markdown":
+        return None
+    READERS.get(book.dialect)  # an unknown one fails here, naming the choices
+    return book.dialect
 
 
 def _cover(given: str | os.PathLike[str] | None, book: Book | None) -> Asset | None:
