@@ -75,6 +75,7 @@ class Produced:
     warnings: tuple[str, ...]
     css_parses: int = 0  # theme CSS parsed by this build: 0 when a prepared one was reused
     kept: dict[str, bytes] = field(default_factory=dict)  # keep_html: WeasyPrint's input files
+    digests: dict[str, str] = field(default_factory=dict)  # sha256 of each source as read
 
 
 def produce(
@@ -115,7 +116,9 @@ def produce(
         if "pdf" in outputs:  # checked in the child: the parse runs in parallel in a batch
             verify.check_pdf(outputs["pdf"])
         used = doc.sources + tuple(a.path for a in doc.assets)
-        made = Produced(outputs, used, tuple(warnings.messages), _css_parses() - parses, kept)
+        made = Produced(
+            outputs, used, tuple(warnings.messages), _css_parses() - parses, kept, doc.digests
+        )
         return doc, made
 
     heavy: list[str] = []
@@ -147,6 +150,7 @@ def produce(
             first.warnings + second.warnings,
             first.css_parses + second.css_parses,
             second.kept,
+            first.digests,
         )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from exporter import __version__
-from exporter.batch_state import State
+from exporter.batch_state import STATE_FILE, State
 from exporter.errors import ExporterError, OutputError, SourceError
 from exporter.formats import WRITERS, reader_for_path, suffixes
 from exporter.guard.policy import Policy
@@ -59,6 +59,7 @@ class Result:
     seconds: float = 0.0
     data: dict[str, bytes] = field(default_factory=dict, repr=False)
     used: list[str] = field(default_factory=list, repr=False)
+    read_as: dict[str, str] = field(default_factory=dict, repr=False)  # sha256 of what was read
     css_parses: int = 0  # theme CSS parsed by this article's render (0: reused)
 
     def report(self) -> dict[str, object]:
@@ -87,7 +88,7 @@ def build_one(job: Job) -> Result:
     return Result(
         job.name, "ok", [str(job.targets[f]) for f in made.outputs], list(made.warnings),
         seconds=round(time.perf_counter() - start, 3), data=made.outputs,
-        used=[str(p) for p in made.inputs], css_parses=made.css_parses,
+        used=[str(p) for p in made.inputs], read_as=made.digests, css_parses=made.css_parses,
     )  # fmt: skip
 
 
@@ -109,7 +110,9 @@ class LocalExecutor:
 
         context = multiprocessing.get_context("fork")
         workers = min(self.workers, len(jobs) or 1)
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+        )
         try:
             futures = [pool.submit(fn, job) for job in jobs]
             for future in as_completed(futures):
@@ -122,9 +125,13 @@ class LocalExecutor:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_sigint() -> None:
-    """Leave Ctrl-C to the coordinating process, which stops the workers itself."""
+def _worker_start(coordinator: int) -> None:
+    """Leave Ctrl-C to the coordinating process, which stops the workers itself; die with
+    it when it is killed (kill -9 would otherwise leave workers blocked on their pipe)."""
+    from exporter.guard.isolate import die_with
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(coordinator)
 
 
 class DaskExecutor:
@@ -279,8 +286,23 @@ def run_batch(
             if on_result:
                 on_result(result, total)
     finally:
-        state.save()
+        unsaved = _save(state)  # on an interruption, best effort and the error propagates
+    if unsaved:
+        results.append(unsaved)
+        if on_result:
+            on_result(unsaved, total)
     return results
+
+
+def _save(state: State) -> Result | None:
+    """Save the state; a failure (a read-only OUTDIR) is one failed entry, exit code 6, so
+    the report still lists what was built. The next run then rebuilds those articles."""
+    try:
+        state.save()
+    except ExporterError as exc:
+        error = f"{exc} The batch state was not saved: the next run rebuilds every article."
+        return Result(STATE_FILE, "failed", error=error, exit_code=exc.exit_code)
+    return None
 
 
 def exit_code(results: Sequence[Result]) -> int:

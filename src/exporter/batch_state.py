@@ -66,8 +66,9 @@ class State:
         return all(_digest(Path(p)) == d for p, d in entry.get("inputs", {}).items())
 
     def record(self, job: Job, result: Result) -> None:
-        """Remember what a successful job read, by content."""
-        inputs = {p: _digest(Path(p)) for p in result.used}
+        """Remember what a successful job read, by content: the bytes the build read, so
+        that a source edited during its build is seen as changed by the next run."""
+        inputs = {p: result.read_as.get(p) or _digest(Path(p)) for p in result.used}
         if any(d is None for d in inputs.values()):  # e.g. a remote image: always rebuild
             self.entries.pop(job.name, None)
             return

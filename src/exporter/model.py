@@ -95,6 +95,8 @@ class Document:
     sources: tuple[Path, ...] = ()
     cover: Asset | None = None  # the cover image a book manifest or --cover names
     layout: str = ""  # "article" or "book"; empty: a book when there are several chapters
+    # sha256 of the bytes each source file was read as (a later edit does not change it)
+    digests: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def is_book(self) -> bool:

@@ -106,7 +106,8 @@ def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=0),
             default=default.max_memory // MiB,
             show_default=True,
-            help="Memory one document may use, in MB (0: no limit).",
+            help="Memory one document may use, in MB (0: no limit). In a batch, each "
+            "article's own limit: -j N may use N times it in all.",
         ),
         click.option("-v", "--verbose", is_flag=True, help="Print each stage as it happens."),
     ]

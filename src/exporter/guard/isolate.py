@@ -201,7 +201,7 @@ def portable(exc: ExporterError, policy: Policy) -> ExporterError:
 def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> None:
     code = 0
     try:
-        _die_with(parent)
+        die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         faulthandler.disable()  # a crash here is reported by the parent, not as a C dump
         if policy.max_memory:
@@ -221,7 +221,7 @@ def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> 
         os._exit(code)
 
 
-def _die_with(parent: int) -> None:
+def die_with(parent: int) -> None:
     """Make this child die when ``parent`` does, killed at its limit or by a user."""
     if not _parent_death_signal():
         threading.Thread(target=_watch, args=(parent,), name=WATCHDOG, daemon=True).start()

@@ -165,7 +165,8 @@ def read(
         merged = replace(merged, title=_book_title(loaded, metadata, book, running, found))
     cover_asset = _cover(cover, book)
     paths = tuple(s.path for s in loaded if s.path) + ((book.manifest,) if book else ())
-    doc = Document(merged, tuple(chapters), assets.assets, paths, cover_asset)
+    read_as = {str(s.path): hashlib.sha256(s.data).hexdigest() for s in loaded if s.path}
+    doc = Document(merged, tuple(chapters), assets.assets, paths, cover_asset, digests=read_as)
     return replace(doc, metadata=_complete(doc))
 
 
