@@ -91,3 +91,19 @@ def test_help_does_not_load_plugins(site, tmp_path):
         env={**os.environ, "PYTHONPATH": str(site)}, check=True,
     )  # fmt: skip
     assert proc.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_a_plugin_transform_runs_only_when_named(site, tmp_path):
+    (tmp_path / "planets.csv").write_text("Planet,Moons\nEarth,1\n")
+    plain = exporter(site, "build", "planets.csv", "-f", "epub", "-o", "a", cwd=tmp_path)
+    named = exporter(site, "build", "planets.csv", "-f", "epub", "-o", "b",
+                     "--transform", "upper-titles", cwd=tmp_path)  # fmt: skip
+    assert plain.returncode == named.returncode == 0, plain.stderr + named.stderr
+    with (
+        zipfile.ZipFile(tmp_path / "a" / "planets.epub") as a,
+        zipfile.ZipFile(tmp_path / "b" / "planets.epub") as b,
+    ):
+        assert "<title>Planets</title>" in a.read("EPUB/chapter-001.xhtml").decode()
+        assert "<title>PLANETS</title>" in b.read("EPUB/chapter-001.xhtml").decode()
+    listed = exporter(site, "formats", cwd=tmp_path)
+    assert "upper-titles" in listed.stdout

@@ -60,8 +60,14 @@ def render(
 
 
 def transform(doc: Document, settings: Settings) -> Document:
-    """Run the registered transforms (numbering, citations, an index...) in priority order."""
-    for spec in sorted(TRANSFORMS.all(), key=lambda s: s.priority):
+    """Run the transforms (numbering, citations, an index...) in priority order.
+
+    The built-in ones always run; a plugin's runs when the settings name it (``transforms``),
+    as pandoc runs the filters it is given: an installed package never changes a build
+    unasked, and no build pays for looking through every installed package for plugins.
+    """
+    specs = [*TRANSFORMS.registered(), *(TRANSFORMS.get(name) for name in settings.transforms)]
+    for spec in sorted(dict.fromkeys(specs), key=lambda s: s.priority):
         doc = spec.load()(doc, settings)
     return doc
 

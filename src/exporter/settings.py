@@ -59,6 +59,7 @@ class Settings:
     strict: bool = False  # any warning fails the build (exit 5)
     policy: Policy | None = None  # limits and switches; None: the current (safe) policy
     keep_html: bool = False  # also return the PDF's exact WeasyPrint input
+    transforms: tuple[str, ...] = ()  # plugins' transforms to run (built-in ones always do)
     warm_up: bool = True  # load and exercise the renderer in this process first
 
     def __post_init__(self) -> None:

@@ -79,6 +79,13 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     "WeasyPrint (weasyprint --pdf-variant pdf/ua-1 -s style.css index.html out.pdf renders "
     "the same PDF).",
 )
+@click.option(
+    "--transform",
+    "transforms",
+    multiple=True,
+    metavar="NAME",
+    help="Run an installed plugin's transform (repeatable; 'exporter formats' lists them).",
+)
 @from_option
 @safety_options
 @click.pass_context
@@ -136,6 +143,7 @@ def _settings(params: dict[str, Any]) -> Any:
     policy = make_policy(params)
     return Settings(
         formats=tuple(params.pop("formats")) or DEFAULT_FORMATS,
+        transforms=tuple(params.pop("transforms")),
         metadata=overrides,
         policy=policy,
         warm_up=False,  # one build per process: warming the renderer first only adds time

@@ -94,7 +94,7 @@ def themes(ctx: click.Context, preview_dir: str | None, dpi: int) -> None:
 @click.command()
 def formats() -> None:
     """List the source and output formats, installed plugins' included."""
-    from exporter.formats import READERS, WRITERS
+    from exporter.formats import READERS, TRANSFORMS, WRITERS
 
     click.echo("Sources (--from):")
     for reader in READERS.all():
@@ -104,3 +104,8 @@ def formats() -> None:
     click.echo("Outputs (-f):")
     for writer in WRITERS.all():
         click.echo(f"  {writer.name:<12} {writer.suffix:<22} {writer.description}")
+    transforms = TRANSFORMS.all()
+    if transforms:
+        click.echo("Transforms (--transform):")
+        for spec in transforms:
+            click.echo(f"  {spec.name:<12} {'':<22} {spec.description}")

@@ -151,6 +151,7 @@ class TransformSpec:
     name: str
     function: str
     priority: int = 50
+    description: str = ""
 
     def load(self) -> Callable[[Document, Settings], Document]:
         """Import and return the transform."""

@@ -1,6 +1,6 @@
 """The specs exporter loads through this package's entry points: light, nothing heavy here."""
 
-from exporter.formats import ReaderSpec, WriterSpec
+from exporter.formats import ReaderSpec, TransformSpec, WriterSpec
 
 READER = ReaderSpec(
     "csv",
@@ -14,4 +14,9 @@ WRITER = WriterSpec(
     ".txt",
     "text/plain",
     description="plain text, one paragraph per block",
+)
+TRANSFORM = TransformSpec(
+    "upper-titles",
+    "exporter_csv.transform:upper_titles",
+    description="chapter titles in capitals",
 )
