@@ -50,9 +50,30 @@ def _lexer(language: str) -> Any:
         return get_lexer_by_name(PLAIN, stripnl=False)
 
 
-@functools.cache
 def _formatter() -> Any:
     """One formatter for every block: making one computes a stylesheet we never use."""
+    return html_formatter(cssclass="highlight", wrapcode=True)
+
+
+def html_formatter(lang_str: str = "", **options: Any) -> Any:
+    """Return Pygments' HTML formatter for ``options``, one per set of options.
+
+    Making one computes the style's whole stylesheet, which our output never uses (classes
+    only; the theme has the colours): about a third of highlighting a block. Python-Markdown's
+    codehilite calls this as its ``pygments_formatter`` (``lang_str`` is its argument).
+    """
+    try:
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+        return _cached_formatter(key)
+    except TypeError:  # an option that cannot be a key
+        from pygments.formatters import HtmlFormatter
+
+        return HtmlFormatter(**options)
+
+
+@functools.cache
+def _cached_formatter(key: tuple[tuple[str, Any], ...]) -> Any:
     from pygments.formatters import HtmlFormatter
 
-    return HtmlFormatter(cssclass="highlight", wrapcode=True)
+    options: dict[str, Any] = {k: list(v) if k == "hl_lines" else v for k, v in key}
+    return HtmlFormatter(**options)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
 
 import markdown
 from markdown.extensions import Extension
@@ -22,6 +20,7 @@ from exporter.readers import material
 from exporter.readers.bounded import BoundedLinksExtension
 from exporter.readers.constructs import warn_unsupported
 from exporter.readers.gfm_compat import GfmExtension
+from exporter.readers.highlight import html_formatter
 from exporter.readers.inline import SkippingInlineExtension
 from exporter.readers.meta import metadata_from_mapping, split_front_matter
 from exporter.readers.typography import TypographyExtension
@@ -61,7 +60,7 @@ def _extensions(
         highlight = [
             FencesExtension(),
             CodeHiliteExtension(
-                css_class="highlight", guess_lang=False, pygments_formatter=_html_formatter
+                css_class="highlight", guess_lang=False, pygments_formatter=html_formatter
             ),
         ]
     return [
@@ -80,29 +79,6 @@ def _extensions(
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
         *([MarkdownInHtmlExtension()] if in_html else []),
     ]
-
-
-def _html_formatter(lang_str: str = "", **options: Any) -> Any:
-    """Pygments' HTML formatter, one per set of options instead of one per code block.
-
-    Making one computes the style's whole stylesheet, which our output never uses (classes
-    only; the theme has the colours): about a third of highlighting a block.
-    """
-    try:
-        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
-        return _formatter(key)
-    except TypeError:  # an option that cannot be a key
-        from pygments.formatters import HtmlFormatter
-
-        return HtmlFormatter(**options)
-
-
-@functools.cache
-def _formatter(key: tuple[tuple[str, Any], ...]) -> Any:
-    from pygments.formatters import HtmlFormatter
-
-    options: dict[str, Any] = {k: list(v) if k == "hl_lines" else v for k, v in key}
-    return HtmlFormatter(**options)
 
 
 # Phrasing elements a caption or title may be given to without making them blocks.
