@@ -19,6 +19,7 @@ from exporter import batch, reading
 from exporter.api import produce
 from exporter.cli import cli
 from exporter.errors import LimitError, SourceError
+from exporter.formats import RawChapter
 from exporter.guard import isolate
 from exporter.guard.policy import Policy, using
 from exporter.model import Metadata
@@ -269,12 +270,14 @@ def test_the_helper_does_not_outlive_its_parent(monkeypatch, death_signal):
     report, told = os.pipe()
 
     def slow(text):  # the helper tells its pid, then never finishes; so does the parent
+        if "Source 0" in getattr(text, "text", text):  # read before the helper starts
+            return RawChapter("<p>first</p>", Metadata())
         os.write(told, f"{os.getpid()}\n".encode())
         time.sleep(60)
         return "", None
 
     monkeypatch.setattr(reading, "reader_function", lambda kind: slow)
-    sources = [Source(f"s{n}.md", b"# A source\n", "md") for n in range(4)]
+    sources = [Source(f"s{n}.md", f"# Source {n}\n".encode(), "md") for n in range(4)]
     parent = os.fork()
     if parent == 0:  # the parent of the helper
         try:
@@ -300,12 +303,14 @@ def test_a_build_stopped_at_its_time_limit_leaves_no_helper(monkeypatch):
     report, told = os.pipe()
 
     def slow(text):  # the build's child and its helper tell their pids, then hang
+        if "Source 0" in getattr(text, "text", text):  # read before the helper starts
+            return RawChapter("<p>first</p>", Metadata())
         os.write(told, f"{os.getpid()}\n".encode())
         time.sleep(60)
         return "", None
 
     monkeypatch.setattr(reading, "reader_function", lambda kind: slow)
-    sources = [Source(f"s{n}.md", b"# A source\n", "md") for n in range(4)]
+    sources = [Source(f"s{n}.md", f"# Source {n}\n".encode(), "md") for n in range(4)]
     policy = Policy(timeout=1, read_processes=2)
     with pytest.raises(LimitError, match="longer than the limit"):
         produce(sources, ["epub"], policy=policy, warm_up=False)

@@ -79,18 +79,43 @@ def mapped(read: Callable[[S], T], items: Sequence[S], split: int) -> Iterator[I
     rest (and is killed on leaving, if still running).
     """
     helper, policy = None, current()
+    first: list[Callable[[], T]] = []
+    if 0 < split < len(items):
+        # Read the first source before forking: the helper then inherits the reader's
+        # modules (Markdown, its extensions, Pygments) instead of importing them again, which
+        # saved about 0.15 s of CPU on the 31-chapter bench book for no wall time.
+        first.append(_outcome(read, items[0]))
     if split < len(items):  # under the same limits; it dies with this process
         helper = isolate.start(functools.partial(_read_all, read, items[split:], policy), policy)
     try:
-        yield _results(read, items[:split], helper)
+        yield _results(read, items[len(first) : split], helper, first)
     finally:
         if helper:
             helper.cancel()
 
 
+def _outcome(read: Callable[[S], T], item: S) -> Callable[[], T]:
+    """Read ``item`` now; return what gives its result, or raises its error, when called."""
+    try:
+        value = read(item)
+    except Exception as exc:  # raised again in order, when the caller reaches this item
+        error = exc
+
+        def fail() -> T:
+            raise error
+
+        return fail
+    return lambda: value
+
+
 def _results(
-    read: Callable[[S], T], mine: Sequence[S], helper: isolate.Pending[list] | None
+    read: Callable[[S], T],
+    mine: Sequence[S],
+    helper: isolate.Pending[list] | None,
+    first: Sequence[Callable[[], T]] = (),
 ) -> Iterator[T]:
+    for outcome in first:
+        yield outcome()
     for item in mine:
         yield read(item)
     if helper is None:
