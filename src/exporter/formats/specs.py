@@ -37,6 +37,9 @@ class SourceText:
     path: Path | None  # None for text in memory
     data: bytes = field(repr=False)  # the bytes as read
     text: str = field(repr=False, default="")  # decoded and normalised; "" for binary readers
+    # A project's Markdown extensions with their options, as (name, options): an mkdocs.yml's
+    # markdown_extensions. Readers honour the ones they know (readers/mkdocs_options.py).
+    extensions: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)

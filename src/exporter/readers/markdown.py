@@ -23,6 +23,7 @@ from exporter.readers.gfm_compat import GfmExtension
 from exporter.readers.highlight import html_formatter
 from exporter.readers.inline import SkippingInlineExtension
 from exporter.readers.meta import metadata_from_mapping, split_front_matter
+from exporter.readers.mkdocs_options import Configured, extra_extensions, linenums
 from exporter.readers.typography import TypographyExtension
 
 # What a code block needs somewhere in the text: four columns of indentation (a tab reaches
@@ -37,7 +38,10 @@ _CAPTIONED = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)\s[^>]*\b(?:caption|title)\s*=
 
 
 def _extensions(
-    code: bool = True, features: frozenset[str] = material.ALL, in_html: bool = False
+    code: bool = True,
+    features: frozenset[str] = material.ALL,
+    in_html: bool = False,
+    configured: Configured = (),
 ) -> list[Extension]:
     """Return fresh extension instances (they keep per-document state).
 
@@ -47,7 +51,8 @@ def _extensions(
     Without ``code`` (no line of the text could hold a code block) fenced code and the
     highlighter, which import Pygments, are left out: they would have nothing to do.
     ``features`` names the MkDocs syntaxes the text may use (``material.features``); the
-    extensions for the others are left out for the same reason.
+    extensions for the others are left out for the same reason. ``configured`` is an
+    mkdocs.yml's extension list, honoured as readers/mkdocs_options.py says.
     """
     highlight = []
     if code:
@@ -60,7 +65,10 @@ def _extensions(
         highlight = [
             FencesExtension(),
             CodeHiliteExtension(
-                css_class="highlight", guess_lang=False, pygments_formatter=html_formatter
+                css_class="highlight",
+                guess_lang=False,
+                pygments_formatter=html_formatter,
+                linenums=linenums(configured),
             ),
         ]
     return [
@@ -74,7 +82,8 @@ def _extensions(
         TypographyExtension(),  # smart quotes and dashes, in one pass
         SaneListExtension(),
         GfmExtension(),  # lists without a blank line, 2-space nesting, backslash breaks
-        *material.extensions(features),  # admonitions, tabs, tasks, ~~ == ^^, bare URLs
+        *material.extensions(features, configured),  # admonitions, tabs, ~~ == ^^, bare URLs
+        *extra_extensions(configured),  # nl2br, keys, emoji, ... when a project lists them
         BoundedLinksExtension(),  # it replaces the core link parsers
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
         *([MarkdownInHtmlExtension()] if in_html else []),
@@ -92,7 +101,9 @@ def read(src: SourceText) -> RawChapter:
     warn_unsupported(body, src.name, "markdown")
     code = bool(_MAY_HOLD_CODE.search(body))
     in_html = bool(_MARKDOWN_IN_HTML.search(body))
-    md = markdown.Markdown(extensions=_extensions(code, material.features(body), in_html))
+    md = markdown.Markdown(
+        extensions=_extensions(code, material.features(body), in_html, src.extensions)
+    )
     for tag in {m.group(1).lower() for m in _CAPTIONED.finditer(body)}:
         if tag not in md.block_level_elements and tag not in INLINE:
             md.block_level_elements.append(tag)

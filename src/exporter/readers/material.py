@@ -23,6 +23,8 @@ from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionExtension
 from markdown.treeprocessors import Treeprocessor
 
+from exporter.readers.mkdocs_options import Configured, options
+
 # What each optional extension needs somewhere in the text to have any work to do. Plain
 # substring tests: a regular expression per extension took 0.2 ms a chapter, these 0.01.
 TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -56,8 +58,11 @@ def features(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def extensions(wanted: frozenset[str]) -> list[Extension]:
-    """Return fresh instances of the pymdown-extensions ``wanted`` asks for, and the shaper."""
+def extensions(wanted: frozenset[str], configured: Configured = ()) -> list[Extension]:
+    """Return fresh instances of the pymdown-extensions ``wanted`` asks for, and the shaper.
+
+    ``configured`` is a project's extension list: the options it gives these are honoured.
+    """
     found: list[Extension] = []
     if "admonition" in wanted:
         found.append(AdmonitionExtension())
@@ -81,19 +86,19 @@ def extensions(wanted: frozenset[str]) -> list[Extension]:
     if "tilde" in wanted:
         from pymdownx.tilde import DeleteSubExtension
 
-        found.append(DeleteSubExtension())
+        found.append(DeleteSubExtension(**options(configured, "pymdownx.tilde")))
     if "mark" in wanted:
         from pymdownx.mark import MarkExtension
 
-        found.append(MarkExtension())
+        found.append(MarkExtension(**options(configured, "pymdownx.mark")))
     if "caret" in wanted:
         from pymdownx.caret import InsertSupExtension
 
-        found.append(InsertSupExtension())
+        found.append(InsertSupExtension(**options(configured, "pymdownx.caret")))
     if "magiclink" in wanted:
         from pymdownx.magiclink import MagiclinkExtension
 
-        found.append(MagiclinkExtension())
+        found.append(MagiclinkExtension(**options(configured, "pymdownx.magiclink")))
     found.append(ShapesExtension(alerts="alerts" in wanted))
     return found
 

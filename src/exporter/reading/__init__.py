@@ -245,7 +245,9 @@ def _read_raw(
         with isolate.translated(source.name):
             given = _expanded(text, source, book) if spec.includes else text
             raw = reader_function(source.kind)(
-                SourceText(source.name, source.path, source.data, given)
+                SourceText(
+                    source.name, source.path, source.data, given, book.extensions if book else ()
+                )
             )
     except SourceError as exc:
         if exc.message.startswith(source.name):
