@@ -123,6 +123,15 @@ WRITERS: Registry[WriterSpec] = Registry(
             description="an EPUB 3 e-book (EbookLib)",
         ),
         WriterSpec(
+            "cover",
+            "exporter.writers.cover:write",
+            "-cover.pdf",
+            "application/pdf",
+            needs_pdf_engine=True,
+            after=("pdf",),  # the spine's width comes from the interior's page count
+            description="a book's full-wrap print cover: back, spine, front (PDF/X)",
+        ),
+        WriterSpec(
             "html",
             "exporter.writers.html:write",
             ".html",
