@@ -25,11 +25,12 @@ DEFAULT_PAPER = "white"
 BLEED_MM = 3 * PT["mm"]  # ISO practice
 BLEED_IN = 0.125 * PT["in"]  # US practice, for page sizes given in inches
 # The @page size names CSS knows, in points (CSS Paged Media 3).
-PAGE_NAMES = {
-    "a5": (419.53, 595.28), "a4": (595.28, 841.89), "a3": (841.89, 1190.55),
-    "b5": (498.9, 708.66), "b4": (708.66, 1000.63), "jis-b5": (515.91, 728.5),
-    "jis-b4": (728.5, 1031.81), "letter": (612.0, 792.0), "legal": (612.0, 1008.0),
-    "ledger": (792.0, 1224.0),
+_MM = {
+    "a5": (148, 210), "a4": (210, 297), "a3": (297, 420), "b5": (176, 250), "b4": (250, 353),
+    "jis-b5": (182, 257), "jis-b4": (257, 364),
+}  # fmt: skip
+PAGE_NAMES = {name: (w * PT["mm"], h * PT["mm"]) for name, (w, h) in _MM.items()} | {
+    "letter": (612.0, 792.0), "legal": (612.0, 1008.0), "ledger": (792.0, 1224.0),
 }  # fmt: skip
 TABLE_KEYS = {"bleed", "marks", "output_intent", "paper", "paper_thickness", "cover"}
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(mm|cm|in|pt|pc|px)\s*", re.IGNORECASE)
