@@ -235,3 +235,15 @@ def test_print_options_are_checked(
     )
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_print_pdfs_are_reproducible(article: dict[str, Path], icc: Path, tmp_path: Path) -> None:
+    # PDF/X makes WeasyPrint draw a random XMP DocumentID and stamp the time: both are
+    # replaced by the build's own, so the same sources give the same bytes.
+    press = PrintSpec.of(marks=False, output_intent=icc)
+    again = exporter.convert(
+        [article["pdf"].with_name("article.md")], ["pdf", "cover"], tmp_path, press=press,
+        page_size="6x9", max_image_size=100,
+    )  # fmt: skip
+    for first, second in zip(article.values(), again, strict=True):
+        assert first.read_bytes() == second.read_bytes()

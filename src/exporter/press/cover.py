@@ -18,6 +18,7 @@ from html import escape
 from exporter.book.cover import cover_for, cover_style
 from exporter.model import Asset, Document
 from exporter.press import PT, PrintSpec, ean13
+from exporter.rendering.dates import build_date
 from exporter.themes import Theme
 
 SPINE_TEXT = 6 * PT["mm"]  # the narrowest spine that carries text
@@ -71,6 +72,7 @@ def cover_page(doc: Document, theme: Theme, size: Sheet) -> tuple[str, str, tupl
         assets.append(Asset(BARCODE_NAME, theme.path / "theme.toml", "image/svg+xml", svg))
         barcode = f'<img class="barcode" src="{BARCODE_NAME}" alt="{ean13.hyphenless(digits)}"/>'
     authors = ", ".join(meta.authors)
+    modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
     spine = ""
     if size.spine_text:
         who = f' <span class="by">{escape(authors)}</span>' if authors else ""
@@ -79,7 +81,8 @@ def cover_page(doc: Document, theme: Theme, size: Sheet) -> tuple[str, str, tupl
     publisher = f'<p class="publisher">{escape(meta.publisher)}</p>' if meta.publisher else ""
     html = (
         f'<!DOCTYPE html><html lang="{escape(meta.lang or "en")}"><head><meta charset="utf-8"/>'
-        f"<title>{escape(meta.title)}: cover</title></head><body>"
+        f"<title>{escape(meta.title)}: cover</title>"
+        f'<meta name="dcterms.modified" content="{modified}"/></head><body>'
         f'<section class="back"><h1>{escape(meta.title)}</h1>'
         f"{f'<p class=authors>{escape(authors)}</p>' if authors else ''}{blurb}"
         f"{publisher}{barcode}</section>"

@@ -193,11 +193,18 @@ def write_pdf(
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+            # WeasyPrint's PDF/X stamps the current time as the creation date when the
+            # HTML gives none: the build's date keeps the bytes the same from run to run.
+            meta = document.metadata
+            meta.created = meta.created or meta.modified
+            # A stable identifier: the same content gives the same bytes.
+            ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
             return document.write_pdf(
-                # A stable identifier: the same content gives the same bytes.
-                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+                pdf_identifier=ident,
                 attachments=[],
-                finisher=functools.partial(_finish, press=press, page=page, variant=variant),
+                finisher=functools.partial(
+                    _finish, press=press, page=page, variant=variant, ident=ident
+                ),
                 pdf_variant=None if variant == "none" else variant,
                 pdf_tags=variant != "none",
                 **printpdf.write_options(press, variant),
@@ -212,11 +219,16 @@ def write_pdf(
 
 
 def _finish(
-    document: object, pdf: pydyf.PDF, press: PrintSpec | None, page: str, variant: str
+    document: object,
+    pdf: pydyf.PDF,
+    press: PrintSpec | None,
+    page: str,
+    variant: str,
+    ident: bytes,
 ) -> None:
     """Label the pages; make a print PDF's boxes and output intent (``printpdf``)."""
     _label_pages(document, pdf)
-    printpdf.finish(pdf, press, page, variant)
+    printpdf.finish(pdf, press, page, variant, ident)
 
 
 def _label_pages(document: object, pdf: pydyf.PDF) -> None:

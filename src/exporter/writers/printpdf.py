@@ -12,6 +12,8 @@ refused for a PDF that draws in RGB.
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 import pydyf
@@ -42,10 +44,18 @@ def write_options(press: PrintSpec | None, variant: str) -> dict[str, Any]:
     return {}
 
 
-def finish(pdf: pydyf.PDF, press: PrintSpec | None, page_css: str, variant: str) -> None:
-    """Set the BleedBox to the bleed, put the output intent in, refuse RGB in a PDF/X-1a."""
+def finish(
+    pdf: pydyf.PDF, press: PrintSpec | None, page_css: str, variant: str, ident: bytes
+) -> None:
+    """Set the BleedBox to the bleed, put the output intent in, refuse RGB in a PDF/X-1a.
+
+    ``ident`` (the PDF's stable identifier) also becomes the XMP DocumentID that WeasyPrint
+    draws at random for a PDF/X, so that the same book gives the same bytes.
+    """
     if variant == "pdf/x-1a":
         _refuse_rgb(pdf)
+    if variant.startswith("pdf/x"):
+        _stable_document_id(pdf, ident)
     if press is None:
         return
     bleed = press.bleed_for(page_css)
@@ -59,6 +69,15 @@ def finish(pdf: pydyf.PDF, press: PrintSpec | None, page_css: str, variant: str)
             "--pdf-variant pdf/x-1a needs a CMYK output intent: give --output-intent with "
             "your printer's CMYK .icc profile, or use pdf/x-4."
         )
+
+
+def _stable_document_id(pdf: pydyf.PDF, ident: bytes) -> None:
+    """Replace the random xmp.did UUID in the XMP metadata with one made from ``ident``."""
+    number = int(str(pdf.catalog.get("Metadata", b"0 0 R").decode().split()[0]))
+    stream = pdf.objects[number] if 0 < number < len(pdf.objects) else None
+    if isinstance(stream, pydyf.Stream) and stream.stream:
+        stable = f"xmp.did:{uuid.UUID(hex=ident.decode()[:32])}".encode()
+        stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
 
 
 def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
