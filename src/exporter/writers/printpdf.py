@@ -54,6 +54,7 @@ def finish(
     """
     if variant == "pdf/x-1a":
         _refuse_rgb(pdf)
+        _check_x1a_intent(press)
     if variant.startswith("pdf/x"):
         _stable_document_id(pdf, ident)
     if press is None:
@@ -64,7 +65,11 @@ def finish(
         page["BleedBox"] = pydyf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
     if press.output_intent:
         _intent(pdf, press)
-    if variant == "pdf/x-1a" and press.intent_colours() != 4:
+
+
+def _check_x1a_intent(press: PrintSpec | None) -> None:
+    """Fail unless a PDF/X-1a has a CMYK output intent (the only kind it may have)."""
+    if press is None or press.intent_colours() != 4:
         raise UsageError(
             "--pdf-variant pdf/x-1a needs a CMYK output intent: give --output-intent with "
             "your printer's CMYK .icc profile, or use pdf/x-4."
@@ -73,7 +78,7 @@ def finish(
 
 def _stable_document_id(pdf: pydyf.PDF, ident: bytes) -> None:
     """Replace the random xmp.did UUID in the XMP metadata with one made from ``ident``."""
-    number = int(str(pdf.catalog.get("Metadata", b"0 0 R").decode().split()[0]))
+    number = int(bytes(pdf.catalog.get("Metadata", b"0 0 R")).split()[0])
     stream = pdf.objects[number] if 0 < number < len(pdf.objects) else None
     if isinstance(stream, pydyf.Stream) and stream.stream:
         stable = f"xmp.did:{uuid.UUID(hex=ident.decode()[:32])}".encode()
