@@ -194,7 +194,8 @@ def convert(
     None takes those of ``settings=Settings(...)``. Every
     format is rendered before any file is written, and each file is written atomically.
     ``settings`` are Settings' fields by name (theme, metadata, encoding, strict, cover,
-    policy, page_size, layout, toc_depth, split_level, max_image_size, embed_fonts, ...),
+    policy, page_size, layout, toc_depth, split_level, max_image_size, embed_fonts, press
+    (a PrintSpec: print-ready PDF and cover), ...),
     or ``settings=Settings(...)``; ``keep_html=True`` also writes ``<stem>.pdf-html/``
     (index.html, style.css, fonts, images), the exact input the PDF writer gave WeasyPrint.
     """

@@ -123,6 +123,13 @@ WRITERS: Registry[WriterSpec] = Registry(
             description="an EPUB 3 e-book (EbookLib)",
         ),
         WriterSpec(
+            "html",
+            "exporter.writers.html:write",
+            ".html",
+            "text/html",
+            description="one self-contained HTML page",
+        ),
+        WriterSpec(
             "cover",
             "exporter.writers.cover:write",
             "-cover.pdf",
@@ -130,13 +137,6 @@ WRITERS: Registry[WriterSpec] = Registry(
             needs_pdf_engine=True,
             after=("pdf",),  # the spine's width comes from the interior's page count
             description="a book's full-wrap print cover: back, spine, front (PDF/X)",
-        ),
-        WriterSpec(
-            "html",
-            "exporter.writers.html:write",
-            ".html",
-            "text/html",
-            description="one self-contained HTML page",
         ),
     ),
 )
