@@ -133,3 +133,22 @@ def test_a_wrong_isbn_check_digit_is_a_warning(caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.WARNING, logger="exporter"):
         assert ean13.isbn13("urn:isbn:9780306406158") is None
     assert "wrong check digit" in caplog.text
+
+
+def test_command_line_options_win_over_the_print_table(tmp_path: Path) -> None:
+    from exporter.cli.press import press_from
+
+    (tmp_path / "book.toml").write_text(
+        'title = "T"\nchapters = ["a.md"]\n[print]\nmarks = false\npaper = "cream"\n',
+        encoding="utf-8",
+    )
+    unset = {"print_ready": False, "bleed": None, "marks": None, "output_intent": None,
+             "paper": None, "paper_thickness": None}  # fmt: skip
+    from_table_only = press_from(dict(unset), str(tmp_path))
+    assert (from_table_only.marks, from_table_only.paper) == (False, "cream")
+    overridden = press_from({**unset, "marks": True, "bleed": "5mm"}, str(tmp_path))
+    assert (overridden.marks, overridden.paper) == (True, "cream")
+    assert overridden.bleed == pytest.approx(5 * MM)
+    assert press_from(dict(unset), str(tmp_path / "a.md")) is None
+    with pytest.raises(UsageError, match="--paper applies to print-ready PDFs"):
+        press_from({**unset, "paper": "white"}, str(tmp_path / "a.md"))
