@@ -176,7 +176,8 @@ def manifest_book(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     (root / "book.toml").write_text(
         'title = "Type on the Shelf"\nauthors = ["Ada Writer"]\nlanguage = "en"\n'
         'isbn = "978-0-306-40615-7"\n'
-        'description = "Letters, spacing and the books that hold them."\n'
+        # Longer than the back holds: it is cut above the barcode, which stays.
+        f'description = "{"Letters, spacing and the books that hold them. " * 60}"\n'
         'chapters = ["chapters/*/*.md"]\n\n'
         '[print]\nbleed = "5mm"\nmarks = false\npaper_thickness = "0.7mm"\n',
         encoding="utf-8",

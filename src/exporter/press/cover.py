@@ -25,6 +25,7 @@ SPINE_TEXT = 6 * PT["mm"]  # the narrowest spine that carries text
 SAFE = 0.375 * PT["in"]  # text stays this far inside the trim (KDP: 0.25 in at least)
 SPINE_SAFE = 0.0625 * PT["in"]  # spine text's room on each side (KDP)
 BARCODE_NAME = "images/isbn-barcode.svg"
+BARCODE_BAND = 30 * PT["mm"]  # the barcode's height and the room above it
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def cover_page(doc: Document, theme: Theme, size: Sheet) -> tuple[str, str, tupl
         f"<title>{escape(meta.title)}: cover</title>"
         f'<meta name="dcterms.modified" content="{modified}"/></head><body>'
         f'<section class="back"><h1>{escape(meta.title)}</h1>'
-        f"{f'<p class=authors>{escape(authors)}</p>' if authors else ''}{blurb}"
+        f"{f'<p class=authors>{escape(authors)}</p>' if authors else ''}"
+        f'<div class="blurb">{blurb}</div>'
         f"{publisher}{barcode}</section>"
         f'<section class="spine">{spine}</section>'
         f'<section class="front {"generated" if generated else "image"}">'
@@ -122,6 +124,9 @@ def _css(theme: Theme, size: Sheet, style: dict[str, str]) -> str:
             f"color: {style['accent']}; }}\n"
             ".back .authors { font-style: italic; margin: 0 0 18pt; }\n"
             ".back p { margin: 0 0 8pt; hyphens: auto; }\n"
+            # The description stops above the barcode's band (a longer one is cut there).
+            f".back .blurb {{ height: {h - 2 * SAFE - BARCODE_BAND - 60:.3f}pt; "
+            "overflow: hidden; }\n"
             f".back .publisher {{ position: absolute; left: {SAFE:.3f}pt; bottom: {SAFE:.3f}pt; "
             "margin: 0; font-size: 9pt; }\n"
             f".back .barcode {{ position: absolute; right: {SAFE:.3f}pt; bottom: {SAFE:.3f}pt; }}\n"
