@@ -19,6 +19,7 @@ from exporter.guard import isolate, verify
 from exporter.guard.output import write_atomic
 from exporter.guard.policy import using
 from exporter.model import Document
+from exporter.press.manifest import with_print_profile
 from exporter.reading import Source, read
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_FORMATS, RenderOptions, Settings
@@ -102,7 +103,7 @@ def produce(
     """
     if formats is not None:
         values["formats"] = tuple(formats)
-    settings = Settings.of({"options": settings, **values})
+    settings = with_print_profile(Settings.of({"options": settings, **values}), sources)
     order = writer_order(list(settings.formats))
     chosen = load_theme(settings.theme)
 
@@ -193,7 +194,8 @@ def convert(
     None takes those of ``settings=Settings(...)``. Every
     format is rendered before any file is written, and each file is written atomically.
     ``settings`` are Settings' fields by name (theme, metadata, encoding, strict, cover,
-    policy, page_size, layout, toc_depth, split_level, max_image_size, embed_fonts, ...),
+    policy, page_size, layout, toc_depth, split_level, max_image_size, embed_fonts, press
+    (a PrintSpec: print-ready PDF and cover), ...),
     or ``settings=Settings(...)``; ``keep_html=True`` also writes ``<stem>.pdf-html/``
     (index.html, style.css, fonts, images), the exact input the PDF writer gave WeasyPrint.
     """

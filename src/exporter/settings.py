@@ -17,6 +17,7 @@ from typing import Any
 from exporter.errors import UsageError
 from exporter.guard.policy import Policy
 from exporter.model import Metadata, is_valid_lang
+from exporter.press import PrintSpec
 
 LAYOUTS = ("article", "book")
 # WeasyPrint 70's PDF variants (weasyprint.pdf.VARIANTS, without its "debug"; a test keeps
@@ -31,6 +32,10 @@ PDF_VARIANTS = (
 # Tagged for assistive technology (a structure tree, /Lang, the title shown) and identified
 # as PDF/UA-1 in its XMP metadata, unless asked otherwise.
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
+# A print-ready PDF (--print): PDF/X-4 keeps RGB colours with an sRGB (or given) output
+# intent, as WeasyPrint does not convert to CMYK; it stays tagged, though not PDF/UA-1 too
+# (a PDF names one variant).
+PRINT_PDF_VARIANT = "pdf/x-4"
 DEFAULT_FORMATS = ("pdf", "epub")
 DEFAULT_TOC_DEPTH = 3  # chapters (1) and sections down to h3, as pandoc's --toc-depth
 
@@ -55,6 +60,7 @@ class Settings:
     max_image_size: int | None = None  # EPUB: scale images down to this many pixels
     embed_fonts: bool = False  # EPUB: carry the theme's fonts (a PDF always has them)
     pdf_variant: str = DEFAULT_PDF_VARIANT  # PDF: a PDF_VARIANTS name; "none": plain, untagged
+    press: PrintSpec | None = None  # PDF: print-ready (bleed, marks, PDF/X), and the cover's paper
     # How, and within what.
     strict: bool = False  # any warning fails the build (exit 5)
     policy: Policy | None = None  # limits and switches; None: the current (safe) policy
@@ -82,6 +88,14 @@ class Settings:
             raise UsageError(
                 f"Unknown PDF variant '{self.pdf_variant}'. Use one of: {', '.join(PDF_VARIANTS)}."
             )
+        if self.press is not None:
+            if self.pdf_variant == DEFAULT_PDF_VARIANT:
+                object.__setattr__(self, "pdf_variant", PRINT_PDF_VARIANT)
+            elif not self.pdf_variant.startswith("pdf/x"):
+                raise UsageError(
+                    f"--print makes a PDF/X; --pdf-variant {self.pdf_variant} is not one. "
+                    "Leave --pdf-variant out (pdf/x-4) or give a pdf/x-* variant."
+                )
         lang = self.metadata.lang
         if lang and not is_valid_lang(lang):
             raise UsageError(f"--lang '{lang}' is not a BCP 47 tag; use one like 'en' or 'pt-BR'.")

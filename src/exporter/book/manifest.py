@@ -44,6 +44,7 @@ KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
     "front", "chapters", "parts", "appendices", "back", "words", "from",
+    "print",  # the print profile (exporter.press.manifest reads it)
 }  # fmt: skip
 
 

@@ -43,6 +43,12 @@ chapters = ["chapters/*.md"]
 # Back matter (afterword, epilogue, acknowledgments, glossary, bibliography, colophon):
 # [back]
 # afterword = "back/afterword.md"
+
+# Print-ready PDF (PDF/X-4, bleed, marks) and BOOK-cover.pdf (back, spine, front), always:
+# [print]
+# bleed = "3mm"                     # 0.125in for a page size in inches
+# marks = false                     # print-on-demand services want no crop marks
+# paper = "cream"                   # white, cream or coated: the spine's width per page
 """
 
 CHAPTER = """\

@@ -17,6 +17,7 @@ from exporter.cli.options import (
     safety_options,
     show_stages,
 )
+from exporter.cli.press import press_from, print_options
 from exporter.cli.run import EXIT_CODES_HELP, run, setup_logging
 from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
@@ -86,6 +87,7 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     metavar="NAME",
     help="Run an installed plugin's transform (repeatable; 'exporter formats' lists them).",
 )
+@print_options
 @from_option
 @safety_options
 @click.pass_context
@@ -102,7 +104,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     setup_logging(quiet, verbose)
     first = Path(sources[0]).parent if sources[0] != "-" else Path.cwd()
     run(ctx, lambda: apply_config(ctx, params, first))
-    settings = run(ctx, lambda: _settings(params))
+    settings = run(ctx, lambda: _settings(params, sources[0]))
     if output_dir == "-" and len(settings.formats) != 1:
         raise click.UsageError("-o - writes one format to stdout: give exactly one -f.")
     if "-" in sources and settings.source_format is None:
@@ -129,7 +131,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
             check_report(ctx, path, failure_code=1, strict=settings.strict)
 
 
-def _settings(params: dict[str, Any]) -> Any:
+def _settings(params: dict[str, Any], first_source: str) -> Any:
     """Make the one Settings of this build from the options and the config file's defaults."""
     from exporter.model import Metadata
     from exporter.settings import DEFAULT_FORMATS, Settings
@@ -141,7 +143,9 @@ def _settings(params: dict[str, Any]) -> Any:
         date=params.pop("date") or "",
     )
     policy = make_policy(params)
+    press = press_from(params, first_source)
     return Settings(
+        press=press,
         formats=tuple(params.pop("formats")) or DEFAULT_FORMATS,
         transforms=tuple(params.pop("transforms")),
         metadata=overrides,

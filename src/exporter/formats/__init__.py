@@ -129,6 +129,15 @@ WRITERS: Registry[WriterSpec] = Registry(
             "text/html",
             description="one self-contained HTML page",
         ),
+        WriterSpec(
+            "cover",
+            "exporter.writers.cover:write",
+            "-cover.pdf",
+            "application/pdf",
+            needs_pdf_engine=True,
+            after=("pdf",),  # the spine's width comes from the interior's page count
+            description="a book's full-wrap print cover: back, spine, front (PDF/X)",
+        ),
     ),
 )
 

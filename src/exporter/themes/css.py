@@ -84,14 +84,15 @@ def stylesheet(
     document without code blocks never needs.
     """
     generated = {
-        PAGE_SIZE: lambda: f"@page {{ size: {_size(theme, page_size)} }}\n",
+        PAGE_SIZE: lambda: f"@page {{ size: {page_css(theme, page_size)} }}\n",
         PRINT_BASICS_PART: lambda: PRINT_BASICS,
         CODE: lambda: pygments_css(theme.pygments_style) if code else "",
     }
     return "\n".join(generated[part]() if part in generated else theme.css(part) for part in parts)
 
 
-def _size(theme: Theme, page_size: str | None) -> str:
+def page_css(theme: Theme, page_size: str | None) -> str:
+    """Return the @page size a PDF is laid out on: the one asked for, else the theme's."""
     return page_size_css(page_size) if page_size else theme.page_size
 
 

@@ -10,6 +10,7 @@ keeps memory flat over many documents and saves the parse.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import logging
@@ -28,12 +29,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.errors import LimitError
 from exporter.model import Asset, Document
+from exporter.press import PrintSpec
 from exporter.rendering import PDF, Target, render_document
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import stylesheet
-from exporter.writers import pagelabels
+from exporter.themes.css import page_css, stylesheet
+from exporter.writers import pagelabels, printpdf
 
 log = logging.getLogger("exporter")
 
@@ -117,6 +119,8 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
         theme,
         doc.assets,
         variant=settings.pdf_variant,
+        press=settings.press,
+        page=page_css(theme, settings.page_size),
     )
 
 
@@ -130,8 +134,12 @@ def print_css(theme: Theme, settings: Settings) -> str:
     """Return the print stylesheet: parsed once per theme and page size, shared by documents.
 
     It always has the code colours, so one parse serves documents with and without code.
+    A print-ready PDF (``settings.press``) gets its bleed and marks last.
     """
-    return stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
+    css = stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
+    if settings.press:
+        css += printpdf.page_rules(settings.press, page_css(theme, settings.page_size))
+    return css
 
 
 def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
@@ -166,12 +174,15 @@ def write_pdf(
     theme: Theme,
     assets: tuple[Asset, ...],
     variant: str = DEFAULT_PDF_VARIANT,
+    press: PrintSpec | None = None,
+    page: str = "A4",
 ) -> bytes:
     """Render the intermediate HTML with the theme's print CSS; return the PDF's bytes.
 
     ``variant`` is one of WeasyPrint's PDF variants (the default, pdf/ua-1, is tagged) or
     "none" for an untagged PDF. Every variant is tagged: an archival or print PDF gains
-    a structure tree at no cost to its standard, and screen readers can read it.
+    a structure tree at no cost to its standard, and screen readers can read it. ``press``
+    makes it print-ready (``page``, the @page size, is the trim size it is bled from).
     """
     stylesheet = _theme_css(theme, css)
     quiet = _KnownAltFilter()
@@ -182,13 +193,21 @@ def write_pdf(
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+            # WeasyPrint's PDF/X stamps the current time as the creation date when the
+            # HTML gives none: the build's date keeps the bytes the same from run to run.
+            meta = document.metadata
+            meta.created = meta.created or meta.modified
+            # A stable identifier: the same content gives the same bytes.
+            ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
             return document.write_pdf(
-                # A stable identifier: the same content gives the same bytes.
-                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+                pdf_identifier=ident,
                 attachments=[],
-                finisher=_label_pages,
+                finisher=functools.partial(
+                    _finish, press=press, page=page, variant=variant, ident=ident
+                ),
                 pdf_variant=None if variant == "none" else variant,
                 pdf_tags=variant != "none",
+                **printpdf.write_options(press, variant),
             )
     except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
         raise LimitError(
@@ -197,6 +216,19 @@ def write_pdf(
         ) from None
     finally:
         weasy_log.removeFilter(quiet)
+
+
+def _finish(
+    document: object,
+    pdf: pydyf.PDF,
+    press: PrintSpec | None,
+    page: str,
+    variant: str,
+    ident: bytes,
+) -> None:
+    """Label the pages; make a print PDF's boxes and output intent (``printpdf``)."""
+    _label_pages(document, pdf)
+    printpdf.finish(pdf, press, page, variant, ident)
 
 
 def _label_pages(document: object, pdf: pydyf.PDF) -> None:
