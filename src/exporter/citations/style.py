@@ -1,0 +1,217 @@
+"""Format citations and the reference list with a CSL style (citeproc-py, imported here only).
+
+Each cited item is rendered on its own, so that each can link to its entry, and the
+style's own opening, delimiter and closing ("(", "; ", ")") are put around them here, in the
+order the author wrote them (citeproc-py would sort them). citeproc-py knows neither
+pandoc's ``[-@key]`` (suppress the author) nor ``@key says`` (author in the text): both come
+from a second rendering in which each author list is a placeholder, whose position shows
+where the author part of the real rendering ends.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exporter.errors import SourceError
+
+DEFAULT_STYLE = Path(__file__).parent / "data" / "chicago-author-date.csl"
+_MARK = "\ue000"  # a private-use character: stands for an author list in the shadow rendering
+_OTHERS = "\ue0ff"  # stands for BibTeX's "and others" until it is printed as "et al."
+_NAME_VARIABLES = ("author", "editor", "translator")
+# Locales that put a period or comma inside closing quotation marks (CSL's
+# punctuation-in-quote, which citeproc-py 0.11 does not apply).
+_PUNCTUATION_IN_QUOTE = ("en-US", "en")
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One cited item as written: ``[see @key, p. 33]`` or ``@key says`` or ``[-@key]``."""
+
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+    locator: str = ""
+    label: str = "page"
+    mode: str = "normal"  # "normal", "suppress-author" or "author-in-text"
+
+
+class Formatter:
+    """A CSL style and a bibliography, ready to format citations and the reference list."""
+
+    def __init__(self, items: list[dict[str, Any]], style_path: Path | None, lang: str) -> None:
+        from citeproc import CitationStylesBibliography, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        path = style_path or DEFAULT_STYLE
+        self.locale = lang if "-" in lang else {"en": "en-US"}.get(lang, lang)
+        self.style, shadow_style = (_load_style(path, self.locale) for _ in range(2))
+        layout = self.style.root.citation.layout
+        self.opening = layout.get("prefix", "")
+        self.closing = layout.get("suffix", "")
+        self.delimiter = layout.get("delimiter", "; ")
+        for style in (self.style, shadow_style):  # "(", "; ", ")" go around the items here
+            for name in ("prefix", "suffix"):
+                style.root.citation.layout.attrib.pop(name, None)
+        self.keys = {str(item["id"]).lower(): str(item["id"]) for item in items}
+        self._citation_cls = _citation_classes()
+        self.bib = CitationStylesBibliography(
+            self.style, CiteProcJSON(_lowered(items)), formatter.html
+        )
+        self.shadow = CitationStylesBibliography(
+            shadow_style, CiteProcJSON(_shadowed(_lowered(items))), formatter.html
+        )
+        self._registered: list[tuple[Any, Any]] = []
+
+    def register(self, cite: Cite) -> int:
+        """Register a cite in reading order (for disambiguation); return its handle."""
+        citation_cls, item_cls, locator_cls = self._citation_cls
+        args: dict[str, Any] = {}
+        if cite.locator:
+            locator = cite.locator
+            if cite.label == "page":  # the style's page ranges, as for an entry's pages
+                locator = page_range(locator, self.style.root.get("page-range-format", ""))
+            args["locator"] = locator_cls(cite.label, locator)
+        pair = []
+        for bib in (self.bib, self.shadow):
+            citation = citation_cls([item_cls(cite.key, **args)])
+            bib.register(citation)
+            pair.append(citation)
+        self._registered.append((pair[0], pair[1]))
+        return len(self._registered) - 1
+
+    def render(self, handle: int, mode: str) -> str:
+        """Return one registered cite's text (HTML) in a mode."""
+        real, shadow = self._registered[handle]
+        text = self._fix(self.bib.cite(real, _ignore))
+        if mode == "normal":
+            return text
+        shaded = self._fix(self.shadow.cite(shadow, _ignore))
+        before, mark, after = shaded.partition(_MARK)
+        if not mark or not text.startswith(before):
+            return text  # no author list was printed: nothing to move or suppress
+        cut = _author_end(text, before, after[1:])  # after the list's own placeholder
+        author, rest = text[len(before) : cut].strip(" ,"), text[cut:].lstrip(" ,")
+        if mode == "suppress-author":
+            return (before + rest).strip()
+        return f"{author} ({rest})" if rest else author
+
+    def references(self) -> list[tuple[str, str]]:
+        """Return the reference list as (key as written, entry HTML), in the style's order."""
+        self.bib.sort()
+        rendered = [str(entry) for entry in self.bib.bibliography()]
+        keys = [self.keys.get(item.key, item.key) for item in self.bib.items]
+        return [(key, self._fix(text)) for key, text in zip(keys, rendered, strict=False)]
+
+    def _fix(self, text: str) -> str:
+        """Apply what citeproc-py leaves out: punctuation inside quotes for US English."""
+        text = re.sub(r",?\s+(?:\w+|&amp;)\s+" + _OTHERS + r"|,\s*" + _OTHERS, " et al.", str(text))
+        if self.locale in _PUNCTUATION_IN_QUOTE or self.locale.startswith("en-US"):
+            text = re.sub(r"”([.,])", r"\1”", text)
+        return text.replace("..", ".")
+
+
+def _author_end(text: str, before: str, after: str) -> int:
+    """Return where the author part of ``text`` ends, knowing the shadow's text after it."""
+    tail = after
+    while tail and not text.endswith(tail):
+        tail = tail[1:]  # a year suffix ("2001a") makes the real text longer than the shadow
+    if not tail:
+        return len(text)
+    end = len(text) - len(tail)
+    match = re.search(r"\s+\S*$", text[len(before) : end])
+    if tail == after or match is None:
+        return end
+    return len(before) + match.start()
+
+
+def _load_style(path: Path, locale: str) -> Any:
+    """Load a CSL style in a locale, failing with a message that names the file."""
+    from citeproc import CitationStylesStyle
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            style = CitationStylesStyle(str(path), locale=locale, validate=False)
+    except Exception as exc:  # citeproc-py raises bare ValueErrors, lxml its own
+        raise SourceError(
+            f"{path}: not a CSL style citeproc-py can use ({exc}). "
+            "Give a .csl file from the CSL styles repository."
+        ) from None
+    if style.root.citation is None:
+        raise SourceError(f"{path}: a CSL style without a <citation> element; give another.")
+    return style
+
+
+def _citation_classes() -> tuple[Any, Any, Any]:
+    """Return citeproc-py's Citation, CitationItem and Locator classes."""
+    from citeproc import Citation, CitationItem, Locator
+
+    return Citation, CitationItem, Locator
+
+
+def _ignore(item: Any) -> str:
+    """Leave an unknown key to the caller (which warns naming the file and line)."""
+    return ""
+
+
+def _lowered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return items without the fields citeproc-py 0.11 mishandles, "others" marked."""
+    fixed = []
+    for item in items:
+        item = {k: v for k, v in item.items() if k not in ("abstract", "note")}
+        for variable in _NAME_VARIABLES:
+            if isinstance(item.get(variable), list):
+                item[variable] = [
+                    {"literal": _OTHERS} if n == {"literal": "others"} else n
+                    for n in item[variable]
+                ]
+        fixed.append(item)
+    return fixed
+
+
+def page_range(value: str, form: str) -> str:
+    """Shorten a page range as the style's page-range-format says (Chicago: 101–3)."""
+
+    def shorten(match: re.Match[str]) -> str:
+        first, last = match.group(1), match.group(2)
+        if form not in ("chicago", "chicago-15", "chicago-16", "minimal", "minimal-two"):
+            return f"{first}–{last}"
+        if len(first) != len(last):
+            return f"{first}–{last}"
+        common = next(
+            (i for i, (a, b) in enumerate(zip(first, last, strict=True)) if a != b), len(first)
+        )
+        keep = form
+        if form.startswith("chicago"):
+            number = int(first)
+            if number < 100 or number % 100 == 0 or (len(first) >= 4 and common < 2):
+                keep = "expanded"
+            else:
+                keep = "minimal" if number % 100 < 10 else "minimal-two"
+        if keep == "minimal":
+            return f"{first}–{last[common:]}"
+        if keep == "minimal-two":
+            return f"{first}–{last[min(common, len(first) - 2) :]}"
+        return f"{first}–{last}"
+
+    return re.sub(r"\b(\d+)\s*[-–]\s*(\d+)\b", shorten, value)
+
+
+def _shadowed(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return items whose first author list is a placeholder, one per distinct list."""
+    placeholders: dict[str, str] = {}
+    shadowed = []
+    for item in items:
+        item = dict(item)
+        for variable in _NAME_VARIABLES:
+            if item.get(variable):
+                names = repr(item[variable])
+                mark = placeholders.setdefault(names, _MARK + chr(0xE100 + len(placeholders)))
+                item[variable] = [{"literal": mark}]
+                break
+        shadowed.append(item)
+    return shadowed
