@@ -28,7 +28,7 @@ _TITLES = {"references", "bibliography", "works cited", "literature", "sources"}
 
 def entry_id(key: str) -> str:
     """Return the id of a key's entry: ``ref-`` and the key, made a valid XML id."""
-    return "ref-" + re.sub(r"[^A-Za-z0-9_.-]", "_", key)
+    return "ref-" + re.sub(r"[^\w:.-]", "_", key)
 
 
 def entries_html(entries: list[tuple[str, str]]) -> str:

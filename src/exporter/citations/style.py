@@ -57,6 +57,9 @@ class Formatter:
             for name in ("prefix", "suffix"):
                 style.root.citation.layout.attrib.pop(name, None)
         self.keys = {str(item["id"]).lower(): str(item["id"]) for item in items}
+        self._names = {str(item["id"]).lower(): _name_list(item) for item in items}
+        self._years = {str(item["id"]).lower(): _year(item) for item in items}
+        self._ready = False
         self._citation_cls = _citation_classes()
         self.bib = CitationStylesBibliography(
             self.style, CiteProcJSON(_lowered(items)), formatter.html
@@ -85,6 +88,7 @@ class Formatter:
 
     def render(self, handle: int, mode: str) -> str:
         """Return one registered cite's text (HTML) in a mode."""
+        self._disambiguate()
         real, shadow = self._registered[handle]
         text = self._fix(self.bib.cite(real, _ignore))
         if mode == "normal":
@@ -101,10 +105,55 @@ class Formatter:
 
     def references(self) -> list[tuple[str, str]]:
         """Return the reference list as (key as written, entry HTML), in the style's order."""
+        if self.style.root.bibliography is None:
+            return []  # a style without a reference list (some note styles)
+        self._disambiguate()
         self.bib.sort()
-        rendered = [str(entry) for entry in self.bib.bibliography()]
-        keys = [self.keys.get(item.key, item.key) for item in self.bib.items]
-        return [(key, self._fix(text)) for key, text in zip(keys, rendered, strict=False)]
+        rendered = [self._fix(str(entry)) for entry in self.bib.bibliography()]
+        keys = [item.key for item in self.bib.items]
+        substitute = self.style.root.bibliography.get("subsequent-author-substitute")
+        if substitute is not None:
+            rendered = self._substitute(keys, rendered, substitute)
+        return [(self.keys.get(k, k), text) for k, text in zip(keys, rendered, strict=False)]
+
+    def _substitute(self, keys: list[str], rendered: list[str], substitute: str) -> list[str]:
+        """Put the style's "———" for an author list that repeats the entry before's."""
+        shadows = {item.key: item for item in self.shadow.items}
+        for index in range(1, min(len(keys), len(rendered))):
+            key, text = keys[index], rendered[index]
+            if not self._names[key] or self._names[key] != self._names[keys[index - 1]]:
+                continue
+            shaded = self._fix(str(self.shadow.style.render_bibliography([shadows[key]])[0]))
+            before, mark, after = shaded.partition(_MARK)
+            after = after[1:]
+            if mark and text.startswith(before) and text.endswith(after):
+                rendered[index] = before + substitute + after
+        return rendered
+
+    def _disambiguate(self) -> None:
+        """Give same-author, same-year works their year suffixes (1984a, 1984b), once.
+
+        citeproc-py 0.11 does not: the letters follow the reference list's order, as
+        pandoc's do, and both renderings get them.
+        """
+        if self._ready:
+            return
+        self._ready = True
+        if self.style.root.citation.get("disambiguate-add-year-suffix") != "true":
+            return
+        self.bib.sort()
+        groups: dict[tuple[str, str], list[str]] = {}
+        for item in self.bib.items:
+            if self._names[item.key]:
+                groups.setdefault((self._names[item.key], self._years[item.key]), []).append(
+                    item.key
+                )
+        for keys in groups.values():
+            if len(keys) < 2:
+                continue
+            for number, key in enumerate(keys):
+                for bib in (self.bib, self.shadow):
+                    bib.source[key]["year_suffix"] = bib.source.parse_string(_letters(number))
 
     def _fix(self, text: str) -> str:
         """Apply what citeproc-py leaves out: punctuation inside quotes for US English."""
@@ -112,6 +161,33 @@ class Formatter:
         if self.locale in _PUNCTUATION_IN_QUOTE or self.locale.startswith("en-US"):
             text = re.sub(r"”([.,])", r"\1”", text)
         return text.replace("..", ".")
+
+
+def _name_list(item: dict[str, Any]) -> str:
+    """Return the item's first name list (author, else editor...) as comparable text."""
+    for variable in _NAME_VARIABLES:
+        if item.get(variable):
+            return repr(item[variable])
+    return ""
+
+
+def _year(item: dict[str, Any]) -> str:
+    """Return the item's year (or its literal date), for year-suffix disambiguation."""
+    issued = item.get("issued") or {}
+    if not isinstance(issued, dict):
+        return str(issued)
+    parts = issued.get("date-parts") or [[]]
+    return str(parts[0][0]) if parts and parts[0] else str(issued.get("literal", ""))
+
+
+def _letters(number: int) -> str:
+    """Return a year suffix: 0 -> a, 25 -> z, 26 -> aa."""
+    text = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
 
 
 def _author_end(text: str, before: str, after: str) -> int:
