@@ -28,7 +28,8 @@ _SYMBOLS = {
 _ACCENT = re.compile(
     r"""\\([-"'`^~=.]|[uvHckrdb](?![A-Za-z]))\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))"""
 )
-_COMMAND = re.compile(r"\\([A-Za-z]+|[&%$#_{} ,])\s?")
+# A word command swallows one space after it (\ss e); a symbol command (\&) does not.
+_COMMAND = re.compile(r"\\(?:([A-Za-z]+)\s?|([&%$#_{} ,]))")
 _STYLED = {"emph": "i", "textit": "i", "textbf": "b", "textsc": "span", "textsuperscript": "sup"}
 NOCASE_OPEN, NOCASE_CLOSE = "\x01", "\x02"  # protected text, before it becomes markup
 
@@ -43,7 +44,7 @@ def _accent(match: re.Match[str]) -> str:
 def _plain(text: str) -> str:
     """Replace accents, symbols and dashes; drop other commands (their argument stays)."""
     text = _ACCENT.sub(_accent, text)
-    text = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1), ""), text)
+    text = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1) or m.group(2), ""), text)
     text = text.replace("---", "—").replace("--", "–").replace("~", "\u00a0")
     return text.replace("``", "“").replace("''", "”")
 

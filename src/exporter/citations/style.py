@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exporter.citations.fixes import drop_repeated_title, page_range, sorted_by_text
 from exporter.errors import SourceError
 
 DEFAULT_STYLE = Path(__file__).parent / "data" / "chicago-author-date.csl"
@@ -53,6 +54,10 @@ class Formatter:
         self.opening = layout.get("prefix", "")
         self.closing = layout.get("suffix", "")
         self.delimiter = layout.get("delimiter", "; ")
+        citation = self.style.root.citation
+        # collapse="year": (Doe 2001a, 2001b) for works of one author cited together.
+        self.collapses = citation.get("collapse", "").startswith("year")
+        self.group_delimiter = citation.get("cite-group-delimiter", ", ")
         for style in (self.style, shadow_style):  # "(", "; ", ")" go around the items here
             for name in ("prefix", "suffix"):
                 style.root.citation.layout.attrib.pop(name, None)
@@ -103,6 +108,11 @@ class Formatter:
             return (before + rest).strip()
         return f"{author} ({rest})" if rest else author
 
+    def same_author(self, first: str, second: str) -> bool:
+        """Tell whether two cited keys have one author list (their cites may collapse)."""
+        names = self._names.get(first.lower(), "")
+        return bool(names) and names == self._names.get(second.lower())
+
     def references(self) -> list[tuple[str, str]]:
         """Return the reference list as (key as written, entry HTML), in the style's order."""
         if self.style.root.bibliography is None:
@@ -111,6 +121,14 @@ class Formatter:
         self.bib.sort()
         rendered = [self._fix(str(entry)) for entry in self.bib.bibliography()]
         keys = [item.key for item in self.bib.items]
+        rendered = [
+            r if self._names[k] else drop_repeated_title(r)
+            for k, r in zip(keys, rendered, strict=False)
+        ]
+        sort = self.style.root.bibliography.find("{http://purl.org/net/xbiblio/csl}sort")
+        first = sort[0] if sort is not None and len(sort) else None
+        if first is not None and first.get("macro"):  # sorted by author: not by number
+            keys, rendered = sorted_by_text(keys, rendered)
         substitute = self.style.root.bibliography.get("subsequent-author-substitute")
         if substitute is not None:
             rendered = self._substitute(keys, rendered, substitute)
@@ -247,34 +265,6 @@ def _lowered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 ]
         fixed.append(item)
     return fixed
-
-
-def page_range(value: str, form: str) -> str:
-    """Shorten a page range as the style's page-range-format says (Chicago: 101–3)."""
-
-    def shorten(match: re.Match[str]) -> str:
-        first, last = match.group(1), match.group(2)
-        if form not in ("chicago", "chicago-15", "chicago-16", "minimal", "minimal-two"):
-            return f"{first}–{last}"
-        if len(first) != len(last):
-            return f"{first}–{last}"
-        common = next(
-            (i for i, (a, b) in enumerate(zip(first, last, strict=True)) if a != b), len(first)
-        )
-        keep = form
-        if form.startswith("chicago"):
-            number = int(first)
-            if number < 100 or number % 100 == 0 or (len(first) >= 4 and common < 2):
-                keep = "expanded"
-            else:
-                keep = "minimal" if number % 100 < 10 else "minimal-two"
-        if keep == "minimal":
-            return f"{first}–{last[common:]}"
-        if keep == "minimal-two":
-            return f"{first}–{last[min(common, len(first) - 2) :]}"
-        return f"{first}–{last}"
-
-    return re.sub(r"\b(\d+)\s*[-–]\s*(\d+)\b", shorten, value)
 
 
 def _shadowed(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

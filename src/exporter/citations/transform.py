@@ -21,7 +21,7 @@ from lxml import etree
 
 from exporter.citations.library import confine, load_items
 from exporter.citations.references import entry_id, place_references
-from exporter.citations.style import Formatter
+from exporter.citations.style import Cite, Formatter
 from exporter.citations.syntax import Found, find_citations
 from exporter.markup import EPUB_NS
 from exporter.model import Chapter, Document
@@ -182,13 +182,18 @@ def _citation_element(
     span.set("data-cites", " ".join(c.key for c in citation.cites))
     parts: list[str | etree._Element] = []
     in_text = not citation.bracketed
-    for index, (item, handle) in enumerate(zip(citation.cites, row, strict=True)):
-        if index:
-            parts.append(formatter.delimiter)
+    previous: Cite | None = None
+    for item, handle in zip(citation.cites, row, strict=True):
+        collapsed = _collapses(formatter, previous, item) and handle is not None
+        if previous is not None:
+            grouped = collapsed and not previous.locator  # "2001a, 3; 2001b" as pandoc
+            parts.append(formatter.group_delimiter if grouped else formatter.delimiter)
+        previous = item if handle is not None else None
         if handle is None:
             parts.append(f"@{item.key}")
             continue
         mode = "author-in-text" if in_text else item.mode
+        mode = "suppress-author" if collapsed else mode
         link = etree.Element("a", {"href": f"#{entry_id(formatter.keys[item.key.lower()])}"})
         link.set("role", "doc-biblioref")
         _fill(link, formatter.render(handle, mode))
@@ -200,6 +205,14 @@ def _citation_element(
         parts = [formatter.opening, *parts, formatter.closing]
     _append(span, parts)
     return span
+
+
+def _collapses(formatter: Formatter, previous: Cite | None, item: Cite) -> bool:
+    """Tell whether a cite joins the one before it under one author ("Doe 2001a, 2001b")."""
+    if previous is None or not formatter.collapses or item.prefix or previous.suffix:
+        return False
+    plain = previous.mode == item.mode == "normal"
+    return plain and formatter.same_author(previous.key, item.key)
 
 
 def _fill(element: etree._Element, html: str) -> None:
