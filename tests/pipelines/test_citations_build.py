@@ -1,0 +1,189 @@
+"""Citations through the whole pipeline: the CLI, every output, books, dialects, mistakes.
+
+One build per fixture (module scope); every EPUB goes through EPUBCheck.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from pypdf import PdfReader
+
+from epubutil import NS
+from exporter.cli import cli
+from pdfutil import page_texts, squash
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "citations"
+
+
+def run(*args: object):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def epub_documents(epub: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(epub) as book:
+        return {
+            name: etree.fromstring(book.read(name))
+            for name in book.namelist()
+            if name.endswith(".xhtml")
+        }
+
+
+def citation_links(docs: dict[str, etree._Element]) -> list[tuple[str, str, str]]:
+    """Return (file, href, text) of every citation link in the EPUB."""
+    return [
+        (name, a.get("href"), "".join(a.itertext()))
+        for name, root in docs.items()
+        for a in root.iterfind(".//x:span[@class='citation']/x:a", NS)
+    ]
+
+
+def resolve(docs: dict[str, etree._Element], name: str, href: str) -> etree._Element:
+    """Return the element a link points to (in its own file or another)."""
+    path, _, fragment = href.partition("#")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
+    found = docs[target].xpath("//*[@id=$id]", id=fragment)
+    assert len(found) == 1, (name, href)
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("article")
+    for name in ("article.md", "refs.bib"):
+        shutil.copy(FIXTURES / name, folder / name)
+    result = run("build", folder / "article.md", "-f", "pdf", "-f", "epub", "-f", "html",
+                 "-o", folder / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return {s: folder / "out" / f"article.{s}" for s in ("pdf", "epub", "html")}
+
+
+def test_each_epub_citation_links_to_its_entry_and_epubcheck_passes(article, epubcheck):
+    docs = epub_documents(article["epub"])
+    links = citation_links(docs)
+    assert len(links) == 13  # one per cited item; collapsed ones too
+    for name, href, text in links:
+        entry = resolve(docs, name, href)
+        assert entry.get("class") == "csl-entry"
+        assert entry.get("id") == href.partition("#")[2]
+        # The entry has the citation's year (and letter), and its first author or title.
+        listed = "".join(entry.itertext())
+        year = re.search(r"\d{4}[a-z]?", text)
+        assert year and f" {year.group(0)}." in listed, (text, listed)
+        first = text.split()[0]
+        if first[0].isupper() and not listed.startswith("———"):
+            assert listed.startswith(first), (text, listed)
+    epubcheck.check(article["epub"])
+
+
+def test_the_epub_reference_list_is_a_section_with_its_heading(article):
+    docs = epub_documents(article["epub"])
+    (section,) = [
+        s for root in docs.values() for s in root.iterfind(".//x:section[@id='refs']", NS)
+    ]
+    assert section.get("role") == "doc-bibliography"
+    assert section.find("x:h2", NS).text == "References"
+    entries = section.findall(".//x:div[@class='csl-entry']", NS)
+    assert len(entries) == 11
+    assert "".join(entries[5].itertext()) == "———. 1984b. The TeXbook. Reading, MA: Addison-Wesley."
+
+
+def test_the_pdf_prints_citations_and_entries_and_links_them(article):
+    text = squash(" ".join(page_texts(article["pdf"])))
+    assert squash("Knuth wrote (Knuth 1984b)") in text
+    assert squash("Alpha et al. (2020) says so") in text
+    assert squash("Smith, John, and Jane Doe. 2001. “A Study of Things.” Journal of Stuff") in text
+    reader = PdfReader(article["pdf"])
+    assert {"ref-knuth1984", "ref-knuth:literate", "ref-smith2001"} <= set(
+        reader.named_destinations
+    )
+    dests = [
+        str(a.get_object().get("/Dest"))
+        for page in reader.pages
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/Subtype") == "/Link"
+    ]
+    assert dests.count("ref-knuth1984") == 2 and "ref-who2019" in dests
+
+
+def test_the_html_links_each_citation_to_an_entry(article):
+    root = etree.HTML(article["html"].read_bytes())
+    hrefs = root.xpath("//span[@class='citation']/a/@href")
+    assert len(hrefs) == 13
+    for href in hrefs:
+        assert root.xpath("//*[@id=$id]/@class", id=href[1:]) == ["csl-entry"]
+
+
+UNKNOWN = """\
+---
+title: Unknown keys
+bibliography: refs.bib
+---
+
+First [@knuth1984].
+
+Then [@nokey] and @nobody (a bare word: not a citation),
+and a mix [@knuth1984; @nokey].
+"""
+
+
+@pytest.fixture
+def unknown(tmp_path: Path) -> Path:
+    shutil.copy(FIXTURES / "refs.bib", tmp_path / "refs.bib")
+    source = tmp_path / "unknown.md"
+    source.write_text(UNKNOWN)
+    return source
+
+
+def test_an_unknown_key_warns_with_file_and_line_and_stays_visible(unknown, epubcheck):
+    result = run("build", unknown, "-f", "epub", "-o", unknown.parent / "out")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"warning: {unknown}:8: citation key @nokey is not in refs.bib; kept as text",
+        f"warning: {unknown}:9: citation key @nokey is not in refs.bib; kept as text",
+    ]
+    epub = unknown.parent / "out" / "unknown.epub"
+    text = "".join("".join(r.itertext()) for r in epub_documents(epub).values())
+    assert "Then [@nokey] and @nobody" in text
+    assert "(Knuth 1984; @nokey)" in text
+    epubcheck.queue(epub)
+
+
+def test_strict_mode_fails_on_an_unknown_key(unknown):
+    result = run("build", unknown, "-f", "epub", "--strict", "-o", unknown.parent / "out")
+    assert result.exit_code == 5
+    assert "@nokey" in result.stderr and "Traceback" not in result.output
+    assert not (unknown.parent / "out" / "unknown.epub").exists()
+
+
+def test_a_bibliography_outside_the_source_folder_is_refused(tmp_path):
+    shutil.copy(FIXTURES / "refs.bib", tmp_path / "refs.bib")
+    source = tmp_path / "inner" / "a.md"
+    source.parent.mkdir()
+    source.write_text("---\nbibliography: ../refs.bib\n---\n\nText [@knuth1984].\n")
+    result = run("build", source, "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "refs.bib" in result.stderr and "outside the source's folder" in result.stderr
+    assert "Traceback" not in result.output
+    # The same file given on the command line is the builder's own choice.
+    given = run("build", source, "-f", "html", "--bibliography", tmp_path / "refs.bib",
+                "-o", tmp_path / "out")  # fmt: skip
+    assert given.exit_code == 0, given.output
+    assert "(Knuth 1984)" in re.sub("<[^>]+>", "", (tmp_path / "out" / "a.html").read_text())
+
+
+def test_a_missing_bibliography_is_an_input_error(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text("---\nbibliography: gone.bib\n---\n\nText [@knuth1984].\n")
+    result = run("build", source, "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "gone.bib: bibliography file not found" in result.stderr
