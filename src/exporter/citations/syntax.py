@@ -33,9 +33,13 @@ LABELS = {
     "col": "column", "cols": "column", "column": "column", "bk": "book", "book": "book",
     "pt": "part", "part": "part", "art": "article", "v": "verse", "vv": "verse",
     "verse": "verse", "verses": "verse", "op": "opus", "no": "issue",
+    # The short forms of the languages exporter writes in (German, French, Spanish, ...).
+    "s": "page", "seite": "page", "kap": "chapter", "abschn": "section", "abb": "figure",
+    "bd": "volume", "bde": "volume", "anm": "note", "t": "volume",
+    "pág": "page", "págs": "page", "cap": "chapter", "fasc": "issue", "blz": "page",
 }  # fmt: skip
 _LOCATOR = re.compile(
-    r"^(?:(?P<label>[A-Za-z]+)\.?\s*)?(?P<value>[\dIVXLCDMivxlcdm]+(?:\s*[-–—,&]+\s*[\dIVXLCDMivxlcdm]+)*)"
+    r"^(?:(?P<label>[^\W\d_]+)\.?\s*)?(?P<value>[\dIVXLCDMivxlcdm]+(?:\s*[-–—,&]+\s*[\dIVXLCDMivxlcdm]+)*)"
     r"(?P<rest>.*)$",
     re.DOTALL,
 )
