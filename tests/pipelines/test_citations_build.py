@@ -273,3 +273,22 @@ def test_a_file_that_is_not_a_csl_style_is_an_input_error(tmp_path):
     result = run("build", source, "-f", "html", "-o", tmp_path / "out")
     assert result.exit_code == 3
     assert "bad.csl: not a CSL style" in result.stderr and "Traceback" not in result.output
+
+
+def test_citations_in_footnotes_are_formatted_and_listed(tmp_path):
+    shutil.copy(FIXTURES / "refs.bib", tmp_path / "refs.bib")
+    source = tmp_path / "notes.md"
+    source.write_text(
+        "---\nbibliography: refs.bib\n---\n\nBody [@knuth1984].[^1]\n\n"
+        "[^1]: A note cites [@smith2001, p. 3] and [@nokey].\n"
+    )
+    result = run("build", source, "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"warning: {source}:7: citation key @nokey is not in refs.bib; kept as text\n"
+    )
+    root = etree.HTML((tmp_path / "out" / "notes.html").read_bytes())
+    (note,) = root.xpath("//aside[@role='doc-footnote']")
+    assert note.xpath(".//a[@role='doc-biblioref']/@href") == ["#ref-smith2001"]
+    assert "(Smith and Doe 2001, 3) and [@nokey]" in "".join(note.itertext())
+    assert root.xpath("//div[@class='csl-entry']/@id") == ["ref-knuth1984", "ref-smith2001"]

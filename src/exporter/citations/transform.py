@@ -54,15 +54,24 @@ def cite(doc: Document, settings: Settings) -> Document:
     items = load_items(paths)
     style = _style_path(doc, settings)
     formatter = Formatter(items, style, doc.metadata.lang or "en")
-    chapters, trees = [], []
+    names = ", ".join(p.name for p in paths)
+    trees = []  # per chapter: the body's tree and its notes' (notes cite too), and the spots
     for chapter in doc.chapters:
-        root = etree.fromstring(f"{_OPEN}{chapter.html}</div>", _PARSER)
-        trees.append((root, _collect(root, chapter, formatter, paths[0].name)))
-    for _root, spots in trees:
+        roots = [_parse(chapter.html), *(_parse(note) for _, note in chapter.notes)]
+        seen: dict[str, int] = {}  # each key's citations so far: the n-th is found in the file
+        spots = [s for root in roots for s in _collect(root, chapter, formatter, names, seen)]
+        trees.append((roots, spots))
+    for _roots, spots in trees:  # rendered once all are registered (1984a and 1984b)
         for spot in spots:
             _replace(spot, formatter)
-    for chapter, (root, spots) in zip(doc.chapters, trees, strict=True):
-        chapters.append(replace(chapter, html=_serialise(root)) if spots else chapter)
+    chapters = []
+    for chapter, (roots, spots) in zip(doc.chapters, trees, strict=True):
+        if spots:
+            notes = tuple(
+                (n, _serialise(r)) for (n, _), r in zip(chapter.notes, roots[1:], strict=True)
+            )
+            chapter = replace(chapter, html=_serialise(roots[0]), notes=notes)
+        chapters.append(chapter)
     entries = formatter.references()
     chapters = place_references(doc, chapters, entries)
     read = tuple(p for p in (*paths, style) if p is not None)
@@ -107,12 +116,17 @@ def _roots(doc: Document) -> list[Path]:
     return folders + [Path(r) for r in current().resource_roots]
 
 
+def _parse(xhtml: str) -> etree._Element:
+    """Parse a chapter's or a note's XHTML under a wrapper that declares ``epub:``."""
+    return etree.fromstring(f"{_OPEN}{xhtml}</div>", _PARSER)
+
+
 def _collect(
-    root: etree._Element, chapter: Chapter, formatter: Formatter, bib_name: str
-) -> list[_Spot]:
-    """Find the chapter's citations, register them in reading order, warn about unknown keys."""
+    root: etree._Element, chapter: Chapter, formatter: Formatter, bib_name: str,
+    seen: dict[str, int],
+) -> list[_Spot]:  # fmt: skip
+    """Find a tree's citations, register them in reading order, warn about unknown keys."""
     spots: list[_Spot] = []
-    seen: dict[str, int] = {}
     for element, tail in _text_slots(root):
         text = (element.tail if tail else element.text) or ""
         if "@" not in text:
