@@ -5,6 +5,7 @@ One build per fixture (module scope); every EPUB goes through EPUBCheck.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import shutil
@@ -244,7 +245,6 @@ def test_an_empty_references_heading_receives_the_list(tmp_path, epubcheck):
 
 
 def test_csl_json_bibliography_and_another_csl_style_from_the_command_line(tmp_path):
-    import json
 
     from citeproc import STYLES_PATH  # citeproc-py ships one other style: Harvard
 
@@ -292,3 +292,22 @@ def test_citations_in_footnotes_are_formatted_and_listed(tmp_path):
     assert note.xpath(".//a[@role='doc-biblioref']/@href") == ["#ref-smith2001"]
     assert "(Smith and Doe 2001, 3) and [@nokey]" in "".join(note.itertext())
     assert root.xpath("//div[@class='csl-entry']/@id") == ["ref-knuth1984", "ref-smith2001"]
+
+
+def test_batch_rebuilds_an_article_when_its_bibliography_changes(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("article.md", "refs.bib"):
+        shutil.copy(FIXTURES / name, inputs / name)
+
+    def batch() -> str:
+        result = run("batch", inputs, "-o", tmp_path / "out", "-f", "html", "-j", "1", "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["results"][0]["status"]
+
+    assert batch() == "ok"
+    assert batch() == "skipped"
+    bib = inputs / "refs.bib"
+    bib.write_text(bib.read_text().replace("The {TeX}book", "The {TeX}book, Revised"))
+    assert batch() == "ok"
+    assert "The TeXbook, Revised" in (tmp_path / "out" / "article.html").read_text()

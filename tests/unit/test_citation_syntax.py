@@ -99,3 +99,25 @@ def test_modes_keys_case_and_year_suffixes():
     keys_in_order = [key for key, _ in formatter.references()]
     assert keys_in_order == ["Doe2001", "doe2001b", "anon"]
     assert (formatter.opening, formatter.delimiter, formatter.closing) == ("(", "; ", ")")
+
+
+def test_bibliographies_in_every_format_load_as_csl_items(tmp_path, caplog):
+    from exporter.citations.library import load_items
+    from exporter.errors import SourceError
+
+    (tmp_path / "a.yaml").write_text(
+        "references:\n- id: ada\n  type: book\n  title: Notes\n  issued: 1843-05\n"
+    )
+    (tmp_path / "b.json").write_text('[{"id": 7, "type": "book", "issued": "2001"}]')
+    (tmp_path / "c.bib").write_text("@book{ADA, title = {Other}}\n@book{c, title = {C}}")
+    items = load_items([tmp_path / "a.yaml", tmp_path / "b.json", tmp_path / "c.bib"])
+    assert [i["id"] for i in items] == ["ada", "7", "c"]
+    assert items[0]["issued"] == {"date-parts": [[1843, 5]]}
+    assert items[1]["issued"] == {"date-parts": [[2001]]}
+    assert "c.bib: citation key 'ADA' is defined twice" in caplog.text
+    (tmp_path / "d.txt").write_text("")
+    with pytest.raises(SourceError, match=r"d.txt: unknown bibliography type '.txt'"):
+        load_items([tmp_path / "d.txt"])
+    (tmp_path / "e.json").write_text("[{")
+    with pytest.raises(SourceError, match=r"e.json:1: not valid CSL-JSON"):
+        load_items([tmp_path / "e.json"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,24 @@ def _items_of(path: Path, text: str) -> list[dict[str, Any]]:
         data = data.get("references", [])
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise SourceError(f"{path}: CSL data must be a list of entries, each with an 'id'.")
-    return [dict(item, id=str(item.get("id", ""))) for item in data]
+    return [_normalised(item) for item in data]
+
+
+def _normalised(item: dict[str, Any]) -> dict[str, Any]:
+    """Return a CSL item with a string id and its dates as date parts.
+
+    CSL-YAML (pandoc's) writes dates as ``issued: 2001`` or ``issued: 2001-05-03``;
+    citeproc-py reads only ``{"date-parts": [[2001, 5, 3]]}``.
+    """
+    item = dict(item, id=str(item.get("id", "")))
+    for name in ("issued", "accessed", "original-date", "event-date"):
+        value = item.get(name)
+        if value is not None and not isinstance(value, dict):
+            text = str(value)
+            parts = [[int(n) for n in re.findall(r"\d+", part)[:3]] for part in text.split("/")]
+            parts = [p for p in parts if p]
+            item[name] = {"date-parts": parts} if parts else {"literal": text}
+    return item
 
 
 def _yaml(path: Path, text: str) -> Any:
