@@ -167,3 +167,16 @@ def test_a_bad_month_warns_naming_the_entry(caplog):
         item = one("\n@book{m, year = 2001, month = {Smarch}}")
     assert item["issued"] == {"date-parts": [[2001]]}
     assert "refs.bib:2" in caplog.text and "Smarch" in caplog.text
+
+
+def test_unclosed_values_stop_at_the_next_entry_so_a_broken_file_stays_linear(caplog):
+    import time
+
+    broken = "@book{x, title = {unclosed\n" * 3000 + "@book{ok, title = {Fine}}\n"
+    started = time.perf_counter()
+    with caplog.at_level(logging.WARNING, logger="exporter"):
+        items = parse_bibtex(broken, "refs.bib")
+    assert time.perf_counter() - started < 10  # was minutes: each error scanned to the end
+    assert [i["id"] for i in items] == ["ok"]
+    assert len(caplog.records) == 21  # 20 errors told, then how many more
+    assert caplog.records[-1].getMessage() == "refs.bib: 2980 more entries were left out for errors"

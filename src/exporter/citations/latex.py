@@ -43,8 +43,9 @@ def _accent(match: re.Match[str]) -> str:
 
 def _plain(text: str) -> str:
     """Replace accents, symbols and dashes; drop other commands (their argument stays)."""
-    text = _ACCENT.sub(_accent, text)
-    text = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1) or m.group(2), ""), text)
+    if "\\" in text:
+        text = _ACCENT.sub(_accent, text)
+        text = _COMMAND.sub(lambda m: _SYMBOLS.get(m.group(1) or m.group(2), ""), text)
     text = text.replace("---", "—").replace("--", "–").replace("~", "\u00a0")
     return text.replace("``", "“").replace("''", "”")
 
@@ -65,6 +66,8 @@ def to_csl(value: str) -> str:
 
 def _styled(value: str) -> str:
     """Turn ``\\emph{x}`` and friends into markup citeproc keeps (``<i>x</i>``)."""
+    if "\\" not in value:
+        return value
     pattern = re.compile(r"\\(" + "|".join(_STYLED) + r")\s*\{([^{}]*)\}")
     while True:
         new = pattern.sub(
@@ -77,6 +80,8 @@ def _styled(value: str) -> str:
 
 def _protect(value: str) -> str:
     """Mark each word holding a top-level brace group (not a command's) as protected."""
+    if "{" not in value:
+        return value
     out, depth, word_protected = [], 0, False
     words: list[tuple[str, bool]] = []
     word: list[str] = []
