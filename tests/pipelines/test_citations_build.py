@@ -217,7 +217,8 @@ def test_every_dialect_reads_citations_and_puts_the_list_at_refs(tmp_path, diale
     assert result.exit_code == 0, result.output  # ::: {#refs} is not an unknown construct
     root = etree.HTML((tmp_path / "out" / "placed.html").read_bytes())
     assert root.xpath("//code/text()") == ["[@knuth1984]"]
-    assert root.xpath("//a[not(@role)]/@href") == ["https://example.org/@knuth1984"]
+    assert root.xpath("//p/a[not(@role)]/@href") == ["https://example.org/@knuth1984"]
+    assert root.xpath("//div[@id='ref-smith2001']/a/@href") == ["https://doi.org/10.1000/xyz123"]
     (refs,) = root.xpath("//*[@id='refs']")
     assert refs.get("role") == "doc-bibliography"
     entries = refs.xpath(".//div[@class='csl-entry']/@id")

@@ -34,7 +34,7 @@ def entry_id(key: str) -> str:
 def entries_html(entries: list[tuple[str, str]]) -> str:
     """Return the entries as ``div.csl-entry`` elements, each with its ``ref-KEY`` id."""
     return "".join(
-        f'<div class="csl-entry" id="{escape(entry_id(key))}">{_xml(text)}</div>\n'
+        f'<div class="csl-entry" id="{escape(entry_id(key))}">{_linked(_xml(text))}</div>\n'
         for key, text in entries
     )
 
@@ -137,6 +137,15 @@ def _swap(old: etree._Element, new: etree._Element) -> None:
     parent.replace(old, new)
     if following is not None and (following.text or "").strip() == ":::" and not len(following):
         parent.remove(following)
+
+
+# A web address in an entry's text (a DOI or URL the style prints), not inside a tag.
+_URL = re.compile(r"(?<![\w\"'=/])https?://[^\s<>\"]+[^\s<>\".,;:)]")
+
+
+def _linked(entry: str) -> str:
+    """Make the web addresses an entry prints into links, as pandoc does."""
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', entry)
 
 
 def _xml(html: str) -> str:
