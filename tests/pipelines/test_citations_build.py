@@ -312,3 +312,18 @@ def test_batch_rebuilds_an_article_when_its_bibliography_changes(tmp_path):
     bib.write_text(bib.read_text().replace("The {TeX}book", "The {TeX}book, Revised"))
     assert batch() == "ok"
     assert "The TeXbook, Revised" in (tmp_path / "out" / "article.html").read_text()
+
+
+def test_the_python_api_takes_a_bibliography_and_a_style(tmp_path):
+    import exporter
+    from exporter.citations.style import DEFAULT_STYLE
+
+    source = tmp_path / "a.md"
+    source.write_text("# A\n\nAs @knuth1984 showed.\n")
+    (page,) = exporter.convert(
+        [source], ["html"], tmp_path / "out",
+        bibliography=str(FIXTURES / "refs.bib"), csl=str(DEFAULT_STYLE),
+    )  # fmt: skip
+    text = re.sub(r"<[^>]+>", "", page.read_text())
+    assert "As Knuth (1984) showed." in text
+    assert "Knuth, Donald E. 1984. The TeXbook." in text

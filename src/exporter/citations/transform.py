@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -86,8 +87,9 @@ def bibliography_paths(doc: Document, settings: Settings) -> list[Path]:
 
     Those the sources name must lie inside their folders (a book's too), as images must.
     """
-    if settings.bibliography:
-        return [Path(p) for p in settings.bibliography]
+    given = settings.bibliography
+    if given:  # one file given as a string (an API caller's) is one file, not its letters
+        return [Path(given)] if isinstance(given, (str, os.PathLike)) else [Path(p) for p in given]
     roots, base = _roots(doc), _base(doc)
     where = str(doc.sources[0]) if doc.sources else "front matter"
     return [confine(base / p, roots, where) for p in doc.metadata.bibliography]
