@@ -56,8 +56,12 @@ def cite(doc: Document, settings: Settings) -> Document:
     style = _style_path(doc, settings)
     formatter = Formatter(items, style, doc.metadata.lang or "en")
     names = ", ".join(p.name for p in paths)
-    trees = []  # per chapter: the body's tree and its notes' (notes cite too), and the spots
+    # Per chapter: the body's tree and its notes' (notes cite too), and the spots found.
+    trees: list[tuple[list[etree._Element], list[_Spot]]] = []
     for chapter in doc.chapters:
+        if "@" not in chapter.html and not any("@" in note for _, note in chapter.notes):
+            trees.append(([], []))  # nothing to cite: not parsed at all
+            continue
         roots = [_parse(chapter.html), *(_parse(note) for _, note in chapter.notes)]
         seen: dict[str, int] = {}  # each key's citations so far: the n-th is found in the file
         spots = [s for root in roots for s in _collect(root, chapter, formatter, names, seen)]
