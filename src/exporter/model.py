@@ -37,6 +37,11 @@ class Metadata:
     series_position: str = ""
     # The words exporter writes itself, as a book's manifest ([words]) replaces them.
     words: tuple[tuple[str, str], ...] = ()
+    # Citations: the bibliography files and the CSL style the sources name (front matter
+    # ``bibliography:`` / ``csl:``, a manifest's keys), as written; the citations transform
+    # reads them relative to the first source, inside the sources' folders.
+    bibliography: tuple[str, ...] = ()
+    csl: str = ""
 
     def merged(self, other: Metadata) -> Metadata:
         """Return this metadata with every non-empty field of ``other`` laid over it."""

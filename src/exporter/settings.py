@@ -51,6 +51,8 @@ class Settings:
     source_format: str | None = None  # a reader's name (--from); None: by each file's suffix
     encoding: str | None = None  # when the sources are not UTF-8 (a Python codec name)
     metadata: Metadata = field(default_factory=Metadata)  # overrides what sources declare
+    bibliography: tuple[str, ...] = ()  # --bibliography: .bib/.json/.yaml files (win over sources')
+    csl: str | None = None  # --csl: a CSL style file; None: the sources' or Chicago author-date
     cover: str | os.PathLike[str] | None = None  # a cover image (a manifest may name one)
     # Layout, for every output (page size and layout) and per format.
     page_size: str | None = None  # PDF: A4, Letter, A5, 6x9 or a CSS size; None: the theme's

@@ -17,7 +17,7 @@ import glob
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -43,7 +43,7 @@ ROLES = {
 KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
-    "front", "chapters", "parts", "appendices", "back", "words", "from",
+    "front", "chapters", "parts", "appendices", "back", "words", "from", "bibliography", "csl",
     "print",  # the print profile (exporter.press.manifest reads it)
 }  # fmt: skip
 
@@ -138,7 +138,22 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
         if not cover.is_file():
             fail(f"cover '{data['cover']}' was not found (paths are relative to the manifest)")
     dialect = _text(data.get("from", "markdown"), "from", fail)  # the Markdown sources' reader
-    return Book(manifest, _metadata(data, fail), tuple(entries), cover, dialect=dialect)
+    metadata = replace(_metadata(data, fail), **_citation_files(data, root, fail))
+    return Book(manifest, metadata, tuple(entries), cover, dialect=dialect)
+
+
+def _citation_files(data: dict[str, Any], root: Path, fail: _Fail) -> dict[str, Any]:
+    """Return ``bibliography`` (a path or a list) and ``csl``, relative to the manifest."""
+    found: dict[str, Any] = {}
+    given = data.get("bibliography", [])
+    files = [given] if isinstance(given, str) else given
+    if not isinstance(files, list):
+        fail("'bibliography' must be a file name or a list of them")
+    if files:
+        found["bibliography"] = tuple(str(root / _text(f, "bibliography", fail)) for f in files)
+    if "csl" in data:
+        found["csl"] = str(root / _text(data["csl"], "csl", fail))
+    return found
 
 
 _Fail = Callable[[str], NoReturn]  # raises SourceError naming the manifest

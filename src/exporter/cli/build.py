@@ -88,6 +88,21 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     help="Run an installed plugin's transform (repeatable; 'exporter formats' lists them).",
 )
 @print_options
+@click.option(
+    "--bibliography",
+    "bibliography",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Bibliography for [@key] citations: BibTeX/BibLaTeX .bib, CSL-JSON or CSL-YAML; "
+    "repeatable. Default: the sources' 'bibliography:'.",
+)
+@click.option(
+    "--csl",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="CSL style for citations (a .csl file). Default: Chicago author-date.",
+)
 @from_option
 @safety_options
 @click.pass_context

@@ -167,7 +167,18 @@ PROJECTS: Registry[ProjectSpec] = Registry(
     ),
 )
 
-TRANSFORMS: Registry[TransformSpec] = Registry("transform", "exporter.transforms", ())
+TRANSFORMS: Registry[TransformSpec] = Registry(
+    "transform",
+    "exporter.transforms",
+    (
+        TransformSpec(
+            "citations",
+            "exporter.citations.transform:cite",
+            30,  # after cross-references (20): @fig:x is theirs
+            description="[@key] citations and the reference list (CSL, BibTeX)",
+        ),
+    ),
+)
 
 
 def reader_for_path(path: Path) -> ReaderSpec:

@@ -183,6 +183,8 @@ def _render_container(self: Any, tokens: Sequence[Token], idx: int, options: Any
     kind, title = _container_kind(opener.info)
     if kind not in ADMONITIONS:
         name = re.sub(r"[^\w-]", "", kind)
+        if re.match(r"\{\s*#refs\s*\}", opener.info.strip()):  # pandoc's reference list
+            return '<div id="refs">\n' if token.nesting == 1 else "</div>\n"
         return f'<div class="{name}">\n' if token.nesting == 1 else "</div>\n"
     if token.nesting == -1:
         return "</aside>\n"

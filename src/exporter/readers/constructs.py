@@ -38,7 +38,8 @@ def _re(pattern: str) -> re.Pattern[str]:
 CONSTRUCTS = (
     Construct(
         "a ':::' container",
-        _re(r"^\s*:::+[ \t]*[{\w]"),
+        # ::: {#refs} is not one: the citations transform puts the reference list there.
+        _re(r"^\s*:::+[ \t]*(?!\{\s*#refs\s*\}\s*$)[{\w]"),
         frozenset({"markdown", "commonmark"}),
         "it is read as text; use --from gfm, which reads ':::' containers as admonitions",
     ),

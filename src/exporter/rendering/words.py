@@ -22,6 +22,7 @@ KEYS = (
     "index",
     "edited",
     "volume",
+    "references",
 )
 
 WORDS: dict[str, dict[str, str]] = {
@@ -72,6 +73,13 @@ WORDS: dict[str, dict[str, str]] = {
            "notes": "الحواشي", "index": "الفهرس",
            "edited": "تحرير {n}", "volume": "المجلد {n}"},
 }  # fmt: skip
+# The reference list's title (citations); pandoc's and LaTeX's words for it.
+for _code, _word in {
+    "en": "References", "fr": "Bibliographie", "de": "Literatur", "es": "Bibliografía",
+    "it": "Bibliografia", "pt": "Referências", "nl": "Literatuur", "ru": "Список литературы",
+    "zh": "参考文献", "ja": "参考文献", "he": "מקורות", "ar": "المراجع",
+}.items():  # fmt: skip
+    WORDS[_code]["references"] = _word
 
 # Month names for dates written out ("2 October 2012"); ISO dates where none is known.
 MONTHS: dict[str, tuple[str, ...]] = {
