@@ -158,7 +158,24 @@ PROJECTS: Registry[ProjectSpec] = Registry(
     ),
 )
 
-TRANSFORMS: Registry[TransformSpec] = Registry("transform", "exporter.transforms", ())
+TRANSFORMS: Registry[TransformSpec] = Registry(
+    "transform",
+    "exporter.transforms",
+    (
+        TransformSpec(
+            "crossref",
+            "exporter.crossref:number",
+            20,
+            description="numbered figures, tables, listings, equations, sections; @fig:x",
+        ),
+        TransformSpec(
+            "index",
+            "exporter.crossref.index:make_index",
+            40,
+            description="index terms marked [term]{.index}, and the index at the back",
+        ),
+    ),
+)
 
 
 def reader_for_path(path: Path) -> ReaderSpec:

@@ -1,0 +1,32 @@
+"""The styles numbered things and the index need in every theme; a theme's CSS may override.
+
+``SCREEN`` goes into every output (after the theme's base.css, before its epub.css or
+pdf.css): the index as plain indented lists, captions' labels in bold, an equation's number
+at the right. ``PRINT`` is the PDF's: a reference carries the page of its target
+(", p. 41"; ``a.xref::after { content: none }`` in a theme's pdf.css turns it off), and
+an index locator shows the page it points at instead of its chapter's name.
+"""
+
+from __future__ import annotations
+
+SCREEN = """
+.caption-label { font-weight: bold; }
+figure.listing { margin-left: 0; margin-right: 0; }
+figure.listing > figcaption { margin-bottom: 0.3em; }
+.equation > .eqno { float: right; }
+.xref-missing { font-weight: bold; }
+section.index ul.index-entries { list-style: none; margin: 0; padding: 0; }
+section.index ul.index-entries ul.index-entries { padding-left: 1em; }
+section.index li.index-entry { margin: 0.1em 0; padding-left: 1em; text-indent: -1em; }
+section.index h2.index-letter { margin: 1em 0 0.3em; text-align: left; }
+"""
+
+PRINT = """
+a.xref[data-page]::after {
+  content: ",\\a0" attr(data-page) "\\a0" target-counter(attr(href url), page);
+}
+a.index-locator > span.locator-text { display: none; }
+a.index-locator::after { content: target-counter(attr(href url), page); }
+section.index h2.index-letter { bookmark-level: none; break-after: avoid; }
+section.index > div.index-body { columns: 2; column-gap: 2em; }
+"""
