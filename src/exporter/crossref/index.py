@@ -31,7 +31,7 @@ from lxml import etree
 from exporter.crossref import theme_words
 from exporter.crossref.text import place, text_slots
 from exporter.crossref.words import capitalised, crossref_words
-from exporter.markup import attr, inner_xhtml, parse_fragment
+from exporter.markup import EPUB_NS, attr, inner_xhtml, parse_fragment
 from exporter.model import Chapter, Document
 from exporter.settings import Settings
 
@@ -144,7 +144,9 @@ def index_html(top: dict[str, Entry], words: dict[str, str]) -> str:
             f'<h2 class="index-letter">{attr(initial)}</h2>'
             f"{_entries(entries, words)}</section>"
         )
-    return '<div class="index-body">\n' + "\n".join(parts) + "\n</div>"
+    # The prefix is declared here so that the chapter parses on its own, as every other does.
+    body = "\n".join(parts)
+    return f'<div class="index-body" xmlns:epub="{EPUB_NS}">\n{body}\n</div>'
 
 
 def _entries(entries: list[Entry], words: dict[str, str]) -> str:
