@@ -27,6 +27,7 @@ a.xref[data-page]::after {
 }
 a.index-locator > span.locator-text { display: none; }
 a.index-locator::after { content: target-counter(attr(href url), page); }
+a.index-locator.index-pages::after { content: none; }
 section.index h2.index-letter { bookmark-level: none; break-after: avoid; }
 section.index > div.index-body { columns: 2; column-gap: 2em; }
 """

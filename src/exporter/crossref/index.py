@@ -14,10 +14,10 @@ Each mark becomes ``span.index-term`` with an ``id`` (``idx-3``) and ``data-inde
 path). The index is a back-matter chapter (type ``index``, the language's "Index")
 marked up as EPUB Indexes 1.0 says (``index-entry-list``, ``index-entry``, ``index-term``,
 ``index-locator``, ``index-xref-preferred``/``-related``), grouped by initial, sorted
-case- and accent-blind. Each occurrence is one locator: in the PDF the print stylesheet
-replaces its text with the page (``target-counter``), and consecutive locators on the
-same page are not merged (WeasyPrint cannot compare counters); a term marked several
-times in one paragraph has one locator. In the EPUB and HTML a locator says the chapter.
+case- and accent-blind. Each marked paragraph is one locator (a term marked twice in
+it, once). In the EPUB and HTML a locator names its chapter ("Methods", "Methods (2)");
+in the PDF the writer replaces the locators by the pages they land on, each page once and
+consecutive pages as a range, "12–14" (``crossref.pages``, from a first layout).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from exporter.crossref import pages as index_pages
 from exporter.errors import LimitError
 from exporter.model import Asset, Document
 from exporter.rendering import PDF, Target, render_document
@@ -182,6 +183,11 @@ def write_pdf(
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+            again = _index_pages(document, html) if index_pages.MARK in html else None
+            if again is not None:  # the index's pages, read from the first layout
+                document = HTML(
+                    string=again, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
+                ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
             return document.write_pdf(
                 # A stable identifier: the same content gives the same bytes.
                 pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
@@ -197,6 +203,15 @@ def write_pdf(
         ) from None
     finally:
         weasy_log.removeFilter(quiet)
+
+
+def _index_pages(document: object, html: str) -> str | None:
+    """Return the HTML with the index's page numbers written out (crossref.pages)."""
+    pages = document.pages  # type: ignore[attr-defined]
+    where = {anchor: i for i, page in enumerate(pages) for anchor in page.anchors}
+    labels = pagelabels.labels([pagelabels.folio(_margin_texts(p._page_box)) for p in pages])
+    folios = [str(n) if style == "D" else index_pages.roman(n) for style, n in labels]
+    return index_pages.resolve(html, where, folios)
 
 
 def _label_pages(document: object, pdf: pydyf.PDF) -> None:

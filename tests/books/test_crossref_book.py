@@ -25,7 +25,7 @@ from pdfutil import squash
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 FILLER = "\n\n".join(
-    f"Filler paragraph {n} keeps the targets apart, so that they land on different pages "
+    f"Filler paragraph {n} [keeps]{{.index}} the targets apart, so that they land on different pages "
     "and a wrong page number cannot pass for the right one by chance. " * 3
     for n in range(9)
 )
@@ -197,16 +197,24 @@ def test_pdf_index_pages_are_where_the_terms_are(built) -> None:
     lines = [line.strip() for line in texts[index_at].splitlines()]
     entries = {}
     for line in lines:
-        found = re.match(r"^(\D+?), ([\d, ]+)", line)
+        found = re.match(r"^(\D+?), ([\d, \u2013]+)", line)
         if found:
             entries[found.group(1)] = found.group(2).replace(" ", "").split(",")
-    assert set(entries) == {"Apple", "Émile", "typography", "kerning", "zebra"}, lines
+    assert set(entries) == {"Apple", "Émile", "typography", "kerning", "zebra", "keeps"}, lines
     assert len(entries["typography"]) == 3  # three paragraphs on three pages
     for term, pages in entries.items():
-        for page in pages:
-            assert term in texts[labels.index(page)], (term, page)
-    order = [line for line in lines if line in ("E", "A", "T", "Z")]
-    assert order == ["A", "E", "T", "Z"]  # É sorts as E
+        numbers = []
+        for written in pages:  # "4" or a run "4–6": the term is on every page of it
+            first, _, last = written.partition("\u2013")
+            numbers += range(labels.index(first), labels.index(last or first) + 1)
+            assert not last or labels.index(last) > labels.index(first)
+        assert len(numbers) == len(set(numbers)), (term, pages)  # no page twice
+        for n in numbers:
+            assert term in texts[n], (term, labels[n])
+    # 27 marked paragraphs over a few pages: runs, each page once
+    assert any("\u2013" in p for p in entries["keeps"]) and len(entries["keeps"]) < 9
+    order = [line for line in lines if line in ("E", "A", "K", "T", "Z")]
+    assert order == ["A", "E", "K", "T", "Z"]  # É sorts as E
     assert "zebra, " in texts[index_at] and "See also typography" in texts[index_at]
 
 
@@ -218,9 +226,9 @@ def test_epub_index_follows_epub_indexes(built) -> None:
     section = root.xpath("//*[@epub:type='index']", namespaces=NS)[0]
     assert section.xpath(".//*[@epub:type='index-entry-list']", namespaces=NS)
     terms = section.xpath(".//*[@epub:type='index-term']/text()", namespaces=NS)
-    assert terms[:3] == ["Apple", "Émile", "typography"]
+    assert terms[:4] == ["Apple", "Émile", "keeps", "typography"]
     locators = section.xpath(".//*[@epub:type='index-locator']", namespaces=NS)
-    assert len(locators) == 7
+    assert len(locators) == 7 + 27  # one per marked paragraph
     for a in locators:
         file, _, fragment = a.get("href").partition("#")
         marked = files[str(PurePosixPath(name).parent / file).removeprefix("./")]
