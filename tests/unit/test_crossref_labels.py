@@ -183,3 +183,25 @@ def test_index_entries_sort_nest_and_cross_refer(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert "[code]{.index}" in text_of(doc)  # code is never read
     assert sort_key("Émile") == "emile"
+
+
+def test_pdf_index_pages_merge_into_ranges() -> None:
+    from exporter.crossref.pages import resolve, roman
+
+    body = (
+        '<p>x</p><div xmlns:epub="e" class="index-body"><section><ul>'
+        '<li><span>term</span>, <a class="index-locator" href="#idx-1">A</a>, '
+        '<a class="index-locator" href="#idx-2">A (2)</a>, '
+        '<a class="index-locator" href="#idx-3">B</a>, '
+        '<a class="index-locator" href="#idx-4">B (2)</a>. <span>See also x</span></li>'
+        "</ul></section></div><p>after</p>"
+    )
+    pages = {"idx-1": 4, "idx-2": 5, "idx-3": 5, "idx-4": 7}
+    folios = [roman(n) for n in range(1, 5)] + [str(n) for n in range(1, 9)]
+    out = resolve(body, pages, folios)
+    assert out is not None and out.startswith("<p>x</p>") and out.endswith("<p>after</p>")
+    entry = etree.fromstring(out[len("<p>x</p>") : -len("<p>after</p>")].replace("xmlns:epub", "d"))
+    assert "".join(entry.itertext()) == "term, 1\u20132, 4. See also x"
+    assert [a.get("href") for a in entry.iter("a")] == ["#idx-1", "#idx-4"]
+    assert resolve("<p>no index</p>", pages, folios) is None
+    assert [roman(n) for n in (4, 9, 14, 1994)] == ["iv", "ix", "xiv", "mcmxciv"]
