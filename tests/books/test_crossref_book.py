@@ -90,6 +90,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["pdf", "epub", "html"],
         out,
         metadata=Metadata(title="Refs"),
+        lists=("figures", "tables"),
     )
     return {p.suffix[1:]: p for p in paths}
 
@@ -163,14 +164,15 @@ def test_pdf_reference_pages_are_the_targets_pages(built) -> None:
     labels = reader.page_labels
     pages = [squash(p.extract_text() or "") for p in reader.pages]
     index_at = next(i for i, t in enumerate(pages) if t.startswith("Index"))
+    body = next(i for i, t in enumerate(pages) if t.startswith("Gettingstarted"))
 
     def page_of(needle: str) -> str:
-        (found,) = [labels[i] for i, t in enumerate(pages[:index_at]) if needle in t]
+        (found,) = [labels[i] for i, t in enumerate(pages[body:index_at], body) if needle in t]
         return found
 
     refs = re.compile(r"(Figures?|Tables?|Listing|Eq\.|and)(\(?[\d.]+\)?),p\.(\d+)")
     seen = {}
-    for text in pages[:index_at]:
+    for text in pages[body:index_at]:
         word = ""
         for written, number, page in refs.findall(text):
             word = word if written == "and" else written  # "Tables 1.1, p. 3 and 1.2, p. 5"
@@ -237,3 +239,32 @@ def test_epub_index_follows_epub_indexes(built) -> None:
 
 
 NS = {"epub": "http://www.idpf.org/2007/ops"}
+
+
+def test_lists_of_figures_and_tables_give_captions_and_pages(built) -> None:
+    reader = PdfReader(built["pdf"])
+    labels = reader.page_labels
+    texts = [p.extract_text() or "" for p in reader.pages]
+    body = next(i for i, t in enumerate(texts) if t.startswith("Getting started"))
+    lists = {t.splitlines()[0]: (i, t) for i, t in enumerate(texts[:body]) if t.startswith("List")}
+    assert list(lists) == ["List of Figures", "List of Tables"]
+    assert labels[lists["List of Figures"][0]] in ("iv", "v", "vi", "vii")  # front matter
+    rows = {}
+    for _, text in lists.values():
+        for line in text.splitlines()[1:]:
+            found = re.match(r"^((?:Figure|Table) [\d.]+) (.+?)[ .]*(\d+)$", line)
+            if found:
+                rows[found.group(1)] = (found.group(2), found.group(3))
+    assert rows == {
+        "Figure 1.1": ("A map of the area", rows["Figure 1.1"][1]),
+        "Figure 2.1": ("A chart", rows["Figure 2.1"][1]),
+        "Table 1.1": ("Common page sizes", rows["Table 1.1"][1]),
+        "Table 1.2": ("Font kinds", rows["Table 1.2"][1]),
+    }
+    for name, (caption, page) in rows.items():
+        printed = squash(texts[labels.index(page)])
+        assert squash(f"{name}: {caption}") in printed, (name, page)
+    files = epub_documents(built["epub"])
+    kinds = [r.xpath("//*[@epub:type='loi' or @epub:type='lot']/@epub:type", namespaces=NS)
+             for r in files.values()]  # fmt: skip
+    assert sorted(k for found in kinds for k in found) == ["loi", "lot"]

@@ -19,6 +19,7 @@ from lxml import etree
 
 from exporter.crossref.labels import trailing_label
 from exporter.crossref.listings import label_fences
+from exporter.crossref.lists import fill, with_lists
 from exporter.crossref.numbering import Numberer, title_label
 from exporter.crossref.references import KINDS, Resolver
 from exporter.crossref.words import crossref_words
@@ -37,6 +38,7 @@ def number(doc: Document, settings: Settings) -> Document:
     if not any(_HINT.search(c.html) or "{#" in c.title for c in doc.chapters):
         return doc
     words = crossref_words(doc, theme_words(settings))
+    doc = with_lists(doc, settings.lists, words)
     numberer = Numberer(doc, words)
     chapters: list[Chapter] = []
     roots: list[etree._Element] = []
@@ -52,9 +54,10 @@ def number(doc: Document, settings: Settings) -> Document:
     for label in numberer.duplicates:
         log.warning("label %s is given to two things; references go to the first", label)
     done = tuple(
-        _resolved(chapter, root, Resolver(numberer.entries, words, _warner(chapter)))
+        fill(_resolved(chapter, root, Resolver(numberer.entries, words, _warner(chapter))),
+             numberer.entries, words)
         for chapter, root in zip(chapters, roots, strict=True)
-    )
+    )  # fmt: skip
     return replace(doc, chapters=done)
 
 

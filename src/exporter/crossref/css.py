@@ -19,12 +19,15 @@ section.index ul.index-entries { list-style: none; margin: 0; padding: 0; }
 section.index ul.index-entries ul.index-entries { padding-left: 1em; }
 section.index li.index-entry { margin: 0.1em 0; padding-left: 1em; text-indent: -1em; }
 section.index h2.index-letter { margin: 1em 0 0.3em; text-align: left; }
+ol.caption-list { list-style: none; padding: 0; }
+ol.caption-list > li { margin: 0.2em 0; }
 """
 
 PRINT = """
 a.xref[data-page]::after {
   content: ",\\a0" attr(data-page) "\\a0" target-counter(attr(href url), page);
 }
+ol.caption-list a::after { content: leader(". ") target-counter(attr(href url), page); }
 a.index-locator > span.locator-text { display: none; }
 a.index-locator::after { content: target-counter(attr(href url), page); }
 a.index-locator.index-pages::after { content: none; }

@@ -33,7 +33,7 @@ class Entry:
     kind: str
     id: str
     number: str
-    title: str = ""  # a section's (or chapter's) title, for one without a number
+    title: str = ""  # a section's or chapter's title, a figure's or table's caption
     chapter: int = 0  # the chapter it is in (1..)
 
 
@@ -73,8 +73,12 @@ class Numberer:
             self.counts[target.kind] = self.counts.get(target.kind, 0) + 1
             count = self.counts[target.kind]
             number = f"{prefix}.{count}" if prefix else str(count)
+            caption = target.caption
+            title = (
+                "".join(str(t) for t in caption.itertext()).strip() if caption is not None else ""
+            )
             self._label(target, number)
-            self._add(Entry(target.kind, target.id, number, chapter=index), target.element)
+            self._add(Entry(target.kind, target.id, number, title, index), target.element)
         self._sections(index, root, prefix)
 
     def _label(self, target: Target, number: str) -> None:
