@@ -205,3 +205,41 @@ def test_pdf_index_pages_merge_into_ranges() -> None:
     assert [a.get("href") for a in entry.iter("a")] == ["#idx-1", "#idx-4"]
     assert resolve("<p>no index</p>", pages, folios) is None
     assert [roman(n) for n in (4, 9, 14, 1994)] == ["iv", "ix", "xiv", "mcmxciv"]
+
+
+def figure_chapter(title: str, name: str, **place: str) -> Chapter:
+    """Return a chapter with one labelled figure and a reference to it."""
+    html = (
+        f'<p>See @fig:{name}.</p><figure class="figure" id="fig-{name}">'
+        f'<img src="a.png" alt="{title} art"/></figure>'
+    )
+    return Chapter(title=title, html=html, **place)
+
+
+def test_appendices_are_lettered_and_front_matter_unprefixed(caplog) -> None:
+    chapters = (
+        figure_chapter("Preface", "pre", kind="frontmatter", type="preface"),
+        figure_chapter("One", "one"),
+        figure_chapter("Two", "two"),
+        figure_chapter("Extra", "extra", type="appendix"),
+    )
+    meta = Metadata(title="B", words=(("ref-fig", "Fig. {n}"),))  # a book's [words] win
+    doc = number(Document(meta, chapters, layout="book"), Settings())
+    texts = ["".join(parse_fragment(c.html).itertext()) for c in doc.chapters]
+    assert texts == [
+        "See Fig. 1.Figure 1: Preface art",
+        "See Fig. 1.1.Figure 1.1: One art",
+        "See Fig. 2.1.Figure 2.1: Two art",
+        "See Fig. A.1.Figure A.1: Extra art",
+    ]
+
+
+def test_a_label_given_twice_warns_and_keeps_ids_unique(caplog) -> None:
+    chapters = (figure_chapter("One", "same"), figure_chapter("Two", "same"))
+    with caplog.at_level(logging.WARNING, logger="exporter"):
+        doc = number(Document(Metadata(title="B"), chapters, layout="book"), Settings())
+    ids = [next(parse_fragment(c.html).iter("figure")).get("id") for c in doc.chapters]
+    assert ids[0] == "fig-same" and ids[1] != ids[0]
+    assert any("fig-same is given to two things" in r.getMessage() for r in caplog.records)
+    refs = [next(parse_fragment(c.html).iter("a")) for c in doc.chapters]
+    assert [(a.get("href"), a.text) for a in refs] == [("#fig-same", "1.1")] * 2

@@ -84,7 +84,8 @@ def _target(kind: str, el: etree._Element) -> Target | None:
             return None
         if figure is not el:
             figure.set("id", el.attrib.pop("id"))
-        return Target(kind, figure.get("id", ""), figure, _figcaption(figure, el))
+        image = el if el.tag == "img" else figure.find(".//img")
+        return Target(kind, figure.get("id", ""), figure, _figcaption(figure, image))
     if kind == "tbl" and el.tag == "table":
         return Target(kind, el.get("id", ""), el, el.find("caption"))
     if kind == "lst" and el.tag == "figure":
@@ -96,12 +97,12 @@ def _target(kind: str, el: etree._Element) -> Target | None:
     return None
 
 
-def _figcaption(figure: etree._Element, image: etree._Element) -> etree._Element:
+def _figcaption(figure: etree._Element, image: etree._Element | None) -> etree._Element:
     """Return the figure's caption, made from the image's text (its alt) when it has none."""
     caption = figure.find("figcaption")
     if caption is None:
         caption = etree.SubElement(figure, "figcaption")
-        caption.text = image.get("alt", "") if image.tag == "img" else ""
+        caption.text = image.get("alt", "") if image is not None else ""
     return caption
 
 
