@@ -51,8 +51,14 @@ def number(doc: Document, settings: Settings) -> Document:
             numberer.chapter_title(index, name, chapter.title)
         chapters.append(chapter)
         roots.append(root)
-    for label in numberer.duplicates:
-        log.warning("label %s is given to two things; references go to the first", label)
+    for label, index in numberer.duplicates:
+        chapter = chapters[index - 1]
+        where = str(chapter.source) if chapter.source is not None else chapter.title
+        kind, _, name = label.partition("-")
+        log.warning(
+            "%s: label %s:%s is given to two things; references go to the first. Rename one",
+            where, kind, name,
+        )  # fmt: skip
     done = tuple(
         fill(_resolved(chapter, root, Resolver(numberer.entries, words, _warner(chapter))),
              numberer.entries, words)

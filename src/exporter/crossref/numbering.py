@@ -58,7 +58,7 @@ class Numberer:
         self.doc, self.words = doc, words
         self.counts: dict[str, int] = {}
         self.entries: dict[str, Entry] = {}
-        self.duplicates: list[str] = []
+        self.duplicates: list[tuple[str, int]] = []  # (id, chapter) of a label used again
 
     def chapter(self, index: int, root: etree._Element) -> None:
         """Number chapter ``index``'s targets (its tree, changed in place)."""
@@ -119,7 +119,7 @@ class Numberer:
         if entry.id not in self.entries:
             self.entries[entry.id] = entry
             return
-        self.duplicates.append(entry.id)
+        self.duplicates.append((entry.id, entry.chapter))
         if element is not None:  # ids stay unique in the publication
             element.set("id", f"{entry.id}-{len(self.duplicates) + 1}")
 
