@@ -6,7 +6,8 @@ twice on one page "12, 12". The PDF writer lays the book out once, reads on whic
 each marked place landed and what folio that page prints, and hands them here: each
 entry's locators become one link per page, runs of consecutive pages one link "12–14" to
 the run's first place. The index is the book's last chapter, so writing it out again
-moves nothing before it, and the writer lays the book out a second time with it.
+moves nothing before it, and the writer lays the book out a second time with it. That
+second layout is the price: a 15-page book took 8.7-10.1 s instead of 5.3-5.8 s.
 """
 
 from __future__ import annotations
