@@ -150,6 +150,7 @@ def test_html_references_link_to_numbered_targets(built) -> None:
         label = el.xpath("./figcaption/span[@class='caption-label'] | ./caption/span")
         if label:
             numbers[el.get("id")] = CAPTION.match(label[0].text).group(2)
+    assert "epub:" not in built["html"].read_text(encoding="utf-8")  # EPUB's, not HTML's
     links = root.xpath("//a[contains(@class, 'xref')]")
     assert len(links) >= 10
     for a in links:

@@ -246,3 +246,15 @@ def test_a_label_given_twice_warns_and_keeps_ids_unique(caplog) -> None:
     )
     refs = [next(parse_fragment(c.html).iter("a")) for c in doc.chapters]
     assert [(a.get("href"), a.text) for a in refs] == [("#fig-same", "1.1")] * 2
+
+
+def test_html_pages_lose_epub_attributes_but_not_text() -> None:
+    from exporter.writers.html import _without_epub_attributes
+
+    html = (
+        '<div xmlns:epub="http://www.idpf.org/2007/ops" class="x"><li epub:type="index-entry">'
+        '<code>a epub:type="noteref" b</code></li></div>'
+    )
+    assert _without_epub_attributes(html) == (
+        '<div class="x"><li><code>a epub:type="noteref" b</code></li></div>'
+    )
