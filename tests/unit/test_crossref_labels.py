@@ -138,10 +138,11 @@ def test_citations_and_unknown_prefixes_are_left_alone(tmp_path: Path) -> None:
 
 def test_a_missing_label_warns_with_file_and_line(tmp_path: Path, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="exporter"):
-        doc = build(tmp_path, "# M\n\nFirst line.\n\nSee @fig:nope here.\n")
-    assert "See ??fig:nope here." in text_of(doc)
-    (message,) = [r.getMessage() for r in caplog.records if "nope" in r.getMessage()]
-    assert message.startswith(f"{tmp_path / 'doc.md'}:5: @fig:nope refers to no figure")
+        doc = build(tmp_path, "# M\n\nFirst line.\n\nSee @fig:nope here.\n\n@tbl-gone.\n")
+    assert "See ??fig:nope here." in text_of(doc) and "??tbl:gone." in text_of(doc)
+    messages = [r.getMessage() for r in caplog.records if "refers to no" in r.getMessage()]
+    assert messages[0].startswith(f"{tmp_path / 'doc.md'}:5: @fig:nope refers to no figure")
+    assert messages[1].startswith(f"{tmp_path / 'doc.md'}:7: @tbl:gone refers to no figure")
 
 
 def test_equations_are_numbered_per_chapter_in_a_book() -> None:

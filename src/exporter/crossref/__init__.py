@@ -114,7 +114,7 @@ class _MissingLabel:
     def __call__(self, label: str) -> None:
         """Log the warning for ``label`` (as written: ``fig:nope``)."""
         where = str(self.source) if self.source is not None else self.title
-        line = self._line_of(f"@{label}")
+        line = self._line_of(f"@{label}") or self._line_of(f"@{label.replace(':', '-', 1)}")
         at = f"{where}:{line}" if line else where
         kinds = ", ".join(list(KINDS.values())[:-1]) + " or " + list(KINDS.values())[-1]
         log.warning(
