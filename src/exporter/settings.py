@@ -20,6 +20,7 @@ from exporter.model import Metadata, is_valid_lang
 from exporter.press import PrintSpec
 
 LAYOUTS = ("article", "book")
+LISTS = ("figures", "tables")  # the lists a book may open with (crossref.lists)
 # WeasyPrint 70's PDF variants (weasyprint.pdf.VARIANTS, without its "debug"; a test keeps
 # the two lists equal), listed here so that checking a choice never imports WeasyPrint.
 PDF_VARIANTS = (
@@ -63,6 +64,7 @@ class Settings:
     embed_fonts: bool = False  # EPUB: carry the theme's fonts (a PDF always has them)
     pdf_variant: str = DEFAULT_PDF_VARIANT  # PDF: a PDF_VARIANTS name; "none": plain, untagged
     press: PrintSpec | None = None  # PDF: print-ready (bleed, marks, PDF/X), and the cover's paper
+    lists: tuple[str, ...] = ()  # a book's lists of "figures" and "tables" (front matter)
     # How, and within what.
     strict: bool = False  # any warning fails the build (exit 5)
     policy: Policy | None = None  # limits and switches; None: the current (safe) policy
@@ -79,6 +81,8 @@ class Settings:
             )
         if not 1 <= self.split_level <= 6:
             raise UsageError(f"--split-level {self.split_level}: use a heading level from 1 to 6.")
+        if unknown := set(self.lists) - set(LISTS):
+            raise UsageError(f"--list {sorted(unknown)[0]}: use one of {', '.join(LISTS)}.")
         if self.max_image_size is not None and self.max_image_size < 16:
             raise UsageError(f"--max-image-size {self.max_image_size}: give at least 16 pixels.")
         if self.page_size is not None:

@@ -54,6 +54,13 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     help="Levels in the printed contents and the EPUB nav (1: chapters only).",
 )
 @click.option(
+    "--list",
+    "lists",
+    type=click.Choice(["figures", "tables"]),
+    multiple=True,
+    help="A book's list of figures or of tables, after its contents; repeatable.",
+)
+@click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS),
     default=DEFAULT_PDF_VARIANT,

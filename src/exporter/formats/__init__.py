@@ -172,10 +172,22 @@ TRANSFORMS: Registry[TransformSpec] = Registry(
     "exporter.transforms",
     (
         TransformSpec(
+            "crossref",
+            "exporter.crossref:number",
+            20,
+            description="numbered figures, tables, listings, equations, sections; @fig:x",
+        ),
+        TransformSpec(
             "citations",
             "exporter.citations.transform:cite",
             30,  # after cross-references (20): @fig:x is theirs
             description="[@key] citations and the reference list (CSL, BibTeX)",
+        ),
+        TransformSpec(
+            "index",
+            "exporter.crossref.index:make_index",
+            40,
+            description="index terms marked [term]{.index}, and the index at the back",
         ),
     ),
 )

@@ -215,8 +215,8 @@ def _assign_ids(root: lxml.html.HtmlElement, ids: IdRegistry, index: int) -> dic
         if el.get("class") == "noteref":
             ids.used.add(old)
             continue
-        if old:
-            anchors[old] = el.attrib["id"] = ids.claim(old)
+        if old:  # pandoc-crossref's "fig:x" keeps its parts apart: "fig-x", as Quarto has it
+            anchors[old] = el.attrib["id"] = ids.claim(old.replace(":", "-"))
         elif el.tag in HEADINGS:
             el.set("id", ids.claim(slugify(_text(el))))
         if el.tag in HEADINGS:  # GitHub's and pandoc's slugs, and the ASCII one of old

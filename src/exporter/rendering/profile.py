@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exporter.settings import DEFAULT_TOC_DEPTH
-from exporter.themes.css import CODE, PAGE_SIZE, PRINT_BASICS_PART
+from exporter.themes.css import CODE, CROSSREF, PAGE_SIZE, PRINT_BASICS_PART
 
 if TYPE_CHECKING:
     from exporter.settings import Settings
@@ -28,7 +28,7 @@ class Profile:
     initials: bool = False  # mark a book chapter's first letter (a theme's drop cap)
     typeset: bool = False  # mark names, heading ends and short tables for line breaking
     # The stylesheet, in cascade order: theme files by name and the parts above.
-    stylesheet: tuple[str, ...] = ("base.css", "epub.css", CODE)
+    stylesheet: tuple[str, ...] = ("base.css", CROSSREF, "epub.css", CODE)
 
 
 PDF = Profile(
@@ -37,10 +37,10 @@ PDF = Profile(
     printed_front_matter=True,
     initials=True,
     typeset=True,
-    stylesheet=(PAGE_SIZE, "fonts.css", "base.css", PRINT_BASICS_PART, "pdf.css", CODE),
+    stylesheet=(PAGE_SIZE, "fonts.css", "base.css", CROSSREF, PRINT_BASICS_PART, "pdf.css", CODE),
 )
 EPUB = Profile("epub", epub_types=True)
-HTML = Profile("html", stylesheet=("base.css", "epub.css", CODE, "html.css"))
+HTML = Profile("html", stylesheet=("base.css", CROSSREF, "epub.css", CODE, "html.css"))
 PROFILES = {profile.name: profile for profile in (PDF, EPUB, HTML)}
 
 

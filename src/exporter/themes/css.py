@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from exporter.crossref import css as crossref_css
 from exporter.themes import Theme, page_size_css
 from exporter.themes.contrast import legible
 
 # The parts of a profile's stylesheet that are not theme files (rendering.profile names them).
 PAGE_SIZE, PRINT_BASICS_PART, CODE = ":page-size", ":print-basics", ":code"
+CROSSREF = ":crossref"  # numbered captions and the index: crossref.css
 
 # The darkest background a built-in theme paints under code (technical's EPUB: #f5f5f5
 # under a 9% grey is #eaeaea), with a margin: token colours reach 4.5:1 on it, so on
@@ -64,6 +66,7 @@ div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
 thead { break-after: avoid; }
 tbody tr:first-child { break-before: avoid; }
 """
+    + crossref_css.PRINT
     + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
         f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
         + "".join(
@@ -87,6 +90,7 @@ def stylesheet(
         PAGE_SIZE: lambda: f"@page {{ size: {page_css(theme, page_size)} }}\n",
         PRINT_BASICS_PART: lambda: PRINT_BASICS,
         CODE: lambda: pygments_css(theme.pygments_style) if code else "",
+        CROSSREF: lambda: crossref_css.SCREEN,
     }
     return "\n".join(generated[part]() if part in generated else theme.css(part) for part in parts)
 

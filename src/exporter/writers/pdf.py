@@ -27,6 +27,7 @@ from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from exporter.crossref import pages as index_pages
 from exporter.errors import LimitError
 from exporter.model import Asset, Document
 from exporter.press import PrintSpec
@@ -193,6 +194,11 @@ def write_pdf(
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+            again = _index_pages(document, html) if index_pages.MARK in html else None
+            if again is not None:  # the index's pages, read from the first layout
+                document = HTML(
+                    string=again, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
+                ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
             # WeasyPrint's PDF/X stamps the current time as the creation date when the
             # HTML gives none: the build's date keeps the bytes the same from run to run.
             meta = document.metadata
@@ -229,6 +235,15 @@ def _finish(
     """Label the pages; make a print PDF's boxes and output intent (``printpdf``)."""
     _label_pages(document, pdf)
     printpdf.finish(pdf, press, page, variant, ident)
+
+
+def _index_pages(document: object, html: str) -> str | None:
+    """Return the HTML with the index's page numbers written out (crossref.pages)."""
+    pages = document.pages  # type: ignore[attr-defined]
+    where = {anchor: i for i, page in enumerate(pages) for anchor in page.anchors}
+    labels = pagelabels.labels([pagelabels.folio(_margin_texts(p._page_box)) for p in pages])
+    folios = [str(n) if style == "D" else index_pages.roman(n) for style, n in labels]
+    return index_pages.resolve(html, where, folios)
 
 
 def _label_pages(document: object, pdf: pydyf.PDF) -> None:
