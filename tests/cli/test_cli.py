@@ -442,7 +442,7 @@ def _explode(*args: object, **kwargs: object) -> str:
 def test_internal_error_is_one_line_asking_for_a_report(
     article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("exporter.api.write", _explode)
+    monkeypatch.setattr("exporter.partial.write", _explode)
     out = tmp_path / "out"
     result = run("build", article, "-o", out)
     assert result.exit_code == 1
@@ -458,7 +458,7 @@ def test_internal_error_is_one_line_asking_for_a_report(
 def test_debug_shows_the_traceback(
     article: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("exporter.api.write", _explode)
+    monkeypatch.setattr("exporter.partial.write", _explode)
     result = run("--debug", "build", article, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "Traceback" in result.stderr

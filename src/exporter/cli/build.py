@@ -96,6 +96,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     SOURCE - reads stdin (give --from); -o - writes the one format given with -f to stdout.
     """
     from exporter.api import convert, produce
+    from exporter.errors import PartialError
 
     output_dir, quiet, check = params.pop("output_dir"), params.pop("quiet"), params.pop("check")
     verbose = params.pop("verbose")
@@ -114,8 +115,18 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
         sys.stdout.flush()
         return
     finish = show_stages(quiet, verbose)
+
+    def build_all() -> list[Path]:
+        try:
+            return convert(inputs, None, output_dir, settings=settings)
+        except PartialError as exc:  # what was written is still listed, one path a line
+            finish()
+            for path in exc.written:
+                click.echo(str(path))
+            raise
+
     try:
-        written = run(ctx, lambda: convert(inputs, None, output_dir, settings=settings))
+        written = run(ctx, build_all)
     finally:
         finish()
     for path in written:
