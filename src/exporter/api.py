@@ -14,7 +14,14 @@ from typing import Any
 
 from exporter import partial
 from exporter.book import find_manifest
-from exporter.errors import ExporterError, OutputError, PartialError, SourceError, StrictError
+from exporter.errors import (
+    ExporterError,
+    OutputError,
+    PartialError,
+    SourceError,
+    StrictError,
+    UsageError,
+)
 from exporter.formats import TRANSFORMS, WRITERS, writer_order
 from exporter.guard import isolate, verify
 from exporter.guard.output import commit
@@ -238,6 +245,11 @@ def convert(
         raise SourceError(
             f"{stem!r}: a file name with a line break or control character would make "
             "output names that break 'one path per line'; rename the source."
+        )
+    if not str(output_dir).isprintable():  # the same for the folder every path starts with
+        raise UsageError(
+            f"{str(output_dir)!r}: an output folder with a line break or control character "
+            "would break 'one path per line'; choose another --output-dir."
         )
     made = produce(sources, formats, **settings)
     targets = {fmt: Path(output_dir) / f"{stem}{WRITERS.get(fmt).suffix}" for fmt in made.outputs}

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from exporter import __version__
+from exporter.batch_sources import discover, unusable
 from exporter.batch_state import STATE_FILE, State
 from exporter.errors import ExporterError, OutputError, SourceError, worst_exit_code
 from exporter.formats import WRITERS, reader_for_path, suffixes
@@ -171,34 +172,6 @@ class DaskExecutor:
             client.close()
 
 
-def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str, Path | None]]:
-    """Return (source, relative name, the folder it was found in) for every supported file.
-
-    The folder is None for a file named on the command line: the operator chose it.
-    """
-    found: list[tuple[Path, str, Path | None]] = []
-    skip = outdir.resolve()
-    known = suffixes()
-    for given in inputs:
-        if given.is_dir():
-            for path in sorted(given.rglob("*")):
-                rel = path.relative_to(given)
-                hidden = any(part.startswith(".") for part in rel.parts)
-                inside_out = path.resolve().is_relative_to(skip)
-                if (
-                    path.suffix.lower() in known
-                    and path.is_file()
-                    and not hidden
-                    and not inside_out
-                ):
-                    found.append((path, rel.as_posix(), given))
-        elif given.exists():
-            found.append((given, given.name, None))
-        else:
-            raise SourceError(f"{given}: no such file or folder. Check the path.")
-    return found
-
-
 def plan(
     sources: list[tuple[Path, str, Path | None]], outdir: Path, options: Options
 ) -> tuple[list[Job], list[Result]]:
@@ -206,7 +179,7 @@ def plan(
     jobs, failed = [], []
     claimed: dict[Path, str] = {}  # output -> the source that makes it
     for path, name, folder in sources:
-        trouble = _unusable(path, folder, options)
+        trouble = unusable(path, folder, options)
         if trouble:
             failed.append(Result(name, "failed", error=trouble, exit_code=3))
             continue
@@ -226,24 +199,6 @@ def plan(
         # Absolute, not resolved: a symlink's own name keeps the suffix that picks the reader.
         jobs.append(Job(path.absolute(), name, targets, options))
     return jobs, failed
-
-
-def _unusable(path: Path, folder: Path | None, options: Options) -> str | None:
-    """Say why a found source cannot be built: a symlink out of its folder, no reader."""
-    if folder is not None:
-        real = path.resolve()
-        roots = [folder.resolve(), *(options.policy or Policy()).resource_roots]
-        if not any(real.is_relative_to(root) for root in roots):
-            return (
-                f"{path}: a symlink to a file outside {folder}; refused. Pass "
-                "--resource-root with the folder it points into to allow it."
-            )
-    if options.source_format is None:
-        try:
-            reader_for_path(path)
-        except SourceError as exc:
-            return str(exc)
-    return None
 
 
 def run_batch(

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+# The log level of notices about the environment (a missing optional library): shown on
+# stderr as "note: ...", never counted as a warning by --strict.
+NOTICE = 25
+
 
 class ExporterError(Exception):
     """Base of every error exporter raises on purpose."""

@@ -66,7 +66,10 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--cover", type=click.Path(dir_okay=False), help="Cover image for the EPUB.")
 @click.option(
-    "--split-level", type=click.IntRange(1, 6), default=1, help="EPUB: a file per heading level."
+    "--split-level",
+    type=click.IntRange(2, 6),
+    help="EPUB: also start a file at each heading of this level, 2-6 (every chapter "
+    "starts one anyway).",
 )
 @click.option(
     "--max-image-size", type=click.IntRange(16), help="EPUB: scale images down to N pixels."
@@ -152,6 +155,7 @@ def _settings(params: dict[str, Any]) -> Any:
         date=params.pop("date") or "",
     )
     policy = make_policy(params)
+    params["split_level"] = params["split_level"] or 1  # 1: a file per chapter only
     return Settings(
         formats=tuple(params.pop("formats")) or DEFAULT_FORMATS,
         transforms=tuple(params.pop("transforms")),
