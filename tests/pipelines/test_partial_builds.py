@@ -74,8 +74,8 @@ def test_the_time_limit_covers_reading_and_layout_together() -> None:
 
 def test_the_default_time_limit_grows_with_the_input(tmp_path: Path) -> None:
     assert default_timeout(0) == 120
-    assert default_timeout(2 * MiB) == 480  # 120 s + 180 s per MB
-    assert Policy().for_input(MiB).timeout == 300
+    assert default_timeout(2 * MiB) == 720  # 120 s + 300 s per MB
+    assert Policy().for_input(MiB).timeout == 420
     assert Policy(timeout=20).for_input(50 * MiB).timeout == 20  # a given limit is kept
     assert Policy(timeout=0).for_input(MiB).timeout == 0  # 0: no limit, as given
     book = tmp_path / "book"
@@ -90,7 +90,7 @@ def test_the_default_time_limit_grows_with_the_input(tmp_path: Path) -> None:
 
 def test_help_states_the_default_time_limit() -> None:
     text = CliRunner().invoke(cli, ["build", "--help"]).output
-    assert "120 plus 180 per MB of sources" in " ".join(text.split())
+    assert "120 plus 300 per MB of sources" in " ".join(text.split())
 
 
 # --- one format fails, the others are written -----------------------------------------------

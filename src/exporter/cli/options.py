@@ -99,7 +99,7 @@ def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.FloatRange(min=0),
             default=None,
             help="Seconds the whole build (reading and every format) may take; 0: no limit. "
-            "Default: 120 plus 180 per MB of sources (a book: its folder's sources). A format "
+            "Default: 120 plus 300 per MB of sources (a book: its folder's sources). A format "
             "that fails to render fails alone: the others are written (exit 4).",
         ),
         click.option(

@@ -50,16 +50,17 @@ class Policy:
 
 
 BASE_SECONDS = 120.0
-SECONDS_PER_MIB = 180.0
+SECONDS_PER_MIB = 300.0
 
 
 def default_timeout(size: int) -> float:
     """Return the default time limit for a build of ``size`` bytes of source text.
 
-    120 s, plus 180 s per MB of sources. A 770-page book took 105-127 s on a busy 2-core
-    machine, so a flat 120 s killed it; at roughly 2 KB of Markdown a page (about 1.5 MB) it
-    now gets some 390 s, three times what it needed, while a runaway one-page article is
-    still stopped after about 120 s. Images are not counted: they cost decoding, not layout.
+    120 s, plus 300 s per MB of sources. A flat 120 s killed a 770-page book (105-127 s on
+    a busy machine). Measured here: a 2.2 MB Markdown article laid out as 1013 pages in
+    486 s with 2 cores shared by 8 builds (about 2.2 KB a page); it now gets 780 s, and a
+    770-page book about 600 s, while a runaway one-page article is still stopped after
+    about 120 s. Images are not counted: they cost decoding, not pages of layout.
     """
     return round(BASE_SECONDS + SECONDS_PER_MIB * size / MiB, 1)
 
