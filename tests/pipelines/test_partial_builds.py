@@ -256,3 +256,21 @@ def test_a_batch_lists_what_is_on_disk_after_a_failed_commit(
         assert reported["status"] == "failed" and "No space left" in reported["error"]
         assert reported["previous"] == str(out / f"a.{fmt}")  # the earlier run's, kept
     assert (out / "a.html").read_bytes() == before
+
+
+def test_the_api_writes_what_finished_and_raises_partial_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import exporter
+
+    source = tmp_path / "a.md"
+    source.write_text(ARTICLE, "utf-8")
+    out = tmp_path / "out"
+    _failing_pdf(monkeypatch)
+    with pytest.raises(exporter.PartialError) as caught:
+        exporter.convert([source], ["pdf", "html"], out)
+    assert caught.value.written == [out / "a.html"]
+    assert list(caught.value.failed) == ["pdf"] and caught.value.exit_code == 4
+    assert isinstance(caught.value.failed["pdf"], LimitError)
+    assert b"A first paragraph" in (out / "a.html").read_bytes()
+    assert not (out / "a.pdf").exists()

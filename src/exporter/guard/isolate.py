@@ -145,7 +145,9 @@ class Pending(Generic[T]):
 
     def __init__(self, pid: int, fd: int, policy: Policy) -> None:
         self.pid, self.fd, self.policy = pid, fd, policy
-        self.deadline = time.monotonic() + policy.timeout if policy.timeout else None
+        # A policy not sized to its input yet (None) gets the default for a small one.
+        self.timeout = policy.for_input(0).timeout
+        self.deadline = time.monotonic() + self.timeout if self.timeout else None
         self.done = False
 
     def result(self) -> T:
@@ -156,7 +158,7 @@ class Pending(Generic[T]):
         """
         self.done = True
         try:
-            payload, status = _collect(self.pid, self.fd, self.deadline, self.policy.timeout)
+            payload, status = _collect(self.pid, self.fd, self.deadline, self.timeout)
         except BaseException:
             _kill(self.pid)
             raise
