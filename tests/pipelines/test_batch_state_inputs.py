@@ -44,7 +44,7 @@ def _chapter_text(epub: Path) -> str:
 
 
 def test_a_changed_include_rebuilds_the_article_that_reads_it(
-    articles: Path, tmp_path: Path
+    articles: Path, tmp_path: Path, epubcheck
 ) -> None:
     out = tmp_path / "out"
     assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
@@ -53,6 +53,8 @@ def test_a_changed_include_rebuilds_the_article_that_reads_it(
     (articles / "snip.inc").write_text("Text from the snippet, version two.\n", "utf-8")
     assert _batch(articles, out) == {"a.md": "ok", "b.md": "skipped"}
     assert "version two" in _chapter_text(out / "a.epub")
+    epubcheck.queue(out / "a.epub")
+    epubcheck.queue(out / "b.epub")
     state = json.loads((out / ".exporter-batch.json").read_text("utf-8"))
     recorded = state["entries"]["a.md"]["inputs"]
     snippet = str((articles / "snip.inc").resolve())

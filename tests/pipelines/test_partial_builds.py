@@ -164,7 +164,7 @@ def test_when_every_format_fails_nothing_is_written(
 
 
 def test_batch_reports_each_format_and_retries_a_failed_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epubcheck
 ) -> None:
     articles = tmp_path / "in"
     articles.mkdir()
@@ -184,6 +184,7 @@ def test_batch_reports_each_format_and_retries_a_failed_one(
     monkeypatch.undo()  # the renderer works again: the article is not skipped
     again = json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)["results"][0]
     assert again["status"] == "ok" and (out / "a.pdf").is_file()
+    epubcheck.queue(out / "a.epub")
 
 
 # --- committing a build's files: all or none ------------------------------------------------
@@ -202,7 +203,7 @@ def _full_disk_on(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
 
 
 def test_a_failure_on_the_second_file_puts_the_first_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epubcheck
 ) -> None:
     source = tmp_path / "a.md"
     source.write_text(ARTICLE, "utf-8")
@@ -221,6 +222,7 @@ def test_a_failure_on_the_second_file_puts_the_first_back(
     monkeypatch.undo()
     result = CliRunner().invoke(cli, ["build", str(source), "-f", "html", "-f", "epub", "-o", out])
     assert result.exit_code == 0 and b"closing paragraph" in (out / "a.html").read_bytes()
+    epubcheck.queue(out / "a.epub")
 
 
 def test_a_new_file_is_removed_when_a_later_one_fails(
@@ -236,7 +238,7 @@ def test_a_new_file_is_removed_when_a_later_one_fails(
 
 
 def test_a_batch_lists_what_is_on_disk_after_a_failed_commit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epubcheck
 ) -> None:
     articles = tmp_path / "in"
     articles.mkdir()
@@ -256,6 +258,7 @@ def test_a_batch_lists_what_is_on_disk_after_a_failed_commit(
         assert reported["status"] == "failed" and "No space left" in reported["error"]
         assert reported["previous"] == str(out / f"a.{fmt}")  # the earlier run's, kept
     assert (out / "a.html").read_bytes() == before
+    epubcheck.queue(out / "a.epub")  # the first run's, still in place
 
 
 def test_the_api_writes_what_finished_and_raises_partial_error(

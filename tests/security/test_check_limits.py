@@ -64,11 +64,13 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def good(tmp_path_factory: pytest.TempPathFactory, epubcheck) -> Path:
     folder = tmp_path_factory.mktemp("good")
     source = folder / "a.md"
     source.write_text("# A title\n\nSome text.\n", "utf-8")
-    return convert([source], ["epub"], folder)[0]
+    path = convert([source], ["epub"], folder)[0]
+    epubcheck.queue(path)
+    return path
 
 
 def test_a_zip_bomb_is_stopped_at_the_entry_limit_quickly(bomb: Path) -> None:
