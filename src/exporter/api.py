@@ -12,15 +12,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from exporter import partial
 from exporter.book import find_manifest
-from exporter.errors import OutputError, SourceError, StrictError
+from exporter.errors import (
+    ExporterError,
+    OutputError,
+    PartialError,
+    SourceError,
+    StrictError,
+    UsageError,
+)
 from exporter.formats import TRANSFORMS, WRITERS, writer_order
 from exporter.guard import isolate, verify
-from exporter.guard.output import write_atomic
-from exporter.guard.policy import using
+from exporter.guard.output import commit
+from exporter.guard.policy import current, using
 from exporter.model import Document
 from exporter.press.manifest import with_print_profile
-from exporter.reading import Source, read
+from exporter.reading import Source, ledger, read
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_FORMATS, RenderOptions, Settings
 from exporter.themes import Theme, load_theme
@@ -82,7 +90,9 @@ class Produced:
     warnings: tuple[str, ...]
     css_parses: int = 0  # theme CSS parsed by this build: 0 when a prepared one was reused
     kept: dict[str, bytes] = field(default_factory=dict)  # keep_html: WeasyPrint's input files
-    digests: dict[str, str] = field(default_factory=dict)  # sha256 of each source as read
+    digests: dict[str, str] = field(default_factory=dict)  # sha256 of each file as read
+    failed: dict[str, ExporterError] = field(default_factory=dict)  # formats not made, why
+    held: tuple[logging.LogRecord, ...] = ()  # spare formats' log records, shown if used
 
 
 def produce(
@@ -107,26 +117,42 @@ def produce(
     order = writer_order(list(settings.formats))
     chosen = load_theme(settings.theme)
 
-    def make(fmts: Sequence[str], doc: Document | None = None) -> tuple[Document, Produced]:
-        """Read (unless given the document) and render ``fmts``: the work of a child."""
+    def make(
+        fmts: Sequence[str],
+        doc: Document | None = None,
+        send: Callable[[Document], None] | None = None,
+        spare: Sequence[str] = (),
+    ) -> Produced:
+        """Read (unless given the document) and render ``fmts``: the work of a child.
+
+        ``send`` hands the document to the layout child as soon as it is read; ``spare``
+        formats are made after ``fmts`` with their log records held back (the layout child
+        makes them again, and logs). A format that fails to render fails alone
+        (``Produced.failed``); strict mode fails the whole build.
+        """
         parses = _css_parses()
-        with _strict_mode(settings.strict) as warnings:
+        with _strict_mode(settings.strict) as warnings, ledger.collecting() as read_as:
             if doc is None:
                 doc = transform(read(sources, settings=settings), settings)
                 log.info("read %d source(s): %s", len(doc.chapters), doc.metadata.title)
-            outputs: dict[str, bytes] = {}
-            for fmt in fmts:
-                outputs[fmt] = write(doc, fmt, chosen, settings, outputs)
-                log.info("rendered %s (%d bytes)", fmt, len(outputs[fmt]))
-            keep = settings.keep_html and "pdf" in fmts
+            if send is not None:
+                send(doc)
+            outputs, failed = partial.render_each(doc, fmts, chosen, settings)
+            with isolate.captured_logs() as held:
+                more, failed_too = partial.render_each(doc, spare, chosen, settings)
+            keep = settings.keep_html and "pdf" in outputs
             kept = _engine_input(doc, chosen, settings) if keep else {}
-        if "pdf" in outputs:  # checked in the child: the parse runs in parallel in a batch
-            verify.check_pdf(outputs["pdf"])
-        used = doc.sources + tuple(a.path for a in doc.assets)
-        made = Produced(
-            outputs, used, tuple(warnings.messages), _css_parses() - parses, kept, doc.digests
+        used = doc.sources + tuple(a.path for a in doc.assets) + tuple(map(Path, read_as))
+        return Produced(
+            {**outputs, **more},
+            tuple(dict.fromkeys(used)),
+            tuple(warnings.messages),
+            _css_parses() - parses,
+            kept,
+            {**read_as, **doc.digests},
+            {**failed, **failed_too},
+            tuple(held),
         )
-        return doc, made
 
     heavy: list[str] = []
     for fmt in order:  # the engine's formats, and those that read their bytes, after them
@@ -134,30 +160,42 @@ def produce(
         if spec.needs_pdf_engine or set(spec.after) & set(heavy):
             heavy.append(fmt)
     light = [f for f in order if f not in heavy]
-    with using(settings.policy) as active:
+    policy = (settings.policy or current()).for_input(partial.source_bytes(sources))
+    with using(policy) as active:
         if settings.warm_up:
             prepare(chosen, settings)
         if not (active.isolate and heavy and _can_relay(light, heavy)):
-            return isolate.run(lambda: make(order)[1], active)
+            return partial.complete(isolate.run(lambda: make(order), active), order)
         # A one-shot build (the PDF engine not loaded here): one child loads WeasyPrint, the
         # theme's print CSS and fonts while another reads the sources and makes the other
         # formats, each on its own core; the document then goes to the first for layout.
         # (Loading WeasyPrint here and forking the layout from this process instead cost
         # as much as it saved: the child's copy-on-write faults on the loaded library.)
+        # The reading child also makes the formats that only read the engine's output (the
+        # EPUB's page-list), without it, once it has handed the document over: if the
+        # layout dies at a limit, they are still written.
+        spare = [f for f in heavy if not WRITERS.get(f).needs_pdf_engine]
 
         def lay_out(receive: Callable[[], Document]) -> Produced:
             preload_engines(chosen, replace(settings, formats=tuple(heavy)))
-            return make(heavy, receive())[1]
+            return make(heavy, receive())
 
-        first, second = isolate.relay(lambda: make(light), lay_out, active)
-        outputs = {**first.outputs, **second.outputs}
-        return Produced(
-            {fmt: outputs[fmt] for fmt in settings.formats},
-            first.inputs,
-            first.warnings + second.warnings,
-            first.css_parses + second.css_parses,
-            second.kept,
-            first.digests,
+        first, second = isolate.relay(lambda send: make(light, None, send, spare), lay_out, active)
+        if not isinstance(second, Produced):  # the spare formats stand in: show their logs
+            isolate.replay(list(first.held))
+        outputs, failed = partial.settled(first.outputs, second, heavy)
+        done = second if isinstance(second, Produced) else Produced({}, (), ())
+        return partial.complete(
+            Produced(
+                {fmt: outputs[fmt] for fmt in settings.formats if fmt in outputs},
+                first.inputs,
+                first.warnings + done.warnings,
+                first.css_parses + done.css_parses,
+                done.kept,
+                first.digests,
+                {**{f: e for f, e in first.failed.items() if f not in outputs}, **failed},
+            ),
+            order,
         )
 
 
@@ -191,8 +229,10 @@ def convert(
     """Convert sources into each format in ``output_dir``; return the paths written.
 
     Outputs are named after the first source (``article.md`` -> ``article.pdf``); ``formats``
-    None takes those of ``settings=Settings(...)``. Every
-    format is rendered before any file is written, and each file is written atomically.
+    None takes those of ``settings=Settings(...)``. Every format is rendered before any file
+    is written, and the files are committed together (an I/O failure puts back every file
+    replaced). A format that failed to render is left out: the others are written, then
+    ``PartialError`` (``.written``, ``.failed``) reports it with the worst failure's code.
     ``settings`` are Settings' fields by name (theme, metadata, encoding, strict, cover,
     policy, page_size, layout, toc_depth, split_level, max_image_size, embed_fonts, press
     (a PrintSpec: print-ready PDF and cover), ...),
@@ -208,6 +248,11 @@ def convert(
             f"{stem!r}: a file name with a line break or control character would make "
             "output names that break 'one path per line'; rename the source."
         )
+    if not str(output_dir).isprintable():  # the same for the folder every path starts with
+        raise UsageError(
+            f"{str(output_dir)!r}: an output folder with a line break or control character "
+            "would break 'one path per line'; choose another --output-dir."
+        )
     made = produce(sources, formats, **settings)
     targets = {fmt: Path(output_dir) / f"{stem}{WRITERS.get(fmt).suffix}" for fmt in made.outputs}
     # --keep-html: beside the PDF, the folder the WeasyPrint CLI can take.
@@ -220,10 +265,14 @@ def convert(
                 f"{path}: is one of the sources and would be overwritten; "
                 "choose another --output-dir."
             )
-    for fmt, data in made.outputs.items():
-        write_atomic(targets[fmt], data, check=functools.partial(verify.check_written, fmt, data))
-    for path, data in kept.items():
-        write_atomic(path, data)
+    # One commit: a failure writing any file puts back every file this build replaced.
+    checked = [
+        (targets[fmt], data, functools.partial(verify.check_written, fmt, data))
+        for fmt, data in made.outputs.items()
+    ]
+    commit([*checked, *((path, data, None) for path, data in kept.items())])
+    if made.failed:  # the formats that finished are written; the failure is still reported
+        raise PartialError(list(targets.values()), made.failed)
     return list(targets.values())
 
 

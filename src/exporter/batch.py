@@ -22,15 +22,12 @@ from pathlib import Path
 from typing import Protocol
 
 from exporter import __version__
+from exporter.batch_sources import discover, unusable
 from exporter.batch_state import STATE_FILE, State
-from exporter.errors import ExporterError, OutputError, SourceError
+from exporter.errors import ExporterError, OutputError, SourceError, worst_exit_code
 from exporter.formats import WRITERS, reader_for_path, suffixes
 from exporter.guard.policy import Policy
 from exporter.settings import Settings
-
-# Which failure decides the batch's exit code: a bug first, then a broken destination, ...
-SEVERITY = (1, 6, 4, 3, 5)
-
 
 # What every job of a batch shares: the build's settings (kept under its older name).
 Options = Settings
@@ -61,10 +58,13 @@ class Result:
     used: list[str] = field(default_factory=list, repr=False)
     read_as: dict[str, str] = field(default_factory=dict, repr=False)  # sha256 of what was read
     css_parses: int = 0  # theme CSS parsed by this article's render (0: reused)
+    # Each format's own outcome: {"status": ok|skipped|failed, "output" or "error"}.
+    formats: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def report(self) -> dict[str, object]:
         """Return the entry for the JSON report."""
-        keys = ("input", "status", "outputs", "warnings", "error", "exit_code", "seconds")
+        keys: tuple[str, ...] = ("input", "status", "outputs", "warnings", "error")
+        keys += ("exit_code", "seconds") + (("formats",) if self.formats else ())
         return {k: v for k, v in asdict(self).items() if k in keys}
 
 
@@ -85,11 +85,23 @@ def build_one(job: Job) -> Result:
         seconds = round(time.perf_counter() - start, 3)
         error = f"internal error: {type(exc).__name__}: {exc}. Please report it."
         return Result(job.name, "failed", error=error, exit_code=1, seconds=seconds)
-    return Result(
+    result = Result(
         job.name, "ok", [str(job.targets[f]) for f in made.outputs], list(made.warnings),
         seconds=round(time.perf_counter() - start, 3), data=made.outputs,
         used=[str(p) for p in made.inputs], read_as=made.digests, css_parses=made.css_parses,
     )  # fmt: skip
+    for fmt in opts.formats:
+        failure = made.failed.get(fmt)
+        result.formats[fmt] = (
+            {"status": "ok", "output": str(job.targets[fmt])}
+            if failure is None
+            else {"status": "failed", "error": str(failure), "exit_code": failure.exit_code}
+        )
+    if made.failed:  # the formats that finished are still written
+        result.status = "failed"
+        result.error = "; ".join(f"{fmt} failed: {exc}" for fmt, exc in made.failed.items())
+        result.exit_code = worst_exit_code(exc.exit_code for exc in made.failed.values())
+    return result
 
 
 class Executor(Protocol):
@@ -160,34 +172,6 @@ class DaskExecutor:
             client.close()
 
 
-def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str, Path | None]]:
-    """Return (source, relative name, the folder it was found in) for every supported file.
-
-    The folder is None for a file named on the command line: the operator chose it.
-    """
-    found: list[tuple[Path, str, Path | None]] = []
-    skip = outdir.resolve()
-    known = suffixes()
-    for given in inputs:
-        if given.is_dir():
-            for path in sorted(given.rglob("*")):
-                rel = path.relative_to(given)
-                hidden = any(part.startswith(".") for part in rel.parts)
-                inside_out = path.resolve().is_relative_to(skip)
-                if (
-                    path.suffix.lower() in known
-                    and path.is_file()
-                    and not hidden
-                    and not inside_out
-                ):
-                    found.append((path, rel.as_posix(), given))
-        elif given.exists():
-            found.append((given, given.name, None))
-        else:
-            raise SourceError(f"{given}: no such file or folder. Check the path.")
-    return found
-
-
 def plan(
     sources: list[tuple[Path, str, Path | None]], outdir: Path, options: Options
 ) -> tuple[list[Job], list[Result]]:
@@ -195,7 +179,7 @@ def plan(
     jobs, failed = [], []
     claimed: dict[Path, str] = {}  # output -> the source that makes it
     for path, name, folder in sources:
-        trouble = _unusable(path, folder, options)
+        trouble = unusable(path, folder, options)
         if trouble:
             failed.append(Result(name, "failed", error=trouble, exit_code=3))
             continue
@@ -217,24 +201,6 @@ def plan(
     return jobs, failed
 
 
-def _unusable(path: Path, folder: Path | None, options: Options) -> str | None:
-    """Say why a found source cannot be built: a symlink out of its folder, no reader."""
-    if folder is not None:
-        real = path.resolve()
-        roots = [folder.resolve(), *(options.policy or Policy()).resource_roots]
-        if not any(real.is_relative_to(root) for root in roots):
-            return (
-                f"{path}: a symlink to a file outside {folder}; refused. Pass "
-                "--resource-root with the folder it points into to allow it."
-            )
-    if options.source_format is None:
-        try:
-            reader_for_path(path)
-        except SourceError as exc:
-            return str(exc)
-    return None
-
-
 def run_batch(
     inputs: Sequence[str | os.PathLike[str]],
     outdir: str | os.PathLike[str],
@@ -245,7 +211,7 @@ def run_batch(
     on_result: Callable[[Result, int], None] | None = None,
 ) -> list[Result]:
     """Convert every article under ``inputs`` into ``outdir``; return one result per input."""
-    from exporter.guard.output import write_atomic
+    from exporter.guard.output import commit
     from exporter.guard.verify import check_written
     from exporter.themes import load_theme
     from exporter.warm import prepare
@@ -272,15 +238,20 @@ def run_batch(
     try:
         for result in executor.run(build_one, todo) if todo else ():
             job = by_name[result.input]
-            try:
-                for fmt, data in result.data.items():
-                    write_atomic(
-                        job.targets[fmt], data, check=functools.partial(check_written, fmt, data)
-                    )
-                state.record(job, result)
+            try:  # one commit per article: a failure puts back every file it replaced
+                commit([
+                    (job.targets[fmt], data, functools.partial(check_written, fmt, data))
+                    for fmt, data in result.data.items()
+                ])  # fmt: skip
+                if result.status == "ok":
+                    state.record(job, result)
+                else:  # a format failed: the next run tries the article again
+                    state.forget(job)
             except ExporterError as exc:
-                result.status, result.error, result.exit_code = "failed", str(exc), exc.exit_code
-                result.outputs = []
+                _not_committed(result, exc)
+            for fmt, entry in result.formats.items():  # the report says what is on disk
+                if entry["status"] == "failed" and job.targets[fmt].is_file():
+                    entry["previous"] = str(job.targets[fmt])  # an earlier run's, kept
             result.data = {}
             results.append(result)
             if on_result:
@@ -292,6 +263,15 @@ def run_batch(
         if on_result:
             on_result(unsaved, total)
     return results
+
+
+def _not_committed(result: Result, exc: ExporterError) -> None:
+    """Mark a result whose files could not be written: none of them is (rolled back)."""
+    result.status, result.error, result.exit_code = "failed", str(exc), exc.exit_code
+    result.outputs = []
+    for entry in result.formats.values():
+        entry.update(status="failed", error=str(exc), exit_code=exc.exit_code)
+        entry.pop("output", None)
 
 
 def _save(state: State) -> Result | None:
@@ -307,8 +287,7 @@ def _save(state: State) -> Result | None:
 
 def exit_code(results: Sequence[Result]) -> int:
     """Return 0 when nothing failed, else the code of the most severe failure."""
-    codes = {r.exit_code for r in results if r.status == "failed"}
-    return next((c for c in SEVERITY if c in codes), max(codes, default=0))
+    return worst_exit_code(r.exit_code for r in results if r.status == "failed")
 
 
 def report(results: Sequence[Result], seconds: float) -> dict[str, object]:

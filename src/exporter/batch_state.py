@@ -1,7 +1,10 @@
 """What each article of a batch was built from, kept in the output folder between runs.
 
-A job is skipped when its outputs exist and every file it read (source, images, includes)
-still has the bytes it had, under the same options, theme files and exporter version.
+A job is skipped when its outputs exist and every file it read still has the bytes it had,
+under the same options (a config file's values among them), theme files and exporter
+version. The files a build read are its sources, their images, and whatever a stage recorded
+in the ledger (``exporter.reading.ledger.record``): includes and snippets today, and any file
+a new stage reads (a bibliography, a CSL style) once it records itself there.
 """
 
 from __future__ import annotations
@@ -74,7 +77,12 @@ class State:
             return
         self.entries[job.name] = {"options": self.key, "inputs": inputs}
 
+    def forget(self, job: Job) -> None:
+        """Drop what is known of a job, so that the next run builds it."""
+        self.entries.pop(job.name, None)
+
     def save(self) -> None:
+        """Write the state to OUTDIR (atomically)."""
         from exporter.guard.output import write_atomic
 
         body = {"version": 1, "entries": self.entries}

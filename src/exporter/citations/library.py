@@ -17,6 +17,7 @@ from typing import Any
 
 from exporter.citations.bibtex import parse_bibtex
 from exporter.errors import SourceError
+from exporter.reading import ledger
 
 log = logging.getLogger("exporter")
 
@@ -43,7 +44,9 @@ def read_file(path: Path, what: str = "bibliography") -> str:
             raise FileNotFoundError
         if path.stat().st_size > MAX_BIBLIOGRAPHY_BYTES:
             raise SourceError(f"{path}: this {what} is over 50 MB; split it.")
-        return path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        ledger.record(path, data)  # batch rebuilds when the bibliography or the style changes
+        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise SourceError(f"{path}: {what} file not found. Check the path.") from None
     except UnicodeDecodeError as exc:

@@ -10,7 +10,6 @@ file and line, and the citation's text stays as written.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -79,11 +78,7 @@ def cite(doc: Document, settings: Settings) -> Document:
         chapters.append(chapter)
     entries = formatter.references()
     chapters = place_references(doc, chapters, entries)
-    read = tuple(p for p in (*paths, style) if p is not None)
-    digests = dict(doc.digests)
-    for path in read:  # batch rebuilds when the bibliography or the style changes
-        digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return replace(doc, chapters=tuple(chapters), sources=doc.sources + read, digests=digests)
+    return replace(doc, chapters=tuple(chapters))
 
 
 def bibliography_paths(doc: Document, settings: Settings) -> list[Path]:

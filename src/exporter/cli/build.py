@@ -74,7 +74,10 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("--cover", type=click.Path(dir_okay=False), help="Cover image for the EPUB.")
 @click.option(
-    "--split-level", type=click.IntRange(1, 6), default=1, help="EPUB: a file per heading level."
+    "--split-level",
+    type=click.IntRange(2, 6),
+    help="EPUB: also start a file at each heading of this level, 2-6 (every chapter "
+    "starts one anyway).",
 )
 @click.option(
     "--max-image-size", type=click.IntRange(16), help="EPUB: scale images down to N pixels."
@@ -120,6 +123,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     SOURCE - reads stdin (give --from); -o - writes the one format given with -f to stdout.
     """
     from exporter.api import convert, produce
+    from exporter.errors import PartialError
 
     output_dir, quiet, check = params.pop("output_dir"), params.pop("quiet"), params.pop("check")
     verbose = params.pop("verbose")
@@ -138,8 +142,18 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
         sys.stdout.flush()
         return
     finish = show_stages(quiet, verbose)
+
+    def build_all() -> list[Path]:
+        try:
+            return convert(inputs, None, output_dir, settings=settings)
+        except PartialError as exc:  # what was written is still listed, one path a line
+            finish()
+            for path in exc.written:
+                click.echo(str(path))
+            raise
+
     try:
-        written = run(ctx, lambda: convert(inputs, None, output_dir, settings=settings))
+        written = run(ctx, build_all)
     finally:
         finish()
     for path in written:
@@ -166,6 +180,7 @@ def _settings(params: dict[str, Any], first_source: str) -> Any:
     )
     policy = make_policy(params)
     press = press_from(params, first_source)
+    params["split_level"] = params["split_level"] or 1  # 1: a file per chapter only
     return Settings(
         press=press,
         formats=tuple(params.pop("formats")) or DEFAULT_FORMATS,

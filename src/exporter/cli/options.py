@@ -97,9 +97,10 @@ def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--timeout",
             type=click.FloatRange(min=0),
-            default=default.timeout,
-            show_default=True,
-            help="Seconds one document may take (0: no limit); it is stopped after.",
+            default=None,
+            help="Seconds the whole build (reading and every format) may take; 0: no limit. "
+            "Default: 120 plus 300 per MB of sources (a book: its folder's sources). A format "
+            "that fails to render fails alone: the others are written (exit 4).",
         ),
         click.option(
             "--max-memory",

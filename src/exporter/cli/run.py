@@ -10,7 +10,9 @@ from typing import TypeVar
 
 import click
 
-from exporter.errors import ExporterError
+from exporter.errors import NOTICE, ExporterError
+
+logging.addLevelName(NOTICE, "NOTE")
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 internal error (please report it); 2 usage; 3 bad input "
@@ -27,15 +29,34 @@ class _StderrFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {origin}{record.getMessage()}"
 
 
+class _OnceEach(logging.Filter):
+    """Let each notice through once: a batch's articles would repeat the same one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != NOTICE:
+            return True
+        message = record.getMessage()
+        if message in self.seen:
+            return False
+        self.seen.add(message)
+        return True
+
+
 def setup_logging(quiet: bool, verbose: bool = False) -> None:
+    """Send the library's warnings and notes (and with ``verbose`` its stages) to stderr."""
     # Quiet filters at the handler: warnings must still be logged for --strict to count them.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_StderrFormatter())
-    handler.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+    handler.setLevel(logging.ERROR if quiet else logging.INFO if verbose else NOTICE)
+    handler.addFilter(_OnceEach())
     for name in ("exporter", "weasyprint"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
-        logger.setLevel(logging.INFO if verbose and name == "exporter" else logging.WARNING)
+        logger.setLevel(logging.INFO if verbose and name == "exporter" else NOTICE)
         logger.propagate = False
 
 

@@ -89,13 +89,18 @@ def start(work: Callable[[], T], policy: Policy) -> Pending[T]:
 
 
 def relay(
-    first: Callable[[], tuple[V, A]], second: Callable[[Callable[[], V]], B], policy: Policy
-) -> tuple[A, B]:
+    first: Callable[[Callable[[V], None]], A],
+    second: Callable[[Callable[[], V]], B],
+    policy: Policy,
+) -> tuple[A, B | ExporterError]:
     """Run two children at once, the second taking over a value from the first.
 
-    ``first()`` returns (value, result); ``second(receive)`` gets ready on its own core, then
-    ``receive()`` waits for the value, which this process forwards through a pipe. Returns
-    both results; the first failure wins. The second's time limit starts at the hand-over.
+    ``first(send)`` calls ``send(value)`` as soon as it has the value, then may go on with
+    its own work; ``second(receive)`` gets ready on its own core, then ``receive()`` waits
+    for the value, which goes straight from child to child through a pipe. Returns the
+    first's result and the second's, or the second's error once the first succeeded (the
+    caller keeps what the first made); the first's failure is raised. Both run against one
+    clock: the time limit covers the whole of both, started together.
     """
     given, send = os.pipe()
 
@@ -103,27 +108,35 @@ def relay(
         with os.fdopen(given, "rb") as pipe:
             return pickle.load(pipe)
 
+    def hand_over(value: V) -> None:
+        with contextlib.suppress(BrokenPipeError), os.fdopen(send, "wb") as pipe:
+            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
     def then() -> B:
-        os.close(send)  # this end is the parent's: without a value, receive() ends
+        os.close(send)  # without a value (the first failed), receive() ends
         return second(receive)
 
+    def before() -> A:
+        os.close(given)
+        return first(hand_over)
+
     later = start(then, policy)
-    os.close(given)
     try:
-        sooner = start(first, policy)
+        sooner = start(before, policy)
+    finally:
+        os.close(given)  # the children hold their ends now
+        os.close(send)
+    try:
         try:
-            value, result = sooner.result()
+            result = sooner.result()
         finally:
             sooner.cancel()
-        with contextlib.suppress(BrokenPipeError), os.fdopen(send, "wb") as pipe:
-            send = -1  # closed by the file from here
-            pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        if policy.timeout:
-            later.deadline = time.monotonic() + policy.timeout
-        return result, later.result()
+        try:
+            outcome: B | ExporterError = later.result()
+        except ExporterError as exc:
+            outcome = exc
+        return result, outcome
     finally:
-        if send >= 0:
-            os.close(send)
         later.cancel()
 
 
@@ -132,7 +145,9 @@ class Pending(Generic[T]):
 
     def __init__(self, pid: int, fd: int, policy: Policy) -> None:
         self.pid, self.fd, self.policy = pid, fd, policy
-        self.deadline = time.monotonic() + policy.timeout if policy.timeout else None
+        # A policy not sized to its input yet (None) gets the default for a small one.
+        self.timeout = policy.for_input(0).timeout
+        self.deadline = time.monotonic() + self.timeout if self.timeout else None
         self.done = False
 
     def result(self) -> T:
@@ -143,7 +158,7 @@ class Pending(Generic[T]):
         """
         self.done = True
         try:
-            payload, status = _collect(self.pid, self.fd, self.deadline, self.policy.timeout)
+            payload, status = _collect(self.pid, self.fd, self.deadline, self.timeout)
         except BaseException:
             _kill(self.pid)
             raise
@@ -190,8 +205,10 @@ def replay(records: list[logging.LogRecord]) -> None:
 def portable(exc: ExporterError, policy: Policy) -> ExporterError:
     """Return the error to send to the parent: picklable, and named for what caused it."""
     # Out of memory, C libraries fail in odd ways (lxml: "'ParseError' object is not
-    # callable"); when a modest allocation fails too, memory was the cause.
-    if isinstance(exc, InternalError) and _memory_exhausted(policy):
+    # callable"); when a modest allocation fails too, memory was the cause. A MemoryError
+    # there is the limit's doing, not the document's complexity: say which limit.
+    out_of_memory = isinstance(exc, InternalError) or "(MemoryError)" in str(exc)
+    if out_of_memory and _memory_exhausted(policy):
         exc = _out_of_memory(policy)
     exc.__cause__ = exc.__context__ = None  # a library's exception may not pickle
     exc.__traceback__ = None
@@ -300,7 +317,7 @@ def _out_of_memory(policy: Policy) -> LimitError:
     )
 
 
-def _collect(pid: int, fd: int, deadline: float | None, timeout: float) -> tuple[bytes, int]:
+def _collect(pid: int, fd: int, deadline: float | None, timeout: float | None) -> tuple[bytes, int]:
     """Read the child's answer; kill it when the ``deadline`` (``timeout`` s) passes first."""
     chunks: list[bytes] = []
     while True:
@@ -309,7 +326,7 @@ def _collect(pid: int, fd: int, deadline: float | None, timeout: float) -> tuple
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             raise LimitError(
-                f"the document took longer than the limit of {timeout:g} s and was stopped; "
+                f"the build took longer than the limit of {timeout or 0:g} s and was stopped; "
                 "simplify it or raise --timeout."
             )
         ready, _, _ = select.select([fd], [], [], wait)

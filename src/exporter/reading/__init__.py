@@ -30,7 +30,7 @@ from exporter.guard.policy import current
 from exporter.guard.resources import AssetStore
 from exporter.ids import IdRegistry, chapter_id, reserved_ids
 from exporter.model import Asset, Document, Metadata, is_valid_lang
-from exporter.reading import readahead
+from exporter.reading import ledger, readahead
 from exporter.reading.clean import build_chapter, opens_with_two_headings, running_title
 from exporter.reading.decode import check_encoding, decode
 from exporter.reading.links import LinkTable
@@ -130,7 +130,8 @@ def read(
     with _read_raws(loaded, encoding, book) as reading:
         raws, running = _running_title(reading, len(loaded))
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
-            text, raw = got
+            text, raw, files = got
+            ledger.merge(files)  # what a read-ahead helper read (includes) for this build
             base = source.path.parent if source.path else Path.cwd()
             entry = book.entries[index - 1] if book else None
             declared = raw.metadata
@@ -172,7 +173,7 @@ def read(
 
 def _read_raws(
     loaded: list[Source], encoding: str | None, book: Book | None = None
-) -> contextlib.AbstractContextManager[Iterator[tuple[str, RawChapter]]]:
+) -> contextlib.AbstractContextManager[Iterator[tuple[str, RawChapter, dict[str, str]]]]:
     """Read each source's raw HTML, in order; a big book's later ones in a helper process."""
     for source in loaded:  # an unknown --from fails here, before any work
         READERS.get(source.kind)
@@ -185,8 +186,8 @@ def _read_raws(
 
 
 def _running_title(
-    raws: Iterator[tuple[str, RawChapter]], count: int
-) -> tuple[Iterator[tuple[str, RawChapter]], str]:
+    raws: Iterator[tuple[str, RawChapter, dict[str, str]]], count: int
+) -> tuple[Iterator[tuple[str, RawChapter, dict[str, str]]], str]:
     """Find a book's running title (its name opening every file) from its first two files.
 
     Only those two are read ahead, and only when the first opens with two headings of one
@@ -228,11 +229,12 @@ def reader_function(kind: str) -> ReadFunction:
 
 def _read_raw(
     source: Source, encoding: str | None, book: Book | None = None
-) -> tuple[str, RawChapter]:
+) -> tuple[str, RawChapter, dict[str, str]]:
     """Decode one source (unless its reader takes bytes) and run its reader.
 
     The text returned is the source as written (before includes are expanded): links look
-    their line numbers up in it.
+    their line numbers up in it. Then the files read for it (its includes), for the ledger:
+    this may run in a read-ahead helper, whose records would not reach the build otherwise.
     """
     check_size(source.name, len(source.data))  # in-memory sources were not checked yet
     spec = READERS.get(source.kind)
@@ -242,7 +244,7 @@ def _read_raw(
         spec = READERS.get(chosen)
         source = replace(source, kind=spec.name)
     try:
-        with isolate.translated(source.name):
+        with isolate.translated(source.name), ledger.collecting() as files:
             given = _expanded(text, source, book) if spec.includes else text
             raw = reader_function(source.kind)(
                 SourceText(
@@ -253,7 +255,7 @@ def _read_raw(
         if exc.message.startswith(source.name):
             raise
         raise SourceError(f"{source.name}: {exc}") from None
-    return text, raw
+    return text, raw, files
 
 
 def _expanded(text: str, source: Source, book: Book | None) -> str:

@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from exporter.guard.policy import current
+from exporter.reading import ledger
 
 log = logging.getLogger("exporter")
 
@@ -183,7 +184,9 @@ class _Expander:
         problem = found if isinstance(found, str) else self._problem(found, stack)
         if problem is None and isinstance(found, Path):
             try:
-                text = found.read_bytes().decode("utf-8-sig")
+                data = found.read_bytes()
+                ledger.record(found, data)  # a change to it must rebuild (batch's state)
+                text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 problem = "is not UTF-8 text"
             except OSError as exc:

@@ -28,7 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.crossref import pages as index_pages
-from exporter.errors import LimitError
+from exporter.errors import NOTICE, LimitError
 from exporter.model import Asset, Document
 from exporter.press import PrintSpec
 from exporter.rendering import PDF, Target, render_document
@@ -114,15 +114,59 @@ def _fewer_collections() -> Iterator[None]:
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the PDF of ``doc`` in ``theme``: the writer registered as ``pdf``."""
-    return write_pdf(
-        pdf_html(doc, theme, settings),
-        print_css(theme, settings),
-        theme,
-        doc.assets,
-        variant=settings.pdf_variant,
-        press=settings.press,
-        page=page_css(theme, settings.page_size),
-    )
+    with _font_timestamps(int(build_date(doc).timestamp())):
+        return write_pdf(
+            pdf_html(doc, theme, settings),
+            print_css(theme, settings),
+            theme,
+            doc.assets,
+            variant=settings.pdf_variant,
+            press=settings.press,
+            page=page_css(theme, settings.page_size),
+        )
+
+
+@contextlib.contextmanager
+def _font_timestamps(stamp: int) -> Iterator[None]:
+    """Make fontTools stamp subset fonts with the build's time, not the clock's.
+
+    Without HarfBuzz-Subset (Debian's libharfbuzz-subset0), WeasyPrint subsets fonts with
+    fontTools, which writes the current time into each font's ``head`` table unless
+    SOURCE_DATE_EPOCH is set: the PDF's bytes then changed on every run. A value the
+    caller set is kept; HarfBuzz writes no time and ignores this.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(stamp)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+_FONTTOOLS = "Using fontTools instead of HarfBuzz-Subset"
+
+
+class _SubsetterNotice(logging.Filter):
+    """Turn WeasyPrint's per-font fontTools warning into one note: it is about the machine,
+    not the document, so --strict does not count it (the PDF is as good, and reproducible,
+    with either subsetter)."""
+
+    told = False  # once per process
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.getMessage().startswith(_FONTTOOLS):
+            return True
+        if not _SubsetterNotice.told:
+            _SubsetterNotice.told = True
+            log.log(
+                NOTICE,
+                "fonts are subset with fontTools, as HarfBuzz-Subset is not installed (on "
+                "Debian: apt-get install libharfbuzz-subset0); the PDFs are the same, made "
+                "more slowly",
+            )
+        return False
 
 
 def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
@@ -186,9 +230,10 @@ def write_pdf(
     makes it print-ready (``page``, the @page size, is the trim size it is bled from).
     """
     stylesheet = _theme_css(theme, css)
-    quiet = _KnownAltFilter()
+    quiet, notice = _KnownAltFilter(), _SubsetterNotice()
     weasy_log = logging.getLogger("weasyprint")
     weasy_log.addFilter(quiet)
+    weasy_log.addFilter(notice)
     try:
         with _fewer_collections():
             document = HTML(
@@ -222,6 +267,7 @@ def write_pdf(
         ) from None
     finally:
         weasy_log.removeFilter(quiet)
+        weasy_log.removeFilter(notice)
 
 
 def _finish(

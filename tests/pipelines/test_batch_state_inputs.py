@@ -1,0 +1,99 @@
+"""batch's incremental state covers every file a build reads: a change to an include, a
+config file's values or a theme file rebuilds the article; the ledger is how a stage says
+it read a file (a read-ahead helper's reads included)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exporter.api import produce
+from exporter.cli import cli
+from exporter.guard.policy import Policy
+from exporter.reading import ledger
+
+SNIPPET = "Text from the snippet, version one."
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\n{{#include snip.inc}}\n", "utf-8")
+    (root / "b.md").write_text("# B\n\nNo include here.\n", "utf-8")
+    (root / "snip.inc").write_text(SNIPPET + "\n", "utf-8")  # no reader's suffix: no article
+    return root
+
+
+def _batch(articles: Path, out: Path) -> dict[str, str]:
+    args = ["batch", str(articles), "-o", str(out), "-f", "epub", "-j", "1", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return {r["input"]: r["status"] for r in json.loads(result.stdout)["results"]}
+
+
+def _chapter_text(epub: Path) -> str:
+    with zipfile.ZipFile(epub) as archive:
+        return "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml"))
+
+
+def test_a_changed_include_rebuilds_the_article_that_reads_it(
+    articles: Path, tmp_path: Path, epubcheck
+) -> None:
+    out = tmp_path / "out"
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
+    assert SNIPPET in _chapter_text(out / "a.epub")
+    assert _batch(articles, out) == {"a.md": "skipped", "b.md": "skipped"}
+    (articles / "snip.inc").write_text("Text from the snippet, version two.\n", "utf-8")
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "skipped"}
+    assert "version two" in _chapter_text(out / "a.epub")
+    epubcheck.queue(out / "a.epub")
+    epubcheck.queue(out / "b.epub")
+    state = json.loads((out / ".exporter-batch.json").read_text("utf-8"))
+    recorded = state["entries"]["a.md"]["inputs"]
+    snippet = str((articles / "snip.inc").resolve())
+    assert recorded[snippet] == hashlib.sha256((articles / "snip.inc").read_bytes()).hexdigest()
+
+
+def test_a_changed_config_file_or_theme_file_rebuilds(articles: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    theme = tmp_path / "mytheme"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "styles" / "classic", theme)
+    (articles / "exporter.toml").write_text(f'theme = "{theme}"\n', "utf-8")
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
+    assert _batch(articles, out) == {"a.md": "skipped", "b.md": "skipped"}
+    css = next(theme.glob("*.css"))
+    css.write_text(css.read_text("utf-8") + "\n/* changed */\n", "utf-8")
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
+    (articles / "exporter.toml").write_text(f'theme = "{theme}"\npage_size = "A5"\n', "utf-8")
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
+
+
+def test_files_read_in_a_read_ahead_helper_reach_the_build(articles: Path) -> None:
+    """A helper process reads the later sources: its includes still come back."""
+    made = produce(
+        [articles / "b.md", articles / "a.md"],
+        ["html"],
+        policy=Policy(read_processes=2),  # b.md here, a.md (and its include) in the helper
+    )
+    snippet = (articles / "snip.inc").resolve()
+    assert made.digests[str(snippet)] == hashlib.sha256(snippet.read_bytes()).hexdigest()
+    assert snippet in made.inputs
+
+
+def test_the_ledger_collects_what_stages_record() -> None:
+    ledger.record(Path("/outside/any/build"), b"ignored")  # no build: nothing to do
+    with ledger.collecting() as outer:
+        ledger.record(Path("/a.bib"), b"@book{x}")
+        with ledger.collecting() as inner:
+            ledger.record(Path("/style.csl"), b"<style/>")
+        ledger.merge({"/helper.inc": "f" * 64})
+    assert set(inner) == {"/style.csl"}
+    assert set(outer) == {"/a.bib", "/style.csl", "/helper.inc"}
+    assert outer["/a.bib"] == hashlib.sha256(b"@book{x}").hexdigest()
