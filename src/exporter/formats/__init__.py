@@ -158,7 +158,18 @@ PROJECTS: Registry[ProjectSpec] = Registry(
     ),
 )
 
-TRANSFORMS: Registry[TransformSpec] = Registry("transform", "exporter.transforms", ())
+TRANSFORMS: Registry[TransformSpec] = Registry(
+    "transform",
+    "exporter.transforms",
+    (
+        TransformSpec(
+            "math",
+            "exporter.math.transform:transform",
+            10,
+            description="TeX formulas and raw MathML become MathML with alttext",
+        ),
+    ),
+)
 
 
 def reader_for_path(path: Path) -> ReaderSpec:
