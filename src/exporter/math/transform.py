@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from exporter.markup import EPUB_NS
-from exporter.math import syntax
+from exporter.math import allow, syntax
 from exporter.model import Chapter, Document
 from exporter.settings import Settings
 
@@ -164,14 +164,27 @@ def _reason(exc: Exception) -> str:
 
 
 def _adopt(math: etree._Element) -> None:
-    """Put raw MathML in the MathML namespace, with ``alttext`` and its class."""
-    for el in math.iter():
-        if isinstance(el.tag, str) and not el.tag.startswith("{"):
-            el.tag = f"{{{MATHML_NS}}}{el.tag}"
-    etree.cleanup_namespaces(math)
-    if not math.get("alttext"):
-        text = "".join(str(part) for part in math.itertext())
-        math.set("alttext", " ".join(text.split()))
-    if not math.get("class"):
-        block = math.get("display") == "block"
-        math.set("class", "math-display" if block else "math-inline")
+    """Put raw MathML in the MathML namespace, with ``alttext`` and its class.
+
+    HTML inside it (``<mtext><b>x</b></mtext>``) keeps its text and loses its tags: an
+    XHTML element inside MathML is not valid EPUB.
+    """
+    strays = {el.tag for el in math.iter() if isinstance(el.tag, str)} - allow.TAGS
+    if strays:
+        etree.strip_tags(math, *strays)
+    tail, math.tail = math.tail, None
+    # Parsed again under a default namespace: renaming the tags would give ns0: prefixes.
+    markup = etree.tostring(math, encoding="unicode").replace(
+        "<math", f'<math xmlns="{MATHML_NS}"', 1
+    )
+    adopted = etree.fromstring(markup, _PARSER)
+    if not adopted.get("alttext"):
+        text = "".join(str(part) for part in adopted.itertext())
+        adopted.set("alttext", " ".join(text.split()))
+    if not adopted.get("class"):
+        block = adopted.get("display") == "block"
+        adopted.set("class", "math-display" if block else "math-inline")
+    adopted.tail = tail
+    parent = math.getparent()
+    if parent is not None:
+        parent.replace(math, adopted)
