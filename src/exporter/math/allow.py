@@ -14,8 +14,12 @@ _COMMON = frozenset(
     {"displaystyle", "mathcolor", "mathbackground", "mathsize", "mathvariant", "scriptlevel"}
 )
 _SPACING = frozenset({"width", "height", "depth", "lspace", "voffset"})
-_TABLE = frozenset({"columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines",
-                    "rowlines", "frame", "align", "columnwidth", "equalrows", "equalcolumns"})  # fmt: skip
+_TABLE = frozenset(
+    {
+        "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines",
+        "frame", "align", "columnwidth", "equalrows", "equalcolumns",
+    }
+)  # fmt: skip
 _OWN = {
     "math": {"display", "alttext"},
     "mo": {
@@ -31,7 +35,7 @@ _OWN = {
         "separator",
         "stretchy",
         "symmetric",
-    },  # fmt: skip
+    },
     "mfrac": {"linethickness", "bevelled", "numalign", "denomalign"},
     "mover": {"accent", "align"},
     "munder": {"accentunder", "align"},

@@ -64,7 +64,7 @@ def drawing(markup: str) -> tuple[str, str]:
     try:
         svg, width, height, depth = _svg(markup)
     except Exception as exc:  # ziamath raises many kinds on MathML it cannot lay out
-        reason = str(exc).strip() or type(exc).__name__
+        reason = f"it cannot be laid out ({str(exc).strip() or type(exc).__name__})"
         return f'<code class="math-error">{attr(tex)}</code>', reason
     data = base64.b64encode(svg.encode()).decode()
     kind = "math-display" if display else "math-inline"
