@@ -12,7 +12,7 @@ from exporter.formats import READERS, SourceText
 from exporter.guard.sanitize import removals, sanitize
 from exporter.math import syntax
 from exporter.math.draw import draw_all, drawing
-from exporter.math.transform import MATHML_NS, transform
+from exporter.math.transform import MATHML_NS, mathml, transform
 from exporter.model import Chapter, Document, Metadata
 from exporter.settings import Settings
 
@@ -179,3 +179,12 @@ def test_a_source_cannot_reach_the_data_urls_the_pdf_fetcher_serves_for_drawings
     raw = '<p><img src="data:image/svg+xml;base64,PHN2Zy8+" alt="x"/></p>'
     assert "data:" not in sanitize(raw)
     assert "data: URLs" in removals(raw)
+
+
+def test_a_matrix_with_an_exponent_is_valid_mathml_and_is_drawn():
+    # latex2mathml gives this msup four children; the transform groups the base.
+    markup = mathml(r"\begin{pmatrix} a & 1 \\ 0 & a \end{pmatrix}^n", True)
+    (msup,) = etree.fromstring(markup).iter(f"{M}msup")
+    assert [etree.QName(c).localname for c in msup] == ["mrow", "mi"]
+    picture, error = drawing(markup)
+    assert error == "" and picture.startswith('<img class="math-display"')

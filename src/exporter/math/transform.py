@@ -149,9 +149,33 @@ def mathml(tex: str, display: bool) -> str:
     for token in root.iter(f"{{{MATHML_NS}}}mi", f"{{{MATHML_NS}}}mo"):
         if (token.text or "").startswith("\\") and len(token.text or "") > 1:
             raise FormulaError(f"unknown command {token.text}")
+    _group_bases(root)
     root.set("alttext", tex)
     root.set("class", "math-display" if display else "math-inline")
     return etree.tostring(root, encoding="unicode")
+
+
+# How many children each scripted or fractional element has (MathML's fixed arity).
+_ARITY = {"msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3,
+          "mfrac": 2, "mroot": 2}  # fmt: skip
+
+
+def _group_bases(root: etree._Element) -> None:
+    """Wrap a script's surplus leading children in one ``mrow``: its base.
+
+    latex2mathml writes ``\begin{pmatrix}...\end{pmatrix}^n`` as an ``msup`` with the
+    parenthesis, the table and the other parenthesis as three bases: invalid MathML,
+    which ziamath refuses to draw and EPUBCheck rejects.
+    """
+    for el in list(root.iter()):
+        want = _ARITY.get(etree.QName(el).localname) if isinstance(el.tag, str) else None
+        if want is None or len(el) <= want:
+            continue
+        surplus = len(el) - want + 1
+        base = etree.Element(f"{{{MATHML_NS}}}mrow")
+        for child in list(el)[:surplus]:
+            base.append(child)  # moves it
+        el.insert(0, base)
 
 
 def _reason(exc: Exception) -> str:
