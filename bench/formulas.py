@@ -98,9 +98,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "math")
     args = parser.parse_args()
     plain, maths, count, distinct = make_books(args.out, args.chapters)
+    options = ["-f", "pdf", "-q", "--timeout", "0"]
     commands = {
-        name: [*EXPORTER, "build", *map(str, files), "-f", "pdf", "-q", "--timeout", "0",
-               "-o", str(args.out / name)]  # fmt: skip
+        name: [*EXPORTER, "build", *map(str, files), *options, "-o", str(args.out / name)]
         for name, files in (("without", plain), ("with", maths))
     }
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}

@@ -163,7 +163,7 @@ _ARITY = {"msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderov
 def _group_bases(root: etree._Element) -> None:
     """Wrap a script's surplus leading children in one ``mrow``: its base.
 
-    latex2mathml writes ``\begin{pmatrix}...\end{pmatrix}^n`` as an ``msup`` with the
+    latex2mathml writes ``\\begin{pmatrix}...\\end{pmatrix}^n`` as an ``msup`` with the
     parenthesis, the table and the other parenthesis as three bases: invalid MathML,
     which ziamath refuses to draw and EPUBCheck rejects.
     """
