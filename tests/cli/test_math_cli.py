@@ -36,3 +36,21 @@ def test_strict_turns_a_bad_formula_into_exit_5(tmp_path: Path):
     assert result.exit_code == 5, result.output
     assert "Traceback" not in result.output + result.stderr
     assert f"{source}:5: cannot read the formula" in result.stderr
+
+
+def test_raw_mathml_in_an_html_source_survives_without_its_link(tmp_path: Path):
+    source = tmp_path / "raw.html"
+    source.write_text(
+        "<html><head><title>Raw</title></head><body><h1>Raw</h1>"
+        '<p>See <math><mi href="javascript:alert(1)">x</mi><mo>+</mo><mn>1</mn></math>.</p>'
+        "</body></html>"
+    )
+    result = run("build", source, "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "removed unsafe or unsupported HTML: href=" in result.stderr
+    html = (tmp_path / "out" / "raw.html").read_text()
+    assert (
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="x+1" class="math-inline">'
+        "<mi>x</mi><mo>+</mo><mn>1</mn></math>"
+    ) in html
+    assert "javascript" not in html

@@ -188,3 +188,11 @@ def test_a_matrix_with_an_exponent_is_valid_mathml_and_is_drawn():
     assert [etree.QName(c).localname for c in msup] == ["mrow", "mi"]
     picture, error = drawing(markup)
     assert error == "" and picture.startswith('<img class="math-display"')
+
+
+def test_formulas_in_footnotes_become_mathml_too():
+    note = '<p>A note with <span class="math-tex">n^2</span>.</p>'
+    chapter = Chapter("T", "<p>Text.</p>", notes=(("fn-1-1", note),))
+    doc = transform(Document(Metadata(title="T"), (chapter,)), Settings())
+    ((note_id, converted),) = doc.chapters[0].notes
+    assert note_id == "fn-1-1" and 'alttext="n^2"' in converted and "math-tex" not in converted
