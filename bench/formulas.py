@@ -1,16 +1,17 @@
 """What math costs a PDF: the same book with ~500 formulas and without them, timed in turn.
 
-    python bench/formulas.py              # 10 chapters, 50 formulas each, 5 runs
-    python bench/formulas.py --runs 3 --chapters 4
+    python bench/formulas.py              # 500 formulas in 10 chapters (83 pages), 5 runs
+    python bench/formulas.py --chapters 31 --runs 3   # the suite's 192-page book
 
-The book is bench/inputs.py's generated chapters; in the math version each chapter gets 35
-inline formulas (in its paragraphs) and 15 display ones (between them). As in books, some
-inline formulas repeat ($x$, $n$, $f(x)$, ...) and most are distinct. The version without
-math is the same text with the formulas taken out. Each command is a whole process
-(``exporter build ... -f pdf --timeout 0``), run A B A B ... after one warm-up each; the
-table gives the medians of wall time and of CPU time (user + system, from ``os.wait4``: on a
-shared, loaded machine the wall time mostly measures the other processes), their ratios,
-the page counts and the number of distinct formulas.
+The book is bench/inputs.py's generated chapters; in the math version the formulas are
+spread over the chapters, 70% inline (in the paragraphs) and 30% display (between them).
+As in books, some inline formulas repeat ($x$, $n$, $f(x)$, ...) and most are distinct.
+The version without math is the same text with the formulas taken out.
+
+Each command is a whole process (``exporter build ... -f pdf --timeout 0``), run A B A B
+... after one warm-up each. The table gives the medians of wall time and of CPU time (user
++ system, from ``os.wait4``: on a shared, loaded machine the wall time mostly measures the
+other processes), their ratios, the page counts and the number of distinct formulas.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def with_math(text: str, rng: random.Random, inline: int = 35, display: int = 15
     return "\n\n".join(blocks)
 
 
-def make_books(folder: Path, chapters: int) -> tuple[list[Path], list[Path], int, int]:
+def make_books(folder: Path, chapters: int, total: int) -> tuple[list[Path], list[Path], int, int]:
     """Write both books; return their files, the formula count and the distinct count."""
     rng = random.Random(7)
     plain = inputs.make_book(folder / "plain", chapters)
@@ -74,7 +75,8 @@ def make_books(folder: Path, chapters: int) -> tuple[list[Path], list[Path], int
     formulas: list[str] = []
     (folder / "math").mkdir(parents=True, exist_ok=True)
     for path in plain:
-        text = with_math(path.read_text("utf-8"), rng)
+        inline, display = round(total * 0.7 / chapters), round(total * 0.3 / chapters)
+        text = with_math(path.read_text("utf-8"), rng, inline, display)
         formulas += _FORMULA.findall(text)
         (folder / "math" / path.name).write_text(text, "utf-8")
         path.write_text(_FORMULA.sub("", text), "utf-8")  # the same text, formulas taken out
@@ -94,10 +96,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--chapters", type=int, default=10)
+    parser.add_argument("--formulas", type=int, default=500, help="in the whole book")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "math")
     args = parser.parse_args()
-    plain, maths, count, distinct = make_books(args.out, args.chapters)
+    plain, maths, count, distinct = make_books(args.out, args.chapters, args.formulas)
     options = ["-f", "pdf", "-q", "--timeout", "0"]
     commands = {
         name: [*EXPORTER, "build", *map(str, files), *options, "-o", str(args.out / name)]
