@@ -57,7 +57,8 @@ def _tex(markup: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
-@functools.lru_cache(maxsize=4096)
+# Each entry is one picture (a few KiB of base64): 2048 keep a batch's memory bounded.
+@functools.lru_cache(maxsize=2048)
 def drawing(markup: str) -> tuple[str, str]:
     """Return the ``<img>`` drawing one ``<math>`` element, and '' (or the TeX and why not)."""
     tex = _tex(markup)
