@@ -62,6 +62,13 @@ def test_every_dialect_marks_inline_and_display_math_and_leaves_code_alone(diale
     assert '<span class="math-tex">y_1</span>' in html
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_dollars_in_a_raw_html_attribute_are_not_math(dialect):
+    html = read(dialect, 'Text <abbr title="$x$ is x">X</abbr> and $y$.\n')
+    assert '<abbr title="$x$ is x">X</abbr>' in html
+    assert '<span class="math-tex">y</span>' in html
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [

@@ -18,6 +18,9 @@ from markdown.inlinepatterns import InlineProcessor
 
 from exporter.math import syntax
 
+# A raw HTML tag first: this pattern runs before the inline HTML one, and the dollars in
+# an attribute's value are not math.
+_PATTERN = r"(?P<tag></?[A-Za-z][^<>]*>)|" + syntax.INLINE.pattern
 # How many blank-line-separated blocks one display formula may span.
 _MAX_BLOCKS = 20
 
@@ -25,8 +28,10 @@ _MAX_BLOCKS = 20
 class _InlineMath(InlineProcessor):
     """``$...$``, ``$$...$$``, ``\\(...\\)`` and ``\\[...\\]`` inside a paragraph."""
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:
-        """Stash the formula's markup in place of its text."""
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
+        """Stash the formula's markup in place of its text; pass over a raw HTML tag."""
+        if m.group("tag"):  # `<abbr title="$x$">`: an attribute, not math
+            return None, None, None
         tex, display = syntax.parts(m)
         return self.md.htmlStash.store(syntax.inline_html(tex, display)), m.start(0), m.end(0)
 
@@ -67,7 +72,7 @@ class MathExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         """Add math before backslash escapes (180), after code spans (190)."""
-        md.inlinePatterns.register(_InlineMath(syntax.INLINE.pattern, md), "exporter-math", 186)
+        md.inlinePatterns.register(_InlineMath(_PATTERN, md), "exporter-math", 186)
         # Before indented code (80) would not matter (it needs four spaces); before
         # paragraphs and lists, which would read the block as text.
         md.parser.blockprocessors.register(_DisplayMath(md.parser), "exporter-math-block", 85)
