@@ -100,6 +100,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "math")
     args = parser.parse_args()
+    args.out = args.out.resolve()  # the builds run in it
     plain, maths, count, distinct = make_books(args.out, args.chapters, args.formulas)
     options = ["-f", "pdf", "-q", "--timeout", "0"]
     commands = {
