@@ -121,3 +121,20 @@ def test_bibliographies_in_every_format_load_as_csl_items(tmp_path, caplog):
     (tmp_path / "e.json").write_text("[{")
     with pytest.raises(SourceError, match=r"e.json:1: not valid CSL-JSON"):
         load_items([tmp_path / "e.json"])
+
+
+def test_an_ampersand_in_an_entry_is_escaped_for_xhtml():
+    from lxml import etree
+
+    from exporter.citations.bibtex import parse_bibtex
+
+    items = parse_bibtex(
+        "@book{b, author={Bringhurst, Robert}, title={Elements}, "
+        "publisher={Hartley \\& Marks}, year={2004}}",
+        "refs.bib",
+    )
+    formatter = Formatter(items, None, "en")
+    formatter.register(Cite("b"))
+    ((_, entry),) = formatter.references()
+    assert "Hartley &amp; Marks" in entry
+    etree.fromstring(f"<div>{entry}</div>")  # well-formed

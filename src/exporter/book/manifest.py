@@ -150,9 +150,11 @@ def _citation_files(data: dict[str, Any], root: Path, fail: _Fail) -> dict[str, 
     if not isinstance(files, list):
         fail("'bibliography' must be a file name or a list of them")
     if files:
-        found["bibliography"] = tuple(str(root / _text(f, "bibliography", fail)) for f in files)
+        found["bibliography"] = tuple(
+            str((root / _text(f, "bibliography", fail)).absolute()) for f in files
+        )  # absolute: the citations transform reads relative names from the first chapter's
     if "csl" in data:
-        found["csl"] = str(root / _text(data["csl"], "csl", fail))
+        found["csl"] = str((root / _text(data["csl"], "csl", fail)).absolute())
     return found
 
 

@@ -174,7 +174,9 @@ class Formatter:
                     bib.source[key]["year_suffix"] = bib.source.parse_string(_letters(number))
 
     def _fix(self, text: str) -> str:
-        """Apply what citeproc-py leaves out: punctuation inside quotes for US English."""
+        """Apply what citeproc-py leaves out: punctuation inside quotes for US English, and
+        an escaped ``&`` (it passes "Hartley & Marks" through as it is, which is not XHTML)."""
+        text = re.sub(r"&(?!#?\w+;)", "&amp;", str(text))
         text = re.sub(r",?\s+(?:\w+|&amp;)\s+" + _OTHERS + r"|,\s*" + _OTHERS, " et al.", str(text))
         if self.locale in _PUNCTUATION_IN_QUOTE or self.locale.startswith("en-US"):
             text = re.sub(r"”([.,])", r"\1”", text)

@@ -172,6 +172,12 @@ TRANSFORMS: Registry[TransformSpec] = Registry(
     "exporter.transforms",
     (
         TransformSpec(
+            "math",
+            "exporter.math.transform:transform",
+            10,
+            description="TeX formulas and raw MathML become MathML with alttext",
+        ),
+        TransformSpec(
             "crossref",
             "exporter.crossref:number",
             20,

@@ -3,9 +3,9 @@
 Raw HTML in Markdown and whole HTML sources are untrusted: scripts, event handlers,
 ``javascript:`` URLs, ``<base>``, ``<link>``, ``<style>``, iframes, objects, embeds and forms
 never reach an output. Inline styles survive only as ``text-align`` on table cells, which
-Python-Markdown writes for column alignment. Under ``--trusted-input`` every element keeps
-its ``style=`` attribute (inline CSS; the PDF writer's fetchers still serve no other file),
-and nothing else of the list above comes back.
+Python-Markdown writes for column alignment. Presentation MathML stays (``math/allow.py``).
+Under ``--trusted-input`` every element keeps its ``style=`` attribute (inline CSS; the PDF
+writer's fetchers still serve no other file), and nothing else of the list above comes back.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import lxml.html
 import nh3
 
 from exporter.guard.policy import current
+from exporter.math import allow as mathml
 
 TAGS = {
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
@@ -25,7 +26,7 @@ TAGS = {
     "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "time", "tr", "u", "ul", "var", "wbr",
-}  # fmt: skip
+} | mathml.TAGS  # fmt: skip
 ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "name"},  # name: an old anchor, made an id by reading.rawhtml
@@ -38,6 +39,7 @@ ATTRIBUTES = {
     "li": {"value"},
     "time": {"datetime"},
     "details": {"open"},
+    **mathml.ATTRIBUTES,  # presentation MathML: no href, no annotation-xml (math/allow.py)
 }
 # Attributes allowed with these values only (nh3's tag_attribute_values): the admonition's
 # aside is a note, and a task list's box is a checkbox, always disabled (FORCED), since

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from exporter.formats import RawChapter, SourceText
 from exporter.guard.policy import current
+from exporter.math.mdit import math_plugin
 from exporter.model import Metadata
 from exporter.readers.constructs import warn_unsupported
 from exporter.readers.highlight import highlight, language_of
@@ -81,6 +82,7 @@ def _parser(dialect: str, max_nesting: int) -> MarkdownIt:
     md.core.ruler.before("inline", "nesting_inlines", _set_nesting(_INLINE_NESTING))
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_code_block)
+    md.use(math_plugin)  # TeX formulas in both dialects (exporter.math)
     if dialect == "gfm":
         _add_gfm(md)
     return md

@@ -69,13 +69,6 @@ CONSTRUCTS = (
         "it is printed as text; render the template first (or escape it as code)",
     ),
     Construct(
-        "a '$$' math block",
-        _re(r"^\s*\$\$"),
-        frozenset(DIALECTS),
-        "math is not typeset yet and is shown as text; put it in a ```math fence to keep it "
-        "verbatim",
-    ),
-    Construct(
         "a '+++' front matter line",
         _re(r"^\+\+\+[ \t]*$"),
         frozenset(DIALECTS),

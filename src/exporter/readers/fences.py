@@ -29,6 +29,8 @@ from markdown.preprocessors import Preprocessor
 from pymdownx.highlight import HighlightExtension
 from pymdownx.superfences import RE_HL_LINES, RE_LINENUMS, SuperFencesCodeExtension
 
+from exporter.math.mdext import fence as math_fence
+
 # An opening fence: any indentation or quote prefix, then three or more backticks or tildes.
 _FENCE = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
 # One word of an info string: key=value (quoted or not), or a bare word.
@@ -165,6 +167,7 @@ class FencesExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         fence = {"name": "*", "class": "highlight", "format": _format, "validator": _validate}
-        _SuperFences(custom_fences=[fence]).extendMarkdown(md)
+        math = {"name": "math", "class": "math", "format": math_fence}  # a display formula
+        _SuperFences(custom_fences=[math, fence]).extendMarkdown(md)
         # After whitespace normalising (30), before SuperFences reads the fences (25).
         md.preprocessors.register(FenceInfoPreprocessor(md), "exporter-fence-info", 28)

@@ -35,6 +35,7 @@ _NEEDS = {
     "entity": ("&",),
     "linebreak": ("  \n",),
     "backslash-break": ("\\\n",),  # exporter.readers.gfm_compat
+    "exporter-math": ("$", "\\"),  # exporter.math.mdext
     # pymdownx.magiclink: a scheme's '//' or a 'www.' in any case; an e-mail's '@'.
     "magic-link": ("//", "w.", "W."),
     "magic-mail": ("@",),

@@ -15,6 +15,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
 from exporter.formats import RawChapter, SourceText
+from exporter.math.mdext import MathExtension
 from exporter.model import Metadata
 from exporter.readers import material
 from exporter.readers.bounded import BoundedLinksExtension
@@ -86,6 +87,7 @@ def _extensions(
         *extra_extensions(configured),  # nl2br, keys, emoji, ... when a project lists them
         BoundedLinksExtension(),  # it replaces the core link parsers
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
+        MathExtension(),  # TeX formulas (exporter.math)
         *([MarkdownInHtmlExtension()] if in_html else []),
     ]
 

@@ -13,6 +13,7 @@ import datetime as dt
 from exporter.ids import chapter_id
 from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.markup import attr as _e
+from exporter.math.draw import draw_all
 from exporter.model import Document, Metadata
 from exporter.rendering import matter
 from exporter.rendering.frontmatter import (
@@ -141,6 +142,8 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
         heading = title_block(doc.metadata, words_of(doc, target))
     offset = note_offset(doc, index) if target.note_numbering == "book" else 0
     body = chapter_body(chapter, target, offset, initial=target.profile.initials and doc.is_book)
+    if target.profile.draws_math:
+        body = draw_all(body)
     kind = "" if chapter.type == "chapter" else f" {chapter.type}"
     kind += " numbered" if label else ""  # a theme may show the label, or count them
     kind += f" level-{min(chapter.level, 4)}" if chapter.level > 1 else ""  # a sub-chapter

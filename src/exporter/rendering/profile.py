@@ -27,6 +27,7 @@ class Profile:
     printed_front_matter: bool = False  # a book's imprint and printed contents (page numbers)
     initials: bool = False  # mark a book chapter's first letter (a theme's drop cap)
     typeset: bool = False  # mark names, heading ends and short tables for line breaking
+    draws_math: bool = False  # formulas as pictures (exporter.math.draw), not MathML
     # The stylesheet, in cascade order: theme files by name and the parts above.
     stylesheet: tuple[str, ...] = ("base.css", CROSSREF, "epub.css", CODE)
 
@@ -37,6 +38,7 @@ PDF = Profile(
     printed_front_matter=True,
     initials=True,
     typeset=True,
+    draws_math=True,  # WeasyPrint cannot lay out MathML
     stylesheet=(PAGE_SIZE, "fonts.css", "base.css", CROSSREF, PRINT_BASICS_PART, "pdf.css", CODE),
 )
 EPUB = Profile("epub", epub_types=True)

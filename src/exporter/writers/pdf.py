@@ -43,14 +43,23 @@ log = logging.getLogger("exporter")
 ASSET_BASE = "file:///exporter-assets/"
 
 
+_DRAWN = "data:image/svg+xml;base64,"  # a formula's drawing (exporter.math.draw)
+
+
 class AssetFetcher(URLFetcher):
-    """Serve the document's registered assets and nothing else."""
+    """Serve the document's registered assets, and the drawn formulas' SVG data: URLs.
+
+    Sources never reach a data: URL (the sanitizer keeps http, https and mailto only):
+    those in the HTML are the formulas exporter.math.draw made.
+    """
 
     def __init__(self, assets: tuple[Asset, ...]) -> None:
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self._assets = {ASSET_BASE + asset.name: asset for asset in assets}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith(_DRAWN):
+            return super().fetch(url, headers)
         asset = self._assets.get(url.split("?")[0].split("#")[0])
         if asset is None:
             raise ValueError(f"blocked: {url} is not one of the document's files")
