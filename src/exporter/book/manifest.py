@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from exporter.errors import SourceError
-from exporter.model import Metadata, is_valid_lang
+from exporter.model import DIRECTIONS, Metadata, is_valid_lang
 from exporter.readers.meta import as_text
 
 MANIFEST = "book.toml"
@@ -43,7 +43,7 @@ ROLES = {
 KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
-    "front", "chapters", "parts", "appendices", "back", "words", "from",
+    "front", "chapters", "parts", "appendices", "back", "words", "from", "dir",
 }  # fmt: skip
 
 
@@ -233,6 +233,9 @@ def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
     lang = _text(data.get("language", data.get("lang", "")), "language", fail)
     if lang and not is_valid_lang(lang):
         fail(f'language \'{lang}\' is not a BCP 47 tag; use one like "en" or "pt-BR"')
+    direction = _text(data.get("dir", ""), "dir", fail).lower()
+    if direction not in DIRECTIONS:
+        fail(f'dir \'{direction}\' is not one of rtl, ltr, auto; use dir = "rtl" or "ltr"')
     authors, contributors = _people(data.get("authors", data.get("author", [])), fail)
     series = data.get("series", {})
     if isinstance(series, str):
@@ -251,6 +254,7 @@ def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
         authors=authors,
         contributors=contributors,
         lang=lang,
+        dir=direction,
         date=as_text(data.get("date", "")),
         description=_text(data.get("description", ""), "description", fail),
         keywords=tuple(_text(s, "subjects", fail) for s in subjects),

@@ -34,6 +34,7 @@ from exporter.reading import readahead
 from exporter.reading.clean import build_chapter, opens_with_two_headings, running_title
 from exporter.reading.decode import check_encoding, decode
 from exporter.reading.links import LinkTable
+from exporter.scripts import settle_language
 
 if TYPE_CHECKING:
     from exporter.settings import Settings
@@ -326,7 +327,11 @@ def _book_title(
 
 
 def _complete(doc: Document) -> Metadata:
-    """Fill in what every output needs: a valid language and a stable identifier."""
+    """Fill in what every output needs: a valid language, a direction, a stable identifier.
+
+    A source that gives no language gets the one its prose's script implies (Hebrew, Chinese,
+    ...; see ``exporter.scripts``), else English.
+    """
     meta = doc.metadata
     lang = meta.lang
     if lang and not is_valid_lang(lang):
@@ -339,4 +344,5 @@ def _complete(doc: Document) -> Metadata:
         for chapter in doc.chapters:
             digest.update(chapter.html.encode())
         identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'exporter:' + digest.hexdigest())}"
-    return replace(meta, lang=lang or "en", identifier=identifier)
+    settled = settle_language(replace(meta, lang=lang), doc.chapters)
+    return replace(settled, lang=settled.lang or "en", identifier=identifier)

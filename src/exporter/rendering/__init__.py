@@ -27,6 +27,7 @@ from exporter.rendering.profile import EPUB, HTML, PDF, PROFILES, Profile, Targe
 from exporter.rendering.typeset import typeset
 from exporter.rendering.words import long_date, numbered
 from exporter.rendering.words import words as _words
+from exporter.scripts import code_left_to_right, direction_of
 
 __all__ = [
     "EPUB",
@@ -39,10 +40,13 @@ __all__ = [
     "Target",
     "body_class",
     "creators",
+    "dir_attr",
+    "direction",
     "has_code",
     "language",
     "render_body_part",
     "render_document",
+    "words_of",
 ]
 
 
@@ -52,7 +56,8 @@ def render_document(doc: Document, target: Target, css: str = "") -> str:
     style = f"<style>\n{css}\n</style>\n" if css else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{_e(language(doc.metadata))}">\n<head>\n<meta charset="utf-8"/>\n'
+        f'<html lang="{_e(language(doc.metadata))}"{dir_attr(doc.metadata)}>\n'
+        '<head>\n<meta charset="utf-8"/>\n'
         f"{head_meta(doc.metadata, target.modified)}{style}</head>\n"
         f'<body class="{body_class(doc, target)}">\n{body}\n</body>\n</html>\n'
     )
@@ -150,6 +155,8 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
         f"{target.epub_type(chapter.type)}{role}>\n"
         f"{heading}{body}\n</section>"
     )
+    if direction(doc.metadata) == "rtl":
+        part = code_left_to_right(part)
     return typeset(part) if target.profile.typeset else part
 
 
@@ -227,6 +234,16 @@ def creators(meta: Metadata) -> tuple[str, ...]:
 def language(meta: Metadata) -> str:
     """Return the publication's language tag (English when none is known)."""
     return meta.lang or "en"
+
+
+def direction(meta: Metadata) -> str:
+    """Return the publication's writing direction: "rtl" or "ltr" (from its language)."""
+    return meta.dir if meta.dir in ("rtl", "ltr") else direction_of(language(meta))
+
+
+def dir_attr(meta: Metadata) -> str:
+    """Return a root element's ``dir`` attribute: ' dir="rtl"' for a right-to-left text."""
+    return ' dir="rtl"' if direction(meta) == "rtl" else ""
 
 
 def head_meta(meta: Metadata, modified: str = "") -> str:

@@ -28,11 +28,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.errors import LimitError
 from exporter.model import Asset, Document
-from exporter.rendering import PDF, Target, render_document
+from exporter.rendering import PDF, Target, direction, render_document
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import stylesheet
+from exporter.themes.css import RTL_PRINT_BASICS, mirrored, stylesheet
 from exporter.writers import pagelabels
 
 log = logging.getLogger("exporter")
@@ -113,7 +113,7 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
     """Return the PDF of ``doc`` in ``theme``: the writer registered as ``pdf``."""
     return write_pdf(
         pdf_html(doc, theme, settings),
-        print_css(theme, settings),
+        print_css(theme, settings, rtl=direction(doc.metadata) == "rtl"),
         theme,
         doc.assets,
         variant=settings.pdf_variant,
@@ -126,12 +126,14 @@ def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
     return render_document(doc, Target.of(PDF, theme, settings, modified))
 
 
-def print_css(theme: Theme, settings: Settings) -> str:
+def print_css(theme: Theme, settings: Settings, rtl: bool = False) -> str:
     """Return the print stylesheet: parsed once per theme and page size, shared by documents.
 
     It always has the code colours, so one parse serves documents with and without code.
+    A right-to-left text gets it mirrored (a second parse, for those documents only).
     """
-    return stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
+    css = stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
+    return mirrored(css) + RTL_PRINT_BASICS if rtl else css
 
 
 def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
@@ -142,7 +144,7 @@ def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, by
     """
     files = {
         "index.html": pdf_html(doc, theme, settings).encode(),
-        "style.css": print_css(theme, settings).encode(),
+        "style.css": print_css(theme, settings, direction(doc.metadata) == "rtl").encode(),
     }
     files.update({name: data for name, data, _ in font_files(theme)})
     files.update({asset.name: asset.data for asset in doc.assets})
