@@ -87,6 +87,9 @@ def body_parts(doc: Document, target: Target) -> list[str]:
         front.append(contents_page(entries, words_of(doc, target)["contents"]))
     else:
         front += opening
+        if target.profile.linked_contents:
+            entries = toc_entries(doc, target.toc_depth)
+            front.append(contents_page(entries, words_of(doc, target)["contents"]))
     return [
         '<div class="front-matter">',
         *front,

@@ -25,6 +25,7 @@ class Profile:
     epub_types: bool = False  # epub:type on structural elements (EPUB structural semantics)
     notes_in_flow: bool = False  # each footnote at its call (float: footnote), not after
     printed_front_matter: bool = False  # a book's imprint and printed contents (page numbers)
+    linked_contents: bool = False  # a book's contents as links after its title (no numbers)
     initials: bool = False  # mark a book chapter's first letter (a theme's drop cap)
     typeset: bool = False  # mark names, heading ends and short tables for line breaking
     # The stylesheet, in cascade order: theme files by name and the parts above.
@@ -40,7 +41,7 @@ PDF = Profile(
     stylesheet=(PAGE_SIZE, "fonts.css", "base.css", PRINT_BASICS_PART, "pdf.css", CODE),
 )
 EPUB = Profile("epub", epub_types=True)
-HTML = Profile("html", stylesheet=("base.css", "epub.css", CODE, "html.css"))
+HTML = Profile("html", linked_contents=True, stylesheet=("base.css", "epub.css", CODE, "html.css"))
 PROFILES = {profile.name: profile for profile in (PDF, EPUB, HTML)}
 
 

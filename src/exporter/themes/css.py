@@ -64,6 +64,10 @@ div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
 thead { break-after: avoid; }
 tbody tr:first-child { break-before: avoid; }
 """
+    # Chinese, Japanese and Korean have no italic: a slanted heading would be a synthetic
+    # oblique of the CJK font (pdffonts showed "Noto-Serif-CJK-SC-Oblique").
+    + ", ".join(f"h{n}:lang({lang})" for lang in ("zh", "ja", "ko") for n in range(1, 7))
+    + " { font-style: normal; }\n"
     + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
         f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
         + "".join(

@@ -34,6 +34,7 @@ from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, stylesheet
 from exporter.writers import pagelabels
+from exporter.writers.glyphs import missing_glyphs_by_script
 
 log = logging.getLogger("exporter")
 
@@ -111,13 +112,14 @@ def _fewer_collections() -> Iterator[None]:
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the PDF of ``doc`` in ``theme``: the writer registered as ``pdf``."""
-    return write_pdf(
-        pdf_html(doc, theme, settings),
-        print_css(theme, settings, rtl=direction(doc.metadata) == "rtl"),
-        theme,
-        doc.assets,
-        variant=settings.pdf_variant,
-    )
+    with missing_glyphs_by_script(str(doc.sources[0]) if doc.sources else ""):
+        return write_pdf(
+            pdf_html(doc, theme, settings),
+            print_css(theme, settings, rtl=direction(doc.metadata) == "rtl"),
+            theme,
+            doc.assets,
+            variant=settings.pdf_variant,
+        )
 
 
 def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
