@@ -15,6 +15,7 @@ from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.markup import attr as _e
 from exporter.model import Document, Metadata
 from exporter.rendering import matter
+from exporter.rendering.codewrap import wrap_code
 from exporter.rendering.frontmatter import (
     TocEntry,
     contents_page,
@@ -158,6 +159,8 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
         f"{target.epub_type(chapter.type)}{role}>\n"
         f"{heading}{body}\n</section>"
     )
+    if target.code_columns:
+        part = wrap_code(part, target.code_columns)
     if direction(doc.metadata) == "rtl":
         part = code_left_to_right(part)
     return typeset(part) if target.profile.typeset else part

@@ -54,6 +54,7 @@ class Target:
     note_numbering: str = "chapter"  # "chapter": notes restart per chapter; "book": they run on
     modified: str = ""  # the build's time (ISO 8601), for the PDF's metadata
     words: tuple[tuple[str, str], ...] = ()  # the theme's [words], over the language's
+    code_columns: int = 0  # characters of code a printed line holds; 0: the engine wraps
 
     @classmethod
     def of(cls, profile: Profile, theme: Theme, settings: Settings, modified: str = "") -> Target:

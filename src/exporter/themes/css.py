@@ -60,6 +60,7 @@ li.task-list-item > input[checked]::before { background: currentColor; }
 body { hyphenate-limit-chars: 6 3 3; }
 span.whole, a { hyphens: manual; }
 span.tie { white-space: nowrap; }
+pre span.cont { color: #767676; font-weight: normal; font-style: normal; }
 div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
 thead { break-after: avoid; }
 tbody tr:first-child { break-before: avoid; }

@@ -16,6 +16,7 @@ import logging
 import os
 import stat
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
@@ -28,7 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.errors import LimitError
 from exporter.model import Asset, Document
-from exporter.rendering import PDF, Target, direction, render_document
+from exporter.rendering import PDF, Target, direction, has_code, render_document
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
@@ -125,7 +126,40 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
 def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
     """Return the HTML this writer hands WeasyPrint (with ``print_css``)."""
     modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return render_document(doc, Target.of(PDF, theme, settings, modified))
+    target = Target.of(PDF, theme, settings, modified)
+    if has_code(doc):
+        css = print_css(theme, settings, direction(doc.metadata) == "rtl")
+        target = replace(target, code_columns=code_columns(theme, css, doc.is_book))
+    return render_document(doc, target)
+
+
+@cache
+def code_columns(theme: Theme, css: str, book: bool) -> int:
+    """Return how many characters of a code block fit on a line, for this theme and page.
+
+    Measured by laying out one long line (a few ms, once per theme, page size and layout),
+    so a theme's margins, code font and size are read as WeasyPrint reads them.
+    """
+    layout = "layout-book" if book else "layout-article"
+    probe = (
+        f'<html><body class="exporter {layout} target-pdf"><div class="main-matter">'
+        f'<section class="chapter"><div class="highlight"><pre>{"0" * 400}</pre></div>'
+        "</section></div></body></html>"
+    )
+    document = HTML(string=probe).render(
+        stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path)
+    )
+    pre = next(_boxes(document.pages[0]._page_box, "pre"), None)
+    line = next(iter(getattr(pre, "children", ())), None)
+    return len("".join(_texts(line))) if line is not None else 0
+
+
+def _boxes(box: object, tag: str) -> Iterator[object]:
+    """Yield the laid-out boxes of elements named ``tag`` under ``box``."""
+    if getattr(box, "element_tag", None) == tag:
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, tag)
 
 
 def print_css(theme: Theme, settings: Settings, rtl: bool = False) -> str:
