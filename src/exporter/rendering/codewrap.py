@@ -27,6 +27,8 @@ _PIECE = re.compile(r"(<[^>]*>|&[#\w]+;|[^<&])", re.S)
 _WORD = re.compile(r"\w")
 # A line never starts with these: they close what the line before opened.
 _CLOSING = set(")]},;:")
+# Nor does one end with these: a bracket or a quote stays with what it opens.
+_OPENING = set("([{\"'")
 
 
 def wrap_code(html: str, columns: int) -> str:
@@ -70,6 +72,7 @@ def _cuts(pieces: list[str], columns: int) -> dict[int, int]:
             char = _text(piece)
             allowed = bool(previous) and not (_WORD.match(previous) and _WORD.match(char))
             allowed = allowed and not char.isspace() and char not in _CLOSING
+            allowed = allowed and previous not in _OPENING
             chars.append((index, allowed))
             text.append(char)
             previous = char
