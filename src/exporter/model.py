@@ -11,6 +11,10 @@ from pathlib import Path
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+# The writing directions a source or manifest may declare ("" and "auto": found out).
+DIRECTIONS = ("", "rtl", "ltr", "auto")
+
+
 def is_valid_lang(tag: str) -> bool:
     """Tell whether a language tag has the shape BCP 47 requires."""
     return bool(_LANG_RE.match(tag))
@@ -24,6 +28,8 @@ class Metadata:
     subtitle: str = ""
     authors: tuple[str, ...] = ()
     lang: str = ""
+    # Writing direction: "rtl", "ltr", or "auto"/"" (from the language, or the prose's script)
+    dir: str = ""
     date: str = ""
     description: str = ""
     keywords: tuple[str, ...] = ()

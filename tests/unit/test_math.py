@@ -203,3 +203,10 @@ def test_formulas_in_footnotes_become_mathml_too():
     doc = transform(Document(Metadata(title="T"), (chapter,)), Settings())
     ((note_id, converted),) = doc.chapters[0].notes
     assert note_id == "fn-1-1" and 'alttext="n^2"' in converted and "math-tex" not in converted
+
+
+def test_a_construct_the_converter_leaves_as_bad_xml_is_a_formula_error():
+    from exporter.math.transform import FormulaError, mathml
+
+    with pytest.raises(FormulaError):
+        mathml(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from exporter.errors import SourceError
-from exporter.model import Metadata, is_valid_lang
+from exporter.model import DIRECTIONS, Metadata, is_valid_lang
 from exporter.readers.meta import as_text
 
 MANIFEST = "book.toml"
@@ -44,7 +44,7 @@ KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
     "front", "chapters", "parts", "appendices", "back", "words", "from", "bibliography", "csl",
-    "print",  # the print profile (exporter.press.manifest reads it)
+    "dir", "print",  # the print profile (exporter.press.manifest reads it)
 }  # fmt: skip
 
 
@@ -251,6 +251,9 @@ def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
     lang = _text(data.get("language", data.get("lang", "")), "language", fail)
     if lang and not is_valid_lang(lang):
         fail(f'language \'{lang}\' is not a BCP 47 tag; use one like "en" or "pt-BR"')
+    direction = _text(data.get("dir", ""), "dir", fail).lower()
+    if direction not in DIRECTIONS:
+        fail(f'dir \'{direction}\' is not one of rtl, ltr, auto; use dir = "rtl" or "ltr"')
     authors, contributors = _people(data.get("authors", data.get("author", [])), fail)
     series = data.get("series", {})
     if isinstance(series, str):
@@ -269,6 +272,7 @@ def _metadata(data: dict[str, Any], fail: _Fail) -> Metadata:
         authors=authors,
         contributors=contributors,
         lang=lang,
+        dir=direction,
         date=as_text(data.get("date", "")),
         description=_text(data.get("description", ""), "description", fail),
         keywords=tuple(_text(s, "subjects", fail) for s in subjects),

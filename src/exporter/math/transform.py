@@ -145,7 +145,10 @@ def mathml(tex: str, display: bool) -> str:
         markup = convert(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds (and some bare ones)
         raise FormulaError(_reason(exc)) from None
-    root = etree.fromstring(markup, _PARSER)
+    try:  # latex2mathml leaves what it does not know as text: "&" of an aligned is not XML
+        root = etree.fromstring(markup, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise FormulaError(f"not supported here ({exc.msg})") from None
     for token in root.iter(f"{{{MATHML_NS}}}mi", f"{{{MATHML_NS}}}mo"):
         if (token.text or "").startswith("\\") and len(token.text or "") > 1:
             raise FormulaError(f"unknown command {token.text}")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from exporter.errors import SourceError
-from exporter.model import Metadata
+from exporter.model import DIRECTIONS, Metadata
 
 log = logging.getLogger("exporter")
 
@@ -45,6 +45,13 @@ def metadata_from_mapping(values: Mapping[str, Any], source: str) -> Metadata:
         if value is None:
             continue
         fields[key] = _as_list(value) if key in _LISTS else as_text(value)
+    if "dir" in fields:
+        fields["dir"] = fields["dir"].lower()
+        if fields["dir"] not in DIRECTIONS:
+            raise SourceError(
+                f"{source}: 'dir: {fields['dir']}' is not a writing direction; "
+                "write dir: rtl, dir: ltr or dir: auto."
+            )
     return Metadata(**fields)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import itertools
 import logging
 import os
 import re
@@ -31,9 +30,10 @@ from exporter.guard.resources import AssetStore
 from exporter.ids import IdRegistry, chapter_id, reserved_ids
 from exporter.model import Asset, Document, Metadata, is_valid_lang
 from exporter.reading import ledger, readahead
-from exporter.reading.clean import build_chapter, opens_with_two_headings, running_title
+from exporter.reading.clean import build_chapter, find_running_title
 from exporter.reading.decode import check_encoding, decode
 from exporter.reading.links import LinkTable
+from exporter.scripts import settle_language
 
 if TYPE_CHECKING:
     from exporter.settings import Settings
@@ -128,7 +128,7 @@ def read(
     links = LinkTable(site_root=site_root, roots=assets.roots)
     chapters, found = [], Metadata()
     with _read_raws(loaded, encoding, book) as reading:
-        raws, running = _running_title(reading, len(loaded))
+        raws, running = find_running_title(reading, len(loaded))
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
             text, raw, files = got
             ledger.merge(files)  # what a read-ahead helper read (includes) for this build
@@ -183,24 +183,6 @@ def _read_raws(
             reader_function(kind)
     read = functools.partial(_read_raw, encoding=encoding, book=book)
     return readahead.mapped(read, loaded, split)
-
-
-def _running_title(
-    raws: Iterator[tuple[str, RawChapter, dict[str, str]]], count: int
-) -> tuple[Iterator[tuple[str, RawChapter, dict[str, str]]], str]:
-    """Find a book's running title (its name opening every file) from its first two files.
-
-    Only those two are read ahead, and only when the first opens with two headings of one
-    level, so that the rest still streams (and warnings keep their order).
-    """
-    if count < 2:
-        return raws, ""
-    first = next(raws)
-    if not opens_with_two_headings(first[1].html):
-        return itertools.chain([first], raws), ""
-    second = next(raws)
-    running = running_title([first[1].html, second[1].html])
-    return itertools.chain([first, second], raws), running
 
 
 # "from: gfm" (or "dialect = ...") on a line of the front matter block, not past its end.
@@ -330,7 +312,11 @@ def _book_title(
 
 
 def _complete(doc: Document) -> Metadata:
-    """Fill in what every output needs: a valid language and a stable identifier."""
+    """Fill in what every output needs: a valid language, a direction, a stable identifier.
+
+    A source that gives no language gets the one its prose's script implies (Hebrew, Chinese,
+    ...; see ``exporter.scripts``), else English.
+    """
     meta = doc.metadata
     lang = meta.lang
     if lang and not is_valid_lang(lang):
@@ -343,4 +329,5 @@ def _complete(doc: Document) -> Metadata:
         for chapter in doc.chapters:
             digest.update(chapter.html.encode())
         identifier = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'exporter:' + digest.hexdigest())}"
-    return replace(meta, lang=lang or "en", identifier=identifier)
+    settled = settle_language(replace(meta, lang=lang), doc.chapters)
+    return replace(settled, lang=settled.lang or "en", identifier=identifier)

@@ -8,9 +8,10 @@ images to assets, make figures, wrap tables, and collect the headings.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,10 @@ from exporter.model import Chapter, Heading, Metadata
 from exporter.reading import nesting, rawhtml
 
 if TYPE_CHECKING:
+    from exporter.formats import RawChapter
     from exporter.reading.links import LinkTable
+
+    Raw = tuple[str, RawChapter, dict[str, str]]  # a source's text, reading, files read
 
 log = logging.getLogger("exporter")
 
@@ -306,3 +310,19 @@ def _shape_blocks(root: lxml.html.HtmlElement) -> None:
             wrap.append(table)
     for hr in root.iter("hr"):
         hr.set("class", "scene-break")
+
+
+def find_running_title(raws: Iterator[Raw], count: int) -> tuple[Iterator[Raw], str]:
+    """Find a book's running title (its name opening every file) from its first two files.
+
+    Only those two are read ahead, and only when the first opens with two headings of one
+    level, so that the rest still streams (and warnings keep their order).
+    """
+    if count < 2:
+        return raws, ""
+    first = next(raws)
+    if not opens_with_two_headings(first[1].html):
+        return itertools.chain([first], raws), ""
+    second = next(raws)
+    running = running_title([first[1].html, second[1].html])
+    return itertools.chain([first, second], raws), running

@@ -16,6 +16,7 @@ from exporter.markup import attr as _e
 from exporter.math.draw import draw_all
 from exporter.model import Document, Metadata
 from exporter.rendering import matter
+from exporter.rendering.codewrap import wrap_code
 from exporter.rendering.frontmatter import (
     TocEntry,
     contents_page,
@@ -28,6 +29,7 @@ from exporter.rendering.profile import EPUB, HTML, PDF, PROFILES, Profile, Targe
 from exporter.rendering.typeset import typeset
 from exporter.rendering.words import long_date, numbered
 from exporter.rendering.words import words as _words
+from exporter.scripts import code_left_to_right, direction_of
 
 __all__ = [
     "EPUB",
@@ -40,10 +42,13 @@ __all__ = [
     "Target",
     "body_class",
     "creators",
+    "dir_attr",
+    "direction",
     "has_code",
     "language",
     "render_body_part",
     "render_document",
+    "words_of",
 ]
 
 
@@ -53,7 +58,8 @@ def render_document(doc: Document, target: Target, css: str = "") -> str:
     style = f"<style>\n{css}\n</style>\n" if css else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{_e(language(doc.metadata))}">\n<head>\n<meta charset="utf-8"/>\n'
+        f'<html lang="{_e(language(doc.metadata))}"{dir_attr(doc.metadata)}>\n'
+        '<head>\n<meta charset="utf-8"/>\n'
         f"{head_meta(doc.metadata, target.modified)}{style}</head>\n"
         f'<body class="{body_class(doc, target)}">\n{body}\n</body>\n</html>\n'
     )
@@ -83,6 +89,9 @@ def body_parts(doc: Document, target: Target) -> list[str]:
         front.append(contents_page(entries, words_of(doc, target)["contents"]))
     else:
         front += opening
+        if target.profile.linked_contents:
+            entries = toc_entries(doc, target.toc_depth)
+            front.append(contents_page(entries, words_of(doc, target)["contents"]))
     return [
         '<div class="front-matter">',
         *front,
@@ -153,7 +162,15 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
         f"{target.epub_type(chapter.type)}{role}>\n"
         f"{heading}{body}\n</section>"
     )
-    return typeset(part) if target.profile.typeset else part
+    if target.code_columns:
+        part = wrap_code(part, target.code_columns)
+    rtl = direction(doc.metadata) == "rtl"
+    if rtl:
+        part = code_left_to_right(part)
+    # Not in a right-to-left text: a Latin name in its own span is set as a run apart by
+    # WeasyPrint's bidi ("Windows-1255" came out as "1255-Windows"), and there is no Hebrew
+    # or Arabic hyphenation to keep it from.
+    return typeset(part, names=not rtl) if target.profile.typeset else part
 
 
 # The DPUB-ARIA roles a section may take; other EPUB types (halftitlepage) get none.
@@ -230,6 +247,16 @@ def creators(meta: Metadata) -> tuple[str, ...]:
 def language(meta: Metadata) -> str:
     """Return the publication's language tag (English when none is known)."""
     return meta.lang or "en"
+
+
+def direction(meta: Metadata) -> str:
+    """Return the publication's writing direction: "rtl" or "ltr" (from its language)."""
+    return meta.dir if meta.dir in ("rtl", "ltr") else direction_of(language(meta))
+
+
+def dir_attr(meta: Metadata) -> str:
+    """Return a root element's ``dir`` attribute: ' dir="rtl"' for a right-to-left text."""
+    return ' dir="rtl"' if direction(meta) == "rtl" else ""
 
 
 def head_meta(meta: Metadata, modified: str = "") -> str:

@@ -25,6 +25,7 @@ class Profile:
     epub_types: bool = False  # epub:type on structural elements (EPUB structural semantics)
     notes_in_flow: bool = False  # each footnote at its call (float: footnote), not after
     printed_front_matter: bool = False  # a book's imprint and printed contents (page numbers)
+    linked_contents: bool = False  # a book's contents as links after its title (no numbers)
     initials: bool = False  # mark a book chapter's first letter (a theme's drop cap)
     typeset: bool = False  # mark names, heading ends and short tables for line breaking
     draws_math: bool = False  # formulas as pictures (exporter.math.draw), not MathML
@@ -42,7 +43,11 @@ PDF = Profile(
     stylesheet=(PAGE_SIZE, "fonts.css", "base.css", CROSSREF, PRINT_BASICS_PART, "pdf.css", CODE),
 )
 EPUB = Profile("epub", epub_types=True)
-HTML = Profile("html", stylesheet=("base.css", CROSSREF, "epub.css", CODE, "html.css"))
+HTML = Profile(
+    "html",
+    linked_contents=True,
+    stylesheet=("base.css", CROSSREF, "epub.css", CODE, "html.css"),
+)
 PROFILES = {profile.name: profile for profile in (PDF, EPUB, HTML)}
 
 
@@ -55,6 +60,7 @@ class Target:
     note_numbering: str = "chapter"  # "chapter": notes restart per chapter; "book": they run on
     modified: str = ""  # the build's time (ISO 8601), for the PDF's metadata
     words: tuple[tuple[str, str], ...] = ()  # the theme's [words], over the language's
+    code_columns: int = 0  # characters of code a printed line holds; 0: the engine wraps
 
     @classmethod
     def of(cls, profile: Profile, theme: Theme, settings: Settings, modified: str = "") -> Target:

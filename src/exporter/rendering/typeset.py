@@ -39,9 +39,11 @@ _HEADING = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2>)", re.S)
 _TABLE = re.compile(r'<div class="table-wrap">(.*?)</div>', re.S)
 
 
-def typeset(html: str) -> str:
-    """Return a body part's XHTML with names, heading ends and short tables marked."""
-    html = _keep_names_whole(html)
+def typeset(html: str, names: bool = True) -> str:
+    """Return a body part's XHTML with names (unless not ``names``), heading ends and short
+    tables marked."""
+    if names:
+        html = _keep_names_whole(html)
     html = _HEADING.sub(_tie_heading, html)
     return _TABLE.sub(_mark_short_table, html)
 

@@ -62,11 +62,16 @@ li.task-list-item > input[checked]::before { background: currentColor; }
 body { hyphenate-limit-chars: 6 3 3; }
 span.whole, a { hyphens: manual; }
 span.tie { white-space: nowrap; }
+pre span.cont { color: #767676; font-weight: normal; font-style: normal; }
 div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
 thead { break-after: avoid; }
 tbody tr:first-child { break-before: avoid; }
 """
     + crossref_css.PRINT
+    # Chinese, Japanese and Korean have no italic: a slanted heading would be a synthetic
+    # oblique of the CJK font (pdffonts showed "Noto-Serif-CJK-SC-Oblique").
+    + ", ".join(f"h{n}:lang({lang})" for lang in ("zh", "ja", "ko") for n in range(1, 7))
+    + " { font-style: normal; }\n"
     + "".join(  # a sub-chapter (mdBook, MkDocs) sits one outline level deeper, its sections too
         f"section.level-{n} > h1.chapter-title {{ bookmark-level: {n}; }}\n"
         + "".join(
@@ -119,4 +124,37 @@ def pygments_css(style: str) -> str:
         _COLOUR.sub(lambda m: m.group(1) + legible(m.group(2), CODE_BACKGROUND), line)
         for line in formatter.get_style_defs(".highlight").splitlines()
         if line.startswith(".highlight .")
+    )
+
+
+_SIDE = re.compile(r"\b(left|right)\b")
+_FOUR_SIDES = re.compile(
+    r"\b((?:margin|padding|border-width|border-style|border-color)\s*:\s*)"
+    r"([^\s;(){}]+)\s+([^\s;(){}]+)\s+([^\s;(){}]+)\s+([^\s;(){}]+)(?=\s*[;}!])"
+)
+# What stays left to right in a mirrored page: code reads as it is written. Hebrew and
+# Arabic have no italic: a slanted heading leans the wrong way.
+RTL_PRINT_BASICS = """
+pre, code, kbd, samp { direction: ltr; }
+pre, pre * { text-align: left; }
+h1, h2, h3, h4, h5, h6 { font-style: normal; }
+"""
+# EPUB CSS may not use direction or unicode-bidi (EPUBCheck CSS-001): the dir attributes
+# the render stage puts on code do that; this only puts code blocks back on the left.
+RTL_EPUB_BASICS = """
+pre[dir="ltr"], pre[dir="ltr"] * { text-align: left; }
+"""
+
+
+def mirrored(css: str) -> str:
+    """Return ``css`` mirrored for a right-to-left text, as rtlcss does it.
+
+    Every left becomes right and back (properties, values, ``@page :left``, margin boxes
+    such as ``@top-left``), and four-value margins and paddings swap their sides. A book's
+    recto is its left page when it reads right to left: the swap gives that page the
+    recto's running head and the inner margin on its right, where the spine is.
+    """
+    swapped = _SIDE.sub(lambda m: "right" if m.group(1) == "left" else "left", css)
+    return _FOUR_SIDES.sub(
+        lambda m: f"{m.group(1)}{m.group(2)} {m.group(5)} {m.group(4)} {m.group(3)}", swapped
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 
@@ -23,11 +24,21 @@ from exporter.errors import ExporterError
 from exporter.guard.policy import current
 from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.model import Asset, Document
-from exporter.rendering import EPUB, Target, body_class, creators, has_code, language
+from exporter.rendering import (
+    EPUB,
+    Target,
+    body_class,
+    creators,
+    dir_attr,
+    direction,
+    has_code,
+    language,
+    words_of,
+)
 from exporter.rendering.dates import build_date
 from exporter.settings import Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import stylesheet
+from exporter.themes.css import RTL_EPUB_BASICS, mirrored, stylesheet
 from exporter.writers import a11y
 from exporter.writers.epub_files import ContentFile, content_files, inner
 from exporter.writers.epub_nav import landmarks, toc
@@ -40,6 +51,8 @@ MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the EPUB of ``doc`` in ``theme``: the writer registered as ``epub``."""
     css = stylesheet(theme, EPUB.stylesheet, code=has_code(doc))
+    if direction(doc.metadata) == "rtl":
+        css = mirrored(css) + RTL_EPUB_BASICS
     fonts = font_files(theme) if settings.embed_fonts else []
     if fonts:
         css = theme.css("fonts.css") + "\n" + css
@@ -87,6 +100,9 @@ def write_epub(
     book.set_identifier(meta.identifier)
     book.set_title(meta.title)
     book.set_language(lang)
+    rtl = direction(meta) == "rtl"
+    if rtl:  # the spine's page-progression-direction and the package's dir
+        book.set_direction("rtl")
     for i, author in enumerate(creators(meta)):
         book.add_author(author, uid=f"creator-{i + 1}", role="aut")
     for i, (name, role) in enumerate(meta.contributors):
@@ -144,7 +160,8 @@ def write_epub(
     book.toc = toc(doc, files, target.toc_depth)
     book.guide = landmarks(files, cover is not None)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(uid="nav", title="Contents")
+    contents = words_of(doc, target)["contents"]  # the nav's title, in the book's language
+    nav = epub.EpubNav(uid="nav", title=contents, direction="rtl" if rtl else None)
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
     book.add_item(nav)
     if "nav" not in spine:  # an article: its contents are there, but out of the way
@@ -158,6 +175,7 @@ def write_epub(
         "epub3_pages": False,
         "epub2_guide": False,
         "epub3_landmark": True,
+        "package_direction": rtl,
         "landmark_title": "Landmarks",
         "compresslevel": 0,  # deflated once, by _repack: compressing twice cost a book ~8%
     }
@@ -165,7 +183,7 @@ def write_epub(
         epub.write_epub(buffer, book, options)
     except Exception as exc:  # EbookLib raises bare exceptions; it must not leak as one
         raise ExporterError(f"EbookLib failed to write the EPUB: {exc}") from exc
-    return _repack(buffer.getvalue(), modified, lang, page_list)
+    return _repack(buffer.getvalue(), modified, lang, page_list, rtl)
 
 
 def _mark_print_pages(
@@ -197,7 +215,8 @@ def _add_cover(book: epub.EpubBook, doc: Document, cover: Asset, lang: str) -> s
     title = html.escape(doc.metadata.title, quote=True)
     page = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}"'
+        f"{dir_attr(doc.metadata)}>\n"
         f'<head>\n<meta charset="utf-8"/>\n<title>{title}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
         f'<body class="exporter cover-page" epub:type="cover">\n<section class="cover">'
@@ -263,7 +282,8 @@ def _xhtml(doc: Document, file: ContentFile, lang: str, target: Target) -> bytes
     """Return one content document as strict XHTML, checked by an XML parser."""
     text = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}">\n'
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="{lang}" xml:lang="{lang}"'
+        f"{dir_attr(doc.metadata)}>\n"
         f'<head>\n<meta charset="utf-8"/>\n<title>{_escape(file.title)}</title>\n'
         f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>\n</head>\n'
         f'<body class="{body_class(doc, target)}">\n{inner(file.body)}\n'
@@ -280,7 +300,9 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _repack(data: bytes, modified: dt.datetime, lang: str, page_list: str = "") -> bytes:
+def _repack(
+    data: bytes, modified: dt.datetime, lang: str, page_list: str = "", rtl: bool = False
+) -> bytes:
     """Rewrite the archive with fixed entry times, mimetype first and stored.
 
     The package document gets ``xml:lang`` on its root, which EbookLib does not write:
@@ -298,11 +320,26 @@ def _repack(data: bytes, modified: dt.datetime, lang: str, page_list: str = "") 
             content = source.read(name)
             if name.endswith(".opf"):
                 content = _package_lang(content, lang)
-            elif page_list and name.endswith("/nav.xhtml"):  # EbookLib's page-list takes
-                # every element with an epub:type and an id (notes too): ours is made here
-                content = content.replace(b"</body>", page_list.encode() + b"</body>", 1)
+            elif name.endswith("/nav.xhtml"):
+                content = _finish_nav(content, rtl, page_list)
             target.writestr(info, content)
     return out.getvalue()
+
+
+def _finish_nav(nav: bytes, rtl: bool, page_list: str) -> bytes:
+    """Return the navigation document with its landmarks hidden, its direction and pages.
+
+    The landmarks are for the reading system's menus: a nav in the spine shows them as a
+    numbered list in the reading order (calibre did) unless ``hidden`` says otherwise, as
+    EPUB 3 allows on any nav. EbookLib's page-list takes every element with an epub:type
+    and an id (notes too): ours is put in here instead.
+    """
+    nav = nav.replace(b'<nav epub:type="landmarks"', b'<nav epub:type="landmarks" hidden=""', 1)
+    if rtl:
+        nav = re.sub(rb"(<html\b[^>]*?)(\s*>)", rb'\1 dir="rtl"\2', nav, count=1)
+    if page_list:
+        nav = nav.replace(b"</body>", page_list.encode() + b"</body>", 1)
+    return nav
 
 
 def _package_lang(opf: bytes, lang: str) -> bytes:

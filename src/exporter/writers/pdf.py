@@ -17,6 +17,7 @@ import logging
 import os
 import stat
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
@@ -28,15 +29,17 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.crossref import pages as index_pages
-from exporter.errors import NOTICE, LimitError
+from exporter.errors import LimitError
 from exporter.model import Asset, Document
 from exporter.press import PrintSpec
-from exporter.rendering import PDF, Target, render_document
+from exporter.rendering import PDF, Target, direction, has_code, render_document
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import page_css, stylesheet
+from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
 from exporter.writers import pagelabels, printpdf
+from exporter.writers.glyphs import missing_glyphs_by_script
+from exporter.writers.pdflog import KnownAltFilter, SubsetterNotice, font_timestamps
 
 log = logging.getLogger("exporter")
 
@@ -123,10 +126,11 @@ def _fewer_collections() -> Iterator[None]:
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the PDF of ``doc`` in ``theme``: the writer registered as ``pdf``."""
-    with _font_timestamps(int(build_date(doc).timestamp())):
+    source = str(doc.sources[0]) if doc.sources else ""
+    with font_timestamps(int(build_date(doc).timestamp())), missing_glyphs_by_script(source):
         return write_pdf(
             pdf_html(doc, theme, settings),
-            print_css(theme, settings),
+            print_css(theme, settings, rtl=direction(doc.metadata) == "rtl"),
             theme,
             doc.assets,
             variant=settings.pdf_variant,
@@ -135,62 +139,55 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
         )
 
 
-@contextlib.contextmanager
-def _font_timestamps(stamp: int) -> Iterator[None]:
-    """Make fontTools stamp subset fonts with the build's time, not the clock's.
-
-    Without HarfBuzz-Subset (Debian's libharfbuzz-subset0), WeasyPrint subsets fonts with
-    fontTools, which writes the current time into each font's ``head`` table unless
-    SOURCE_DATE_EPOCH is set: the PDF's bytes then changed on every run. A value the
-    caller set is kept; HarfBuzz writes no time and ignores this.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(stamp)
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-_FONTTOOLS = "Using fontTools instead of HarfBuzz-Subset"
-
-
-class _SubsetterNotice(logging.Filter):
-    """Turn WeasyPrint's per-font fontTools warning into one note: it is about the machine,
-    not the document, so --strict does not count it (the PDF is as good, and reproducible,
-    with either subsetter)."""
-
-    told = False  # once per process
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not record.getMessage().startswith(_FONTTOOLS):
-            return True
-        if not _SubsetterNotice.told:
-            _SubsetterNotice.told = True
-            log.log(
-                NOTICE,
-                "fonts are subset with fontTools, as HarfBuzz-Subset is not installed (on "
-                "Debian: apt-get install libharfbuzz-subset0); the PDFs are the same, made "
-                "more slowly",
-            )
-        return False
-
-
 def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
     """Return the HTML this writer hands WeasyPrint (with ``print_css``)."""
     modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return render_document(doc, Target.of(PDF, theme, settings, modified))
+    target = Target.of(PDF, theme, settings, modified)
+    if has_code(doc):
+        css = print_css(theme, settings, direction(doc.metadata) == "rtl")
+        target = replace(target, code_columns=code_columns(theme, css, doc.is_book))
+    return render_document(doc, target)
 
 
-def print_css(theme: Theme, settings: Settings) -> str:
+@cache
+def code_columns(theme: Theme, css: str, book: bool) -> int:
+    """Return how many characters of a code block fit on a line, for this theme and page.
+
+    Measured by laying out one long line (a few ms, once per theme, page size and layout),
+    so a theme's margins, code font and size are read as WeasyPrint reads them.
+    """
+    layout = "layout-book" if book else "layout-article"
+    probe = (
+        f'<html><body class="exporter {layout} target-pdf"><div class="main-matter">'
+        f'<section class="chapter"><div class="highlight"><pre>{"0" * 400}</pre></div>'
+        "</section></div></body></html>"
+    )
+    document = HTML(string=probe).render(
+        stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path)
+    )
+    pre = next(_boxes(document.pages[0]._page_box, "pre"), None)
+    line = next(iter(getattr(pre, "children", ())), None)
+    return len("".join(_texts(line))) if line is not None else 0
+
+
+def _boxes(box: object, tag: str) -> Iterator[object]:
+    """Yield the laid-out boxes of elements named ``tag`` under ``box``."""
+    if getattr(box, "element_tag", None) == tag:
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, tag)
+
+
+def print_css(theme: Theme, settings: Settings, rtl: bool = False) -> str:
     """Return the print stylesheet: parsed once per theme and page size, shared by documents.
 
     It always has the code colours, so one parse serves documents with and without code.
-    A print-ready PDF (``settings.press``) gets its bleed and marks last.
+    A print-ready PDF (``settings.press``) gets its bleed and marks last; a right-to-left
+    text gets it mirrored (a second parse, for those documents only).
     """
     css = stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
+    if rtl:
+        css = mirrored(css) + RTL_PRINT_BASICS
     if settings.press:
         css += printpdf.page_rules(settings.press, page_css(theme, settings.page_size))
     return css
@@ -204,22 +201,11 @@ def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, by
     """
     files = {
         "index.html": pdf_html(doc, theme, settings).encode(),
-        "style.css": print_css(theme, settings).encode(),
+        "style.css": print_css(theme, settings, direction(doc.metadata) == "rtl").encode(),
     }
     files.update({name: data for name, data, _ in font_files(theme)})
     files.update({asset.name: asset.data for asset in doc.assets})
     return files
-
-
-class _KnownAltFilter(logging.Filter):
-    """Drop WeasyPrint's error for an image without alt text: reading reported it already.
-
-    The reading stage warns about each such image naming its source file (and keeps quiet
-    about images marked decorative); WeasyPrint's message names only the generated file.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "has no required alt description" not in record.getMessage()
 
 
 def write_pdf(
@@ -239,7 +225,7 @@ def write_pdf(
     makes it print-ready (``page``, the @page size, is the trim size it is bled from).
     """
     stylesheet = _theme_css(theme, css)
-    quiet, notice = _KnownAltFilter(), _SubsetterNotice()
+    quiet, notice = KnownAltFilter(), SubsetterNotice()
     weasy_log = logging.getLogger("weasyprint")
     weasy_log.addFilter(quiet)
     weasy_log.addFilter(notice)

@@ -1,0 +1,64 @@
+"""What readers see outside a PDF: the standalone HTML's contents and fonts, the EPUB's nav."""
+
+from __future__ import annotations
+
+import base64
+import re
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml import etree
+
+import exporter
+
+BOOK = Path(__file__).resolve().parents[2] / "samples" / "book"
+STYLES = Path(__file__).resolve().parents[2] / "styles"
+NAV = "{http://www.w3.org/1999/xhtml}nav"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory, epubcheck):
+    out = tmp_path_factory.mktemp("reading")
+    html, epub = exporter.convert([BOOK], ["html", "epub"], out)
+    epubcheck.queue(epub)
+    return {"html": html, "epub": epub}
+
+
+def test_the_standalone_html_of_a_book_opens_with_its_contents(book):
+    root = lxml.html.fromstring(book["html"].read_bytes())
+    (toc,) = root.xpath("//nav[@role='doc-toc']")
+    targets = [a.get("href") for a in toc.iter("a")]
+    chapters = root.xpath("//section[contains(concat(' ', @class, ' '), ' chapter ')]")
+    order = list(root.iter())
+    after = [c for c in chapters if order.index(c) > order.index(toc)]
+    # Only a dedication (set before the contents, as in print) comes before them.
+    assert len(after) >= 5 and len(chapters) - len(after) <= 1
+    for chapter in after:  # every chapter is listed
+        assert f"#{chapter.get('id')}" in targets
+    ids = set(root.xpath("//@id"))
+    assert all(t.startswith("#") and t[1:] in ids for t in targets)  # every link lands
+
+
+def test_the_standalone_html_carries_the_theme_fonts_and_hyphenates(book):
+    root = lxml.html.fromstring(book["html"].read_bytes())
+    css = root.findtext(".//style")
+    embedded = re.findall(r'url\("data:font/(?:otf|ttf);base64,([A-Za-z0-9+/=]+)"\)', css)
+    theme_fonts = {p.read_bytes() for p in (STYLES / "classic" / "fonts").glob("*.[ot]tf")}
+    assert len(embedded) == len(theme_fonts)
+    assert {base64.b64decode(data) for data in embedded} == theme_fonts
+    assert "url(fonts/" not in css  # no reference to a file beside the page
+    assert root.get("lang") == "en" and "hyphens: auto" in css
+
+
+def test_the_epub_landmarks_are_hidden_and_text_hyphenates(book):
+    with zipfile.ZipFile(book["epub"]) as epub:
+        nav = etree.fromstring(epub.read("EPUB/nav.xhtml"))
+        css = epub.read("EPUB/style/book.css").decode()
+    navs = {n.get(EPUB_TYPE): n for n in nav.iter(NAV)}
+    assert navs["landmarks"].get("hidden") == ""
+    assert navs["toc"].get("hidden") is None
+    assert "-epub-hyphens: auto" in css
+    assert re.search(r"h1, h2, h3, h4, h5, h6 \{[^}]*break-after: avoid", css)
