@@ -72,7 +72,8 @@ async function refresh() {
   }
   const busy = {html: 'reading…', pdf: 'laying out pages…'}[s.busy];
   const took = Object.entries(s.timings).map(([k, t]) => k + ' ' + t.toFixed(2) + ' s').join(', ');
-  document.getElementById('status').textContent = busy || (took ? 'built: ' + took : '');
+  const failed = s.error ? 'failed: showing the last good build' : '';
+  document.getElementById('status').textContent = busy || failed || (took ? 'built: ' + took : '');
 }
 const events = new EventSource('/events');
 events.onmessage = refresh;
