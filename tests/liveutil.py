@@ -25,6 +25,7 @@ def start(*args: str, cwd: Path) -> subprocess.Popen:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches
     )
 
 
@@ -69,8 +70,8 @@ def wait_for(check, timeout: float = 20.0, what: str = "the condition"):
 
 
 def interrupt(process: subprocess.Popen, timeout: float = 15.0) -> tuple[int, str]:
-    """Send SIGINT; return the exit code and stderr."""
-    process.send_signal(signal.SIGINT)
+    """Press Ctrl-C: SIGINT to the process group (the build's child too); return code, stderr."""
+    os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=timeout)
     return process.returncode, err.decode()
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import socket
 import time
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
+from exporter.cli import cli
 from liveutil import first_line, get, interrupt, processes_with, start, state, wait_for
 
 ARTICLE = "---\ntitle: Live Notes\n---\n\nThe {word} paragraph of the article.\n"
@@ -122,3 +125,15 @@ def test_ctrl_c_stops_it_with_no_process_left_behind(served):
     assert code == 0, err
     assert "Traceback" not in err and "stopped" in err
     wait_for(lambda: not processes_with(marker), timeout=5, what="the children to end")
+
+
+def test_a_taken_port_is_a_usage_error(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text("Text.\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["preview", str(source), "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output

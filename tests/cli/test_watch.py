@@ -86,3 +86,10 @@ def test_watch_refuses_stdout_and_stdin():
     result = runner.invoke(cli, ["build", "-", "--from", "md", "-f", "html", "--watch"], input="x")
     assert result.exit_code == 2
     assert "--watch" in result.output
+
+
+def test_watch_refuses_check(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text("Text.\n")
+    result = CliRunner().invoke(cli, ["build", str(source), "--check", "--watch"])
+    assert result.exit_code == 2 and "exporter check" in result.output

@@ -122,7 +122,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     if watch:
         from exporter.cli.live import watch_build
 
-        return watch_build(ctx, inputs, settings, output_dir, quiet)
+        return watch_build(ctx, inputs, settings, output_dir, quiet, check)
     finish = show_stages(quiet, verbose)
     try:
         written = run(ctx, lambda: convert(inputs, None, output_dir, settings=settings))

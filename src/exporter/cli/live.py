@@ -37,7 +37,8 @@ DEFAULT_PORT = 8000
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Anything but loopback lets other machines read the book.",
+    help="Address to listen on. Anything but loopback lets other machines read the book; "
+    "they must use this address (or, for 0.0.0.0, this machine's host name) in the URL.",
 )
 @click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
 @click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
@@ -172,12 +173,15 @@ def watch_build(
     settings: Any,
     output_dir: str,
     quiet: bool,
+    check: bool = False,
 ) -> None:
     """Build, then rebuild whenever an input changes, one line per build, until Ctrl-C."""
     from exporter.errors import ExporterError, UsageError
     from exporter.live.rebuild import build_once
     from exporter.live.watcher import inputs_of, watch
 
+    if check:
+        run(ctx, lambda: _refuse(UsageError("--check and --watch: run 'exporter check' instead.")))
     if output_dir == "-":
         run(ctx, lambda: _refuse(UsageError("--watch writes files: give -o FOLDER, not -o -.")))
     if not all(isinstance(s, str) and s != "-" for s in sources):

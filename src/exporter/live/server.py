@@ -22,6 +22,7 @@ from exporter.live.pages import PageImages
 from exporter.live.worker import Snapshot, Worker
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WILDCARD = ("0.0.0.0", "::")
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
 _PAGE = re.compile(r"/pages/([1-9][0-9]{0,5})\.png")
 # The rendering is the pipeline's sanitized HTML: no script of its own may run, nothing may
@@ -40,6 +41,8 @@ def host_names(host: str, port: int) -> frozenset[str]:
     """Return the Host header values this server answers to (lower case, with the port)."""
     names = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
     names.add(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    if host in WILDCARD:  # every interface: the browser names this machine (no DNS asked)
+        names.add(f"{socket.gethostname()}:{port}")
     return frozenset(n.lower() for n in names)
 
 

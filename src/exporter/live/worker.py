@@ -89,7 +89,16 @@ class Worker:
         while not stop.is_set():
             if self._dirty.wait(0.2):
                 self._dirty.clear()
-                self.rebuild()
+                try:
+                    self.rebuild()
+                except KeyboardInterrupt:  # Ctrl-C reached the build's child: we stop too
+                    return
+                except Exception as exc:  # a bug: say so on the page, keep serving
+                    self._update(
+                        error=f"internal error: {type(exc).__name__}: {exc}. This is a bug "
+                        "in exporter; please report it.",
+                        busy="",
+                    )
 
     def rebuild(self) -> Snapshot:
         """Make the HTML, show it, then the PDF; on an error keep the last good rendering."""
