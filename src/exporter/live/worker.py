@@ -11,8 +11,9 @@ rebuild, nor be killed at the time limit without losing its warmth. Whatever the
 across builds (incremental layout) is used here unchanged, as it sits behind ``produce``.
 
 The HTML comes first, then the PDF: the author sees the new text as soon as it is read and
-rendered, and the pages when layout is done. An edit that arrives while the HTML is being
-made skips that round's PDF, so a burst of saves lays out once.
+rendered, and the pages when layout is done. The PDF of a round is always finished, even
+when the author saved again meanwhile: with autosave every second and a layout that takes
+longer, skipping it would never show pages at all.
 """
 
 from __future__ import annotations
@@ -120,8 +121,6 @@ class Worker:
             busy="pdf",
             timings=dict(timings),
         )
-        if self._dirty.is_set():  # saved again meanwhile: lay out the newer text instead
-            return self._update(busy="")
         start = time.monotonic()
         try:
             made = self._produce(settings, "pdf")
