@@ -39,7 +39,7 @@ def _state(url: str) -> dict:
     return json.loads(_get(url + "state"))
 
 
-def _until(check, timeout: float = 300.0) -> None:
+def _until(check, timeout: float = 1200.0) -> None:
     end = time.monotonic() + timeout
     while not check():
         if time.monotonic() > end:
@@ -87,9 +87,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="a 4-chapter book, 2 edits")
+    parser.add_argument("--edits", type=int, default=None, help="edits per input (default 5)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "live")
     args = parser.parse_args()
-    edits = 2 if args.quick else 5
+    edits = args.edits or (2 if args.quick else 5)
     work = args.out
     work.mkdir(parents=True, exist_ok=True)
     article = inputs.make_article(work / "article")

@@ -13,12 +13,18 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from exporter.cli.options import apply_config, from_option, make_policy, safety_options
 from exporter.cli.run import EXIT_CODES_HELP, run, setup_logging
+
+if TYPE_CHECKING:
+    from exporter.live.server import PreviewServer
+    from exporter.live.watcher import Watched
+    from exporter.live.worker import Snapshot, Worker
+    from exporter.settings import Settings
 
 DEFAULT_PORT = 8000
 
@@ -59,7 +65,7 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
     from exporter.errors import ExporterError
     from exporter.live.server import LOOPBACK
     from exporter.live.watcher import inputs_of, watch
-    from exporter.live.worker import Snapshot, Worker
+    from exporter.live.worker import Worker
 
     port, host = params.pop("port"), params.pop("host")
     setup_logging(quiet=True, verbose=params.pop("verbose"))
@@ -69,7 +75,7 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
         server = _bind(host, port, worker, Path(sources[0]).name)
     except OSError as exc:
         raise click.UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror}; give another --port "
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; give another --port "
             "(0 picks a free one)."
         ) from None
     click.echo(server.url())
@@ -82,9 +88,9 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
         )
     stop = threading.Event()
 
-    def current() -> Any:
+    def current() -> Watched:
         """The inputs the latest good build read, and the config and theme."""
-        state: Snapshot = worker.snapshot()
+        state = worker.snapshot()
         try:
             theme = configure().theme
         except ExporterError:  # a broken config file: the rebuild shows it
@@ -101,7 +107,7 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
     click.echo("stopped", err=True)
 
 
-def _bind(host: str, port: int | None, worker: Any, title: str) -> Any:
+def _bind(host: str, port: int | None, worker: Worker, title: str) -> PreviewServer:
     """Listen on ``port``; without one, on DEFAULT_PORT or else a free port."""
     from exporter.live.server import PreviewServer
 
@@ -113,7 +119,7 @@ def _bind(host: str, port: int | None, worker: Any, title: str) -> Any:
         return PreviewServer(host, 0, worker, title)
 
 
-def _report(state: Any) -> None:
+def _report(state: Snapshot) -> None:
     """Print one line per finished rebuild (and its warnings) on stderr."""
     if state.busy:
         return
@@ -126,12 +132,14 @@ def _report(state: Any) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-def _configure(ctx: click.Context, params: dict[str, Any], sources: tuple[str, ...]) -> Any:
+def _configure(
+    ctx: click.Context, params: dict[str, Any], sources: tuple[str, ...]
+) -> Callable[[], Settings]:
     """Return what makes a rebuild's Settings: the options, then the config file afresh."""
     from exporter.model import Metadata
     from exporter.settings import Settings
 
-    def configure() -> Any:
+    def configure() -> Settings:
         values = dict(params)
         apply_config(ctx, values, Path(sources[0]).parent)
         for unused in ("strict", "formats"):  # a preview never fails on warnings
@@ -170,7 +178,7 @@ def _wait(stop: threading.Event) -> None:
 def watch_build(
     ctx: click.Context,
     sources: list[Any],
-    settings: Any,
+    settings: Settings,
     output_dir: str,
     quiet: bool,
     check: bool = False,
