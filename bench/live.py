@@ -37,7 +37,10 @@ def _get(url: str) -> bytes:
 
 
 def _state(url: str) -> dict:
-    return json.loads(_get(url + "state"))
+    state = json.loads(_get(url + "state"))
+    if state["error"]:
+        raise SystemExit(f"the preview failed: {state['error']}")
+    return state
 
 
 def _until(check, timeout: float = 1200.0) -> None:
@@ -48,11 +51,12 @@ def _until(check, timeout: float = 1200.0) -> None:
         time.sleep(0.02)
 
 
-def measure(name: str, sources: list[Path], edited: Path, edits: int) -> dict:
+def measure(name: str, sources: list[Path], edited: Path, edits: int, timeout: float) -> dict:
     """Start a preview on ``sources``, save ``edits`` edits to ``edited``; return timings."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
+    command = [sys.executable, "-m", "exporter", "preview", *map(str, sources)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "exporter", "preview", *map(str, sources), "--port", "0"],
+        [*command, "--port", "0", "--timeout", str(timeout)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -92,6 +96,10 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="a 4-chapter book, 2 edits")
     parser.add_argument("--edits", type=int, default=None, help="edits per input (default 5)")
+    parser.add_argument("--only", default="", help="article or book (default: both)")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="the preview's --timeout (a loaded machine)"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "live")
     args = parser.parse_args()
     edits = args.edits or (2 if args.quick else 5)
@@ -100,9 +108,14 @@ def main() -> None:
     article = inputs.make_article(work / "article")
     chapters = inputs.make_book(work / "book", 4 if args.quick else 31)
     load_before = os.getloadavg()
+    cases = {
+        "article": ([article], article, "html", 0.5),
+        "book": (chapters, chapters[len(chapters) // 2], "pdf", 1.5),
+    }
+    chosen = [c for c in cases if not args.only or c in args.only.split(",")]
     results = [
-        (measure("article", [article], article, edits), "html", 0.5),
-        (measure("book", chapters, chapters[len(chapters) // 2], edits), "pdf", 1.5),
+        (measure(name, cases[name][0], cases[name][1], edits, args.timeout), *cases[name][2:])
+        for name in chosen
     ]
     load_after = os.getloadavg()
     print(f"{'input':<8} {'pages':>5} {'save->html':>11} {'save->pdf':>10} {'target':>14} ratio")
