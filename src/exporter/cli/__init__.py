@@ -12,6 +12,7 @@ import click
 from exporter.cli.batch import batch
 from exporter.cli.build import build
 from exporter.cli.commands import check_command, formats, init, themes
+from exporter.cli.live import preview
 from exporter.cli.run import EXIT_CODES_HELP
 
 __all__ = ["cli", "main"]
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (build, check_command, init, themes, formats, batch):
+for command in (build, check_command, init, themes, formats, batch, preview):
     cli.add_command(command)
 
 

@@ -113,6 +113,12 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     type=click.Path(dir_okay=False),
     help="CSL style for citations (a .csl file). Default: Chicago author-date.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="After building, rebuild whenever a source, image, manifest, config or theme "
+    "changes, until Ctrl-C.",
+)
 @from_option
 @safety_options
 @click.pass_context
@@ -126,7 +132,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     from exporter.errors import PartialError
 
     output_dir, quiet, check = params.pop("output_dir"), params.pop("quiet"), params.pop("check")
-    verbose = params.pop("verbose")
+    verbose, watch = params.pop("verbose"), params.pop("watch")
     setup_logging(quiet, verbose)
     first = Path(sources[0]).parent if sources[0] != "-" else Path.cwd()
     run(ctx, lambda: apply_config(ctx, params, first))
@@ -141,6 +147,10 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
         sys.stdout.buffer.write(made.outputs[settings.formats[0]])
         sys.stdout.flush()
         return
+    if watch:
+        from exporter.cli.live import watch_build
+
+        return watch_build(ctx, inputs, settings, output_dir, quiet, check)
     finish = show_stages(quiet, verbose)
 
     def build_all() -> list[Path]:

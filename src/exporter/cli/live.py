@@ -1,0 +1,241 @@
+"""``exporter preview`` and ``exporter build --watch``: rebuild when an input changes.
+
+Both stop on Ctrl-C (or SIGTERM) with exit code 0, as stopping is how a watch ends; the
+build in progress, if any, is killed with its process (its child dies with it).
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from exporter.cli.options import apply_config, from_option, make_policy, safety_options
+from exporter.cli.run import EXIT_CODES_HELP, run, setup_logging
+
+if TYPE_CHECKING:
+    from exporter.live.server import PreviewServer
+    from exporter.live.watcher import Watched
+    from exporter.live.worker import Snapshot, Worker
+    from exporter.settings import Settings
+
+DEFAULT_PORT = 8000
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@click.argument(
+    "sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True, path_type=str)
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help=f"Port to listen on; 0 picks a free one. Default: {DEFAULT_PORT}, or a free one "
+    f"when {DEFAULT_PORT} is taken.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback lets other machines read the book; "
+    "they must use this address (or, for 0.0.0.0, this machine's host name) in the URL.",
+)
+@click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
+@click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
+@click.option("--layout", type=click.Choice(["article", "book"]), help="As for build.")
+@click.option("--lang", help="Override the language (a BCP 47 tag such as en or pt-BR).")
+@click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
+@click.option("--transform", "transforms", multiple=True, metavar="NAME", help="As for build.")
+@from_option
+@safety_options
+@click.pass_context
+def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
+    """Show SOURCE files (or a book) in the browser, rebuilt live as they change.
+
+    Prints the address (http://127.0.0.1:PORT/) as its first line, then serves the HTML
+    rendering, the PDF pages as images, and the warnings, reloading on each save of a
+    source, an image, the manifest, the config file or the theme. Ctrl-C stops it.
+    """
+    from exporter.errors import ExporterError
+    from exporter.live.server import LOOPBACK
+    from exporter.live.watcher import inputs_of, watch
+    from exporter.live.worker import Worker
+
+    port, host = params.pop("port"), params.pop("host")
+    setup_logging(quiet=True, verbose=params.pop("verbose"))
+    configure = _configure(ctx, params, sources)
+    worker = Worker(list(sources), configure, _report)
+    try:
+        server = _bind(host, port, worker, Path(sources[0]).name)
+    except OSError as exc:
+        raise click.UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; give another --port "
+            "(0 picks a free one)."
+        ) from None
+    click.echo(server.url())
+    sys.stdout.flush()  # the first line, before the first build: scripts wait for it
+    if host not in LOOPBACK:
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this address can read the "
+            "book; use the default 127.0.0.1 unless you mean it.",
+            err=True,
+        )
+    stop = threading.Event()
+
+    def current() -> Watched:
+        """The inputs the latest good build read, and the config and theme."""
+        state = worker.snapshot()
+        try:
+            theme = configure().theme
+        except ExporterError:  # a broken config file: the rebuild shows it
+            theme = params.get("theme")
+        return inputs_of(sources, state.inputs, theme)
+
+    _threads(
+        (server.serve_forever, "serve"),
+        (lambda: worker.serve(stop), "build"),
+        (lambda: watch(current, lambda changed: worker.request(), stop), "watch"),
+    )
+    _wait(stop)
+    server.stop()
+    click.echo("stopped", err=True)
+
+
+def _bind(host: str, port: int | None, worker: Worker, title: str) -> PreviewServer:
+    """Listen on ``port``; without one, on DEFAULT_PORT or else a free port."""
+    from exporter.live.server import PreviewServer
+
+    if port is not None:
+        return PreviewServer(host, port, worker, title)
+    try:
+        return PreviewServer(host, DEFAULT_PORT, worker, title)
+    except OSError:
+        return PreviewServer(host, 0, worker, title)
+
+
+def _report(state: Snapshot) -> None:
+    """Print one line per finished rebuild (and its warnings) on stderr."""
+    if state.busy:
+        return
+    if state.error:
+        click.echo(f"error: {state.error}", err=True)
+        return
+    took = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in state.timings.items())
+    click.echo(f"built ({took}), {len(state.warnings)} warning(s)", err=True)
+    for warning in state.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _configure(
+    ctx: click.Context, params: dict[str, Any], sources: tuple[str, ...]
+) -> Callable[[], Settings]:
+    """Return what makes a rebuild's Settings: the options, then the config file afresh."""
+    from exporter.model import Metadata
+    from exporter.settings import Settings
+
+    def configure() -> Settings:
+        values = dict(params)
+        apply_config(ctx, values, Path(sources[0]).parent)
+        for unused in ("strict", "formats"):  # a preview never fails on warnings
+            values.pop(unused, None)
+        overrides = Metadata(
+            title=values.pop("title", None) or "",
+            authors=tuple(values.pop("authors", ())),
+            lang=values.pop("lang", None) or "",
+            date=values.pop("date", None) or "",
+        )
+        policy = make_policy(values)
+        return Settings(
+            transforms=tuple(values.pop("transforms")), metadata=overrides, policy=policy, **values
+        )
+
+    return configure
+
+
+def _threads(*targets: tuple[Callable[[], object], str]) -> None:
+    """Start each target in a daemon thread: none may keep the process from ending."""
+    for target, name in targets:
+        threading.Thread(target=target, name=f"exporter-{name}", daemon=True).start()
+
+
+def _wait(stop: threading.Event) -> None:
+    """Wait for Ctrl-C or SIGTERM, then set ``stop``."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    stop.set()
+
+
+def watch_build(
+    ctx: click.Context,
+    sources: list[Any],
+    settings: Settings,
+    output_dir: str,
+    quiet: bool,
+    check: bool = False,
+) -> None:
+    """Build, then rebuild whenever an input changes, one line per build, until Ctrl-C."""
+    from exporter.errors import ExporterError, UsageError
+    from exporter.live.rebuild import build_once
+    from exporter.live.watcher import inputs_of, watch
+
+    if check:
+        run(ctx, lambda: _refuse(UsageError("--check and --watch: run 'exporter check' instead.")))
+    if output_dir == "-":
+        run(ctx, lambda: _refuse(UsageError("--watch writes files: give -o FOLDER, not -o -.")))
+    if not all(isinstance(s, str) and s != "-" for s in sources):
+        run(ctx, lambda: _refuse(UsageError("--watch watches files: give paths, not - or --from.")))
+    read: list[Path] = []
+    changes: queue.Queue[list[Path]] = queue.Queue()
+    stop = threading.Event()
+
+    def once(why: str) -> None:
+        """Build and print what was written, or the error; keep watching either way."""
+        start = time.monotonic()
+        try:
+            done = build_once(sources, settings, output_dir)
+        except ExporterError as exc:
+            click.echo(f"error: {exc}", err=True)
+            return
+        read[:] = done.inputs
+        if not quiet:
+            names = ", ".join(str(p) for p in done.paths)
+            click.echo(f"{why} in {time.monotonic() - start:.2f} s: {names}", err=True)
+
+    # Watching starts first: a save during the first build is a change to build again.
+    _threads((lambda: watch(lambda: inputs_of(sources, read, settings.theme), changes.put, stop),
+              "watch"))  # fmt: skip
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        once("built")
+        while True:
+            try:
+                changed = changes.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            while not changes.empty():  # saves that came during a build: one rebuild
+                changed += changes.get_nowait()
+            shown = ", ".join(sorted({p.name for p in changed}))
+            once(f"rebuilt after a change to {shown}")
+    except KeyboardInterrupt:  # the build under way, if any, was killed with its child
+        stop.set()
+        click.echo("stopped", err=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Stop on SIGTERM as on Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _refuse(error: Exception) -> None:
+    """Raise ``error`` (for ``run`` to show it with its exit code)."""
+    raise error

@@ -1,0 +1,95 @@
+"""``exporter build --watch``: a real process rebuilds its outputs on each save, until Ctrl-C."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from exporter.cli import cli
+from liveutil import interrupt, next_line, processes_with, start, wait_for
+
+ARTICLE = "---\ntitle: Watched\n---\n\nThe {word} sentence.\n\n![figure](images/{image})\n"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8"
+    "cfc0f01f0005000201a5f8a0a90000000049454e44ae426082"
+)
+
+
+def _text(path):
+    """Return the PDF's text, or '' while it is not there (or half-written)."""
+    try:
+        return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+    except (OSError, ValueError):
+        return ""
+
+
+def test_watch_rebuilds_on_a_source_and_an_image_change(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "a.png").write_bytes(PNG)
+    source = tmp_path / "watched.md"
+    source.write_text(ARTICLE.format(word="first", image="a.png"))
+    out = tmp_path / "out"
+    process = start("build", str(source), "-f", "pdf", "-o", str(out), "--watch", cwd=tmp_path)
+    try:
+        pdf = out / "watched.pdf"
+        first = next_line(process.stderr)
+        assert "first sentence" in _text(pdf)
+        time.sleep(0.3)  # the watcher's folders are being registered
+        source.write_text(ARTICLE.format(word="second", image="a.png"))
+        wait_for(lambda: "second sentence" in _text(pdf), what="the rebuild")
+        before = pdf.read_bytes()
+        (tmp_path / "images" / "a.png").write_bytes(
+            PNG.replace(b"\x00\x00\x00\x01", b"\x00\x00\x00\x02")
+        )
+        wait_for(lambda: pdf.read_bytes() != before, what="the rebuild after the image")
+        code, err = interrupt(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 0, err
+    lines = [first, *err.splitlines()]
+    assert lines[0].startswith("built in ") and lines[0].endswith("watched.pdf")
+    assert any(line.startswith("rebuilt after a change to watched.md in ") for line in lines)
+    assert any(line.startswith("rebuilt after a change to a.png in ") for line in lines)
+    assert lines[-1] == "stopped"
+    assert not processes_with(str(source))
+
+
+def test_a_broken_rebuild_is_one_line_and_the_watch_goes_on(tmp_path):
+    source = tmp_path / "doc.md"
+    source.write_text("---\ntitle: [broken\n---\n\nText.\n")
+    process = start(
+        "build", str(source), "-f", "html", "-o", str(tmp_path), "--watch", cwd=tmp_path
+    )
+    try:
+        html = tmp_path / "doc.html"
+        first = next_line(process.stderr)
+        time.sleep(0.3)
+        source.write_text("---\ntitle: Fixed\n---\n\nFixed text.\n")
+        wait_for(lambda: html.exists() and "Fixed text" in html.read_text(), what="the fixed build")
+        code, err = interrupt(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 0
+    assert first.startswith("error: ") and "doc.md" in first
+    assert "Traceback" not in err
+
+
+def test_watch_refuses_stdout_and_stdin():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["build", "-", "--from", "md", "-f", "html", "--watch"], input="x")
+    assert result.exit_code == 2
+    assert "--watch" in result.output
+
+
+def test_watch_refuses_check(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text("Text.\n")
+    result = CliRunner().invoke(cli, ["build", str(source), "--check", "--watch"])
+    assert result.exit_code == 2 and "exporter check" in result.output

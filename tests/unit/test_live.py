@@ -1,0 +1,102 @@
+"""The live preview's parts in-process: what is watched, the Host check, the warm worker."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from PIL import Image
+
+from exporter.guard.policy import Policy
+from exporter.live.pages import PageImages
+from exporter.live.server import host_names
+from exporter.live.watcher import Watched, inputs_of
+from exporter.live.worker import Worker
+from exporter.settings import Settings
+from exporter.themes import load_theme
+
+
+def test_only_the_watched_files_and_folders_matter(tmp_path):
+    (tmp_path / "theme").mkdir()
+    source = tmp_path / "a.md"
+    watched = Watched.of([source], [tmp_path / "theme"])
+    assert watched.matters(source)
+    assert watched.matters(tmp_path / "theme" / "base.css")
+    assert not watched.matters(tmp_path / "a.pdf")
+    assert not watched.matters(tmp_path / "other.md")
+    assert watched.roots() == sorted({tmp_path.resolve(), (tmp_path / "theme").resolve()})
+
+
+def test_a_book_watches_its_manifest_config_and_theme(tmp_path):
+    (tmp_path / "book.toml").write_text('[book]\ntitle = "B"\n')
+    image = tmp_path / "img" / "x.png"
+    watched = inputs_of([str(tmp_path)], [image], "classic")
+    assert (tmp_path / "book.toml").resolve() in watched.files
+    assert (tmp_path.parent / "exporter.toml").resolve() in watched.files  # beside the folder
+    assert image.resolve() in watched.files
+    assert load_theme("classic").path.resolve() in watched.folders
+
+
+def test_an_unknown_theme_still_watches_the_sources(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text("x")
+    watched = inputs_of([str(source)], [], "no-such-theme")
+    assert watched.folders == frozenset() and source.resolve() in watched.files
+
+
+def test_the_host_check_knows_loopback_names_and_the_chosen_host():
+    names = host_names("127.0.0.1", 8123)
+    assert {"127.0.0.1:8123", "localhost:8123", "[::1]:8123"} <= names
+    assert "evil.example:8123" not in names and "127.0.0.1:80" not in names
+    assert "[fe80::1]:9" in host_names("fe80::1", 9)
+    assert "192.168.1.5:9" in host_names("192.168.1.5", 9)
+
+
+@pytest.fixture(scope="module")
+def worked(tmp_path_factory):
+    """A worker's build, its PDF pages, then a broken source: the snapshots of each."""
+    folder = tmp_path_factory.mktemp("worker")
+    source = folder / "w.md"
+    source.write_text("---\ntitle: Worker\n---\n\nGood words.\n")
+    seen = []
+    settings = Settings(policy=Policy(isolate=False))
+    worker = Worker([str(source)], lambda: settings, seen.append)
+    good = worker.rebuild()
+    source.write_text("---\ntitle: [broken\n---\n\nBad words.\n")
+    bad = worker.rebuild()
+    return worker, good, bad, seen
+
+
+def test_the_worker_makes_html_then_pdf(worked):
+    _, good, _, seen = worked
+    assert good.error == "" and good.busy == ""
+    assert b"Good words." in good.html and good.pdf.startswith(b"%PDF")
+    stages = [s.busy for s in seen[:3]]
+    assert stages == ["html", "pdf", ""]  # the HTML is shown before layout starts
+    assert seen[1].html is not None and seen[1].pdf is None
+    assert set(good.timings) == {"html", "pdf"}
+
+
+def test_a_broken_source_keeps_the_last_good_rendering(worked):
+    _, good, bad, _ = worked
+    assert "w.md" in bad.error and "front matter" in bad.error
+    assert bad.html == good.html and bad.pdf == good.pdf
+    assert bad.version > good.version
+
+
+def test_waiters_wake_on_a_newer_snapshot(worked):
+    worker, _, bad, _ = worked
+    assert worker.wait_newer(bad.version, 0.05).version == bad.version  # nothing newer
+    threading.Timer(0.05, lambda: worker._update(error="later")).start()
+    assert worker.wait_newer(bad.version, 5).error == "later"
+
+
+def test_pages_are_rendered_on_demand(worked):
+    _, good, _, _ = worked
+    images = PageImages()
+    assert images.count(good.pdf, 1) == 1
+    png = images.png(good.pdf, 1, 1)
+    assert Image.open(io.BytesIO(png)).size[0] > 500
+    assert images.png(good.pdf, 1, 1) is png  # cached
+    assert images.png(good.pdf, 1, 2) is None
