@@ -1,10 +1,11 @@
-"""Write a PDF with WeasyPrint: the only module that imports it.
+"""Write a PDF with WeasyPrint: with ``linebreak``, the only modules that import it.
 
 The intermediate HTML reaches files only through ``AssetFetcher`` (the document's registered
 assets) and the theme's CSS only through ``ThemeFetcher`` (regular files inside the theme
 folder): no network, no other local file, so no attachment or image can smuggle a file in.
 The font configuration and the parsed theme CSS are made once per process and reused, which
-keeps memory flat over many documents and saves the parse.
+keeps memory flat over many documents and saves the parse. ``linebreak`` mends a fault of
+WeasyPrint's line breaking.
 """
 
 from __future__ import annotations
@@ -37,13 +38,15 @@ from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
-from exporter.writers import pagelabels, printpdf
+from exporter.writers import linebreak, pagelabels, printpdf
 from exporter.writers.glyphs import missing_glyphs_by_script
 from exporter.writers.pdflog import KnownAltFilter, SubsetterNotice, font_timestamps
 
 log = logging.getLogger("exporter")
 
 ASSET_BASE = "file:///exporter-assets/"
+
+linebreak.install()  # WeasyPrint 70 cuts a line that fits but for a trailing space
 
 
 _DRAWN = "data:image/svg+xml;base64,"  # a formula's drawing (exporter.math.draw)
