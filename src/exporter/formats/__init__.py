@@ -107,7 +107,7 @@ WRITERS: Registry[WriterSpec] = Registry(
     (
         WriterSpec(
             "pdf",
-            "exporter.writers.pdf:write",
+            "exporter.incremental.build:write",  # a book chapter by chapter
             ".pdf",
             "application/pdf",
             needs_pdf_engine=True,
