@@ -177,3 +177,16 @@ def test_the_cli_keeps_a_cache_beside_the_outputs_and_no_cache_keeps_none(tmp_pa
     assert (tmp_path / "b" / "01-alpha.pdf").read_bytes()[:5] == b"%PDF-"
     done = runner.invoke(cli, [*args, "-o", str(tmp_path / "c"), "-j", "0"])
     assert done.exit_code == 2 and "-j" in done.output
+
+
+def test_chapters_laid_out_at_once_on_two_cores_give_the_same_pdf(tmp_path):
+    """-j 2 on a cold book: chapters laid out in parallel, each told its folio late."""
+    paths = write_book(tmp_path / "src")
+    made = {}
+    for jobs in (1, 2):
+        settings = Settings(theme="classic", layout="book", jobs=jobs, formats=("pdf",))
+        made[jobs] = build_book(_doc(paths, settings), load_theme("classic"), settings)
+    # Each chapter once: in parallel from page 0, not laid out again at its real folio.
+    assert sorted(made[2].laid_out).count("chapter-3") == 1
+    assert made[2].pdf == made[1].pdf
+    assert _facts(made[2].pdf)["labels"][-1] != "1"  # folios came through

@@ -24,7 +24,7 @@ from pathlib import Path
 from exporter.incremental import units
 from exporter.incremental.assemble import assemble
 from exporter.incremental.cache import Cache, unit_key
-from exporter.incremental.parallel import Job, lay_out_all
+from exporter.incremental.parallel import Job, lay_out_all, lay_out_chain
 from exporter.model import Document
 from exporter.rendering import PDF, Target, body_parts, render_document
 from exporter.rendering.dates import build_date
@@ -140,6 +140,8 @@ class _Walk:
         pieces: list[Piece] = []
         count = len(self.book.units)
         index = 0
+        if self.settings.jobs > 1 and not self._lengths and count > 2 and not self.memo:
+            self._prefill(pages)  # a cold book: once, in the first round
         while index < count:
             # The units after a known one: their handed-in state is predicted from the
             # piece lengths of the last build, so that they can be laid out together.
@@ -162,6 +164,35 @@ class _Walk:
                 index += 1
         self._last = pieces
         return pieces
+
+    def _prefill(self, pages: Mapping[str, int]) -> None:
+        """Lay out a cold book's chapters all at once, their folios told as they are known."""
+        front_job = self.job(0, self._handed([], 0, pages))
+        front = self.fetch(front_job)
+        if front is None:
+            front = lay_out_all([front_job], self.css, self.theme, self.doc.assets, self.settings)[
+                0
+            ]
+            self._keep(front_job, front)
+            self.laid_out.append(units.FRONT)
+        first = self._handed([front], 1, pages)
+        if not first.verso:
+            return
+        count = len(self.book.units)
+        guesses = [
+            self.job(i, units.HandedIn(0, True, units.cross_targets(self.book, i, pages)))
+            for i in range(1, count)
+        ]
+        start = (first.page, len(front.folios))
+        done = lay_out_chain(guesses, start, self.css, self.theme, self.doc.assets, self.settings)
+        pieces = [front]
+        for index, (piece, page) in enumerate(done, start=1):
+            handed = self._handed(pieces, index, pages)
+            if handed.page != page or not handed.verso:  # the folios disagree: lay it out
+                break
+            self._keep(self.job(index, handed), piece)
+            self.laid_out.append(self.book.units[index].name)
+            pieces.append(piece)
 
     def _predict(self, pieces: list[Piece], start: int, pages: Mapping[str, int]) -> list[Job]:
         """Return jobs for units ``start``.. with handed-in states predicted from last time."""

@@ -12,10 +12,14 @@ assembled PDF then resolves the names to the pages where the targets really are.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
+import weasyprint.layout
 from weasyprint import HTML
 
 from exporter.errors import LimitError
@@ -56,13 +60,20 @@ def lay_out(
     stop: str | None,
     phantoms: frozenset[str],
     variant: str = DEFAULT_PDF_VARIANT,
+    ask: Callable[[int, int], int] | None = None,
 ) -> Piece:
-    """Lay out a unit's document; keep the pages from anchor ``first`` to before ``stop``."""
+    """Lay out a unit's document; keep the pages from anchor ``first`` to before ``stop``.
+
+    ``ask``, when given, defers the page counter (see ``_deferred_folios``): it is called
+    with the unit's page count and page-counter increments once its pages are made, and
+    returns what to add to the page counter of every page before the margin boxes are.
+    """
     quiet = _KnownAltFilter()
     weasy_log = logging.getLogger("weasyprint")
     weasy_log.addFilter(quiet)
+    deferred = _deferred_folios(first, stop, ask) if ask else contextlib.nullcontext()
     try:
-        with _fewer_collections():
+        with _fewer_collections(), deferred:
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path))
@@ -106,5 +117,57 @@ def _page_of(pages: list[object], anchor: str) -> int:
     """Return the index of the page that holds ``anchor``."""
     for index, page in enumerate(pages):
         if anchor in page.anchors:  # type: ignore[attr-defined]
+            return index
+    raise ValueError(f"unit layout lost its anchor #{anchor}")
+
+
+@contextlib.contextmanager
+def _deferred_folios(
+    first: str | None, stop: str | None, ask: Callable[[int, int], int]
+) -> Iterator[None]:
+    """Make the margin boxes with a page counter known only once the pages are laid out.
+
+    A chapter's body does not depend on its folios (margin boxes do), so chapters can be
+    laid out at once on several cores from page 0 and each told its first folio when the
+    chapters before it know their page counts. WeasyPrint has no API for this: this wraps
+    two functions of ``weasyprint.layout`` (checked on WeasyPrint 70.0): ``make_all_pages``
+    to see the pages, and ``make_margin_boxes`` to shift the ``page`` counter of the page
+    state it is given (``(quote_depth, counter_values, counter_scopes, page_groups)``,
+    where ``context.page_maker[i + 1][3]`` is the state after page ``i``).
+    ``tests/writers/test_incremental.py`` compares the result with a layout from the right
+    folio.
+    """
+    make_pages, make_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
+    seen: dict[str, Any] = {}
+
+    def all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> list[Any]:
+        seen["pages"] = list(make_pages(context, root_box, html, pages))
+        return seen["pages"]
+
+    def margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        if "shift" not in seen:
+            pages = seen["pages"]
+            begin = _box_page(pages, first) if first else 0
+            end = _box_page(pages, stop) if stop else len(pages)
+            before = context.page_maker[begin][3][1]["page"][-1]
+            last = context.page_maker[end][3][1]["page"][-1]
+            seen["shift"] = ask(end - begin, last - before)
+        counters = {name: list(values) for name, values in state[1].items()}
+        counters["page"][-1] += seen["shift"]
+        return make_margins(context, page, (state[0], counters, *state[2:]))
+
+    weasyprint.layout.make_all_pages = all_pages
+    weasyprint.layout.make_margin_boxes = margin_boxes
+    try:
+        yield
+    finally:
+        weasyprint.layout.make_all_pages = make_pages
+        weasyprint.layout.make_margin_boxes = make_margins
+
+
+def _box_page(pages: list[Any], anchor: str) -> int:
+    """Return the index of the laid-out page box that holds ``anchor``."""
+    for index, page in enumerate(pages):
+        if any(box.style["anchor"] == anchor for box in page.descendants()):
             return index
     raise ValueError(f"unit layout lost its anchor #{anchor}")
