@@ -99,6 +99,12 @@ def page_map(pieces: list[Piece]) -> dict[str, int]:
     return found
 
 
+def _ending(front: Piece) -> tuple[int, int]:
+    """Return what front matter hands in: its page count and its last page's counter."""
+    style, number = pagelabels.labels(front.folios)[-1]
+    return len(front.folios), number if style == "D" else 0
+
+
 class _Walk:
     """Lays out a book's units in order, each from what the units before it came to."""
 
@@ -118,6 +124,7 @@ class _Walk:
         self.laid_out: list[str] = []
         self.cached: list[str] = []
         self._last: list[Piece] = []
+        self.standing_in = True  # off once a stand-in for the front matter was wrong
 
     def job(self, index: int, handed: units.HandedIn) -> Job:
         """Return the layout job of unit ``index`` with what is handed in to it."""
@@ -142,6 +149,10 @@ class _Walk:
         index = 0
         if self.settings.jobs > 1 and not self._lengths and count > 2 and not self.memo:
             self._prefill(pages)  # a cold book: once, in the first round
+        stand_in = self._stand_in(pages)
+        if stand_in is not None:
+            pieces.append(stand_in)
+            index = 1
         while index < count:
             # The units after a known one: their handed-in state is predicted from the
             # piece lengths of the last build, so that they can be laid out together.
@@ -162,17 +173,43 @@ class _Walk:
                     self.cached.append(self.book.units[index].name)
                 pieces.append(piece)
                 index += 1
+        if stand_in is not None:
+            # The contents, laid out once, after the chapters: with their new pages.
+            front_job = self.job(0, self._handed([], 0, page_map(pieces)))
+            front, assets = self.fetch(front_job), self.doc.assets
+            if front is None:
+                front = lay_out_all([front_job], self.css, self.theme, assets, self.settings)[0]
+                self._keep(front_job, front)
+                self.laid_out.append(units.FRONT)
+            if _ending(front) != _ending(stand_in):  # it hands in otherwise: walk again
+                self.standing_in = False
+                return self.round(pages)
+            pieces[0] = front
         self._last = pieces
         return pieces
+
+    def _stand_in(self, pages: Mapping[str, int]) -> Piece | None:
+        """Return a stand-in for front matter that changed, as long as it was last time.
+
+        Its contents list the chapters' pages: laid out first, it would be laid out again
+        once they are known. The stand-in hands the chapters what it did last time; the
+        front matter is laid out after them, and checked to hand in the same.
+        """
+        if not self.standing_in or self.fetch(self.job(0, self._handed([], 0, pages))):
+            return None
+        ending = self._stored().get("front", {})
+        if "pages" not in ending or "page" not in ending:
+            return None
+        last: pagelabels.Label = ("D", ending["page"]) if ending["page"] else ("r", 1)
+        return Piece(b"", (None,) * (ending["pages"] - 1) + (last,), {}, (), ())
 
     def _prefill(self, pages: Mapping[str, int]) -> None:
         """Lay out a cold book's chapters all at once, their folios told as they are known."""
         front_job = self.job(0, self._handed([], 0, pages))
         front = self.fetch(front_job)
         if front is None:
-            front = lay_out_all([front_job], self.css, self.theme, self.doc.assets, self.settings)[
-                0
-            ]
+            assets = self.doc.assets
+            front = lay_out_all([front_job], self.css, self.theme, assets, self.settings)[0]
             self._keep(front_job, front)
             self.laid_out.append(units.FRONT)
         first = self._handed([front], 1, pages)
@@ -247,9 +284,11 @@ class _Walk:
         if self.cache is None:
             return
         lengths = {u.name: len(p.folios) for u, p in zip(self.book.units, self._last, strict=False)}
+        pages_, page = _ending(self._last[0])
         self.cache.root.mkdir(parents=True, exist_ok=True)
         path = self.cache.root / f"book-{self._identity()}.json"
-        path.write_text(json.dumps({"pages": pages, "lengths": lengths}))
+        front = {"pages": pages_, "page": page}
+        path.write_text(json.dumps({"pages": pages, "lengths": lengths, "front": front}))
 
     def _identity(self) -> str:
         names = "\n".join(u.name for u in self.book.units)
