@@ -65,6 +65,7 @@ def main() -> None:
     edited = chapters[len(chapters) // 2]
     original = edited.read_text("utf-8")
     build = [*EXPORTER, "build", *map(str, chapters), "-f", "pdf", "--title", "Bench", "-q"]
+    build += ["--timeout", "3000"]  # a loaded machine must not stop a cold 192-page build
     target = work / "pdf"
     print(f"cores: {os.cpu_count()}; load before: {load()}")
     pairs: dict[str, list[tuple[float, float, float, float]]] = {"warm/cold": [], "j2/j1": []}

@@ -111,7 +111,7 @@ WRITERS: Registry[WriterSpec] = Registry(
             ".pdf",
             "application/pdf",
             needs_pdf_engine=True,
-            preload="exporter.writers.pdf:preload",
+            preload="exporter.incremental.build:preload",
             description="a typeset PDF (WeasyPrint)",
         ),
         WriterSpec(

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.incremental import units
-from exporter.incremental.assemble import assemble
 from exporter.incremental.cache import Cache, unit_key
 from exporter.incremental.parallel import Job, lay_out_all, lay_out_chain
 from exporter.model import Document
@@ -44,6 +43,12 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
     if not doc.is_book or not settings.incremental:
         return whole.write(doc, theme, settings, made)
     return build_book(doc, theme, settings).pdf
+
+
+def preload(theme: Theme, settings: Settings) -> None:
+    """Load what a PDF build needs before the document comes: WeasyPrint, CSS, pikepdf."""
+    whole.preload(theme, settings)
+    import exporter.incremental.assemble  # noqa: F401  (pikepdf, for books)
 
 
 @dataclass
@@ -73,6 +78,8 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
         ):
             break
         pages = moved
+    from exporter.incremental.assemble import assemble  # pikepdf: only for a book
+
     walk.store_pages(moved)
     if cache:
         cache.prune()
