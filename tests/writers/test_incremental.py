@@ -121,6 +121,7 @@ def test_only_the_edited_chapters_and_the_contents_are_laid_out_again(built):
     # Alpha and Beta changed; Gamma moved (Beta grew); the contents show the new pages.
     assert sorted(set(warm.laid_out)) == ["chapter-1", "chapter-2", "chapter-3", "front"]
     assert warm.laid_out.count("chapter-3") == 1
+    assert warm.laid_out.count("front") == 1  # once, after the chapters it lists
 
 
 def test_the_warm_build_reads_as_the_whole_document(built):
@@ -190,3 +191,20 @@ def test_chapters_laid_out_at_once_on_two_cores_give_the_same_pdf(tmp_path):
     assert sorted(made[2].laid_out).count("chapter-3") == 1
     assert made[2].pdf == made[1].pdf
     assert _facts(made[2].pdf)["labels"][-1] != "1"  # folios came through
+
+
+def test_the_sample_book_with_parts_front_matter_and_links_between_chapters(samples):
+    """samples/book: a preface, parts, appendices and links from chapter to chapter."""
+    from exporter.api import produce
+
+    made = {
+        incremental: produce(
+            [samples / "book"], ["pdf"], incremental=incremental, jobs=2, warm_up=False
+        ).outputs["pdf"]
+        for incremental in (False, True)
+    }
+    got, want = _facts(made[True]), _facts(made[False])
+    assert got == want
+    # Links from the main matter into other chapters, not only the printed contents'.
+    first_chapter = want["outline"][0][2]
+    assert any(page > first_chapter + 1 for page, _, _ in want["links"])

@@ -16,6 +16,7 @@ pieces is made again for the whole:
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 
 import pikepdf
@@ -35,18 +36,21 @@ def assemble(pieces: Sequence[Piece], modified: str = "", stamp: str = "") -> by
     out = pikepdf.open(io.BytesIO(pieces[0].pdf))
     if modified and stamp:
         _redate(out, modified, stamp)
+    dests: dict[str, pikepdf.Array] = {}
+    _collect_dests(out, pieces[0], 0, out, dests)  # before its own names are dropped
     for key in ("/Outlines", "/PageLabels", "/Names"):
         if key in out.Root:
             del out.Root[key]
     tree = out.Root.get("/StructTreeRoot")
     nums: list[object] = list(tree.ParentTree.Nums) if tree is not None else []
     next_key = _next_key(nums)
-    dests: dict[str, pikepdf.Array] = {}
-    _collect_dests(out, pieces[0], 0, out, dests)
     for piece in pieces[1:]:
         src = pikepdf.open(io.BytesIO(piece.pdf))
         offset = len(out.pages)
-        out.pages.extend(src.pages)
+        with warnings.catch_warnings():
+            # "does not preserve named destinations": they are merged below, on purpose.
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(src.pages)
         _collect_dests(src, piece, offset, out, dests)
         src_tree = src.Root.get("/StructTreeRoot")
         if tree is None or src_tree is None:
