@@ -63,7 +63,9 @@ class Settings:
     warm_up: bool = True  # load and exercise the renderer in this process first
     # A book's PDF, chapter by chapter (exporter.incremental): laid out on ``jobs`` cores,
     # each chapter's pages kept in ``cache_dir`` (None: no cache) for the next build.
-    incremental: bool = True  # False: one WeasyPrint document, as for an article
+    # Opt-in: the print-ready (press) and index passes of the whole-document writer are
+    # not yet made per chapter; until they are, a book asks for this path.
+    incremental: bool = False  # False: one WeasyPrint document, as for an article
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     cache_dir: str | os.PathLike[str] | None = None
 

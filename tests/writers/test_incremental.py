@@ -168,7 +168,7 @@ def test_a_corrupt_cache_entry_is_laid_out_again_with_a_note(tmp_path, capsys):
 def test_the_cli_keeps_a_cache_beside_the_outputs_and_no_cache_keeps_none(tmp_path):
     paths = [str(p) for p in write_book(tmp_path / "src")]
     runner = CliRunner()
-    args = ["build", *paths, "-f", "pdf", "--layout", "book", "-j", "1", "-q"]
+    args = ["build", *paths, "-f", "pdf", "--layout", "book", "--incremental", "-j", "1", "-q"]
     done = runner.invoke(cli, [*args, "-o", str(tmp_path / "a")])
     assert done.exit_code == 0, done.output
     assert list((tmp_path / "a" / ".exporter-cache").glob("*.pdf"))

@@ -87,6 +87,12 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     help="Run an installed plugin's transform (repeatable; 'exporter formats' lists them).",
 )
 @click.option(
+    "--incremental",
+    is_flag=True,
+    help="PDF of a book: lay it out chapter by chapter, in parallel (-j) and cached "
+    "(--cache): after an edit, only what changed is laid out again.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(1),
