@@ -154,8 +154,12 @@ class _Walk:
         pieces: list[Piece] = []
         count = len(self.book.units)
         index = 0
-        if self.settings.jobs > 1 and not self._lengths and count > 2 and not self.memo:
-            self._prefill(pages)  # a cold book: once, in the first round
+        # A cold book: once, in the first round. Not when a chapter links within itself: a
+        # target-counter to its own pages would count from the page 0 it is laid out from.
+        within = any(unit.links_within for unit in self.book.units[1:])
+        cold = not self._lengths and not self.memo
+        if self.settings.jobs > 1 and cold and count > 2 and not within:
+            self._prefill(pages)
         stand_in = self._stand_in(pages)
         if stand_in is not None:
             pieces.append(stand_in)

@@ -61,6 +61,11 @@ class Unit:
         return frozenset(_HREF.findall(self.body)) - self.ids
 
     @property
+    def links_within(self) -> bool:
+        """Tell whether the unit links to its own anchors (a target-counter may need them)."""
+        return bool(set(_HREF.findall(self.body)) & self.ids)
+
+    @property
     def notes(self) -> int:
         """Return how many page footnotes the unit sets."""
         return len(_NOTE.findall(self.body))
