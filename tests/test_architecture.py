@@ -124,7 +124,10 @@ def test_modules_stay_small(name):
 @pytest.mark.parametrize(
     ("library", "home"),
     [
-        ("weasyprint", {"exporter.writers.pdf", "exporter.writers.linebreak"}),
+        (
+            "weasyprint",
+            {"exporter.writers.pdf", "exporter.writers.linebreak", "exporter.writers.pdf_units"},
+        ),
         ("ebooklib", {"exporter.writers.epub", "exporter.writers.epub_nav"}),
         ("click", {m for m in MODULES if m.startswith("exporter.cli")}),
     ],

@@ -71,6 +71,13 @@ class Settings:
     keep_html: bool = False  # also return the PDF's exact WeasyPrint input
     transforms: tuple[str, ...] = ()  # plugins' transforms to run (built-in ones always do)
     warm_up: bool = True  # load and exercise the renderer in this process first
+    # A book's PDF, chapter by chapter (exporter.incremental): laid out on ``jobs`` cores,
+    # each chapter's pages kept in ``cache_dir`` (None: no cache) for the next build.
+    # Opt-in: the print-ready (press) and index passes of the whole-document writer are
+    # not yet made per chapter; until they are, a book asks for this path.
+    incremental: bool = False  # False: one WeasyPrint document, as for an article
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    cache_dir: str | os.PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         if self.layout not in (None, *LAYOUTS):
@@ -83,6 +90,8 @@ class Settings:
             raise UsageError(f"--split-level {self.split_level}: use a heading level from 1 to 6.")
         if unknown := set(self.lists) - set(LISTS):
             raise UsageError(f"--list {sorted(unknown)[0]}: use one of {', '.join(LISTS)}.")
+        if not isinstance(self.jobs, int) or self.jobs < 1:
+            raise UsageError(f"-j {self.jobs}: give at least 1 (the number of layout processes).")
         if self.max_image_size is not None and self.max_image_size < 16:
             raise UsageError(f"--max-image-size {self.max_image_size}: give at least 16 pixels.")
         if self.page_size is not None:

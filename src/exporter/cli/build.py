@@ -119,6 +119,27 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     help="After building, rebuild whenever a source, image, manifest, config or theme "
     "changes, until Ctrl-C.",
 )
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="PDF of a book: lay it out chapter by chapter, in parallel (-j) and cached "
+    "(--cache): after an edit, only what changed is laid out again.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="PDF of a book: lay out chapters in N processes. Default: the number of cores.",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="PDF of a book: keep laid-out chapters in DIR. Default: OUTDIR/.exporter-cache.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the chapter cache.")
 @from_option
 @safety_options
 @click.pass_context
@@ -134,6 +155,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     output_dir, quiet, check = params.pop("output_dir"), params.pop("quiet"), params.pop("check")
     verbose, watch = params.pop("verbose"), params.pop("watch")
     setup_logging(quiet, verbose)
+    _cache_choice(params, output_dir)
     first = Path(sources[0]).parent if sources[0] != "-" else Path.cwd()
     run(ctx, lambda: apply_config(ctx, params, first))
     settings = run(ctx, lambda: _settings(params, sources[0]))
@@ -200,6 +222,16 @@ def _settings(params: dict[str, Any], first_source: str) -> Any:
         warm_up=False,  # one build per process: warming the renderer first only adds time
         **params,
     )
+
+
+def _cache_choice(params: dict[str, Any], output_dir: str) -> None:
+    """Resolve -j, --cache and --no-cache into Settings' ``jobs`` and ``cache_dir``."""
+    if params.pop("no_cache"):
+        params["cache_dir"] = None
+    elif params["cache_dir"] is None and output_dir != "-":
+        params["cache_dir"] = str(Path(output_dir) / ".exporter-cache")
+    if params["jobs"] is None:
+        del params["jobs"]
 
 
 def _source(name: str, kind: str | None) -> Any:

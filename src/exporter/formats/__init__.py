@@ -107,11 +107,11 @@ WRITERS: Registry[WriterSpec] = Registry(
     (
         WriterSpec(
             "pdf",
-            "exporter.writers.pdf:write",
+            "exporter.incremental.build:write",  # a book chapter by chapter
             ".pdf",
             "application/pdf",
             needs_pdf_engine=True,
-            preload="exporter.writers.pdf:preload",
+            preload="exporter.incremental.build:preload",
             description="a typeset PDF (WeasyPrint)",
         ),
         WriterSpec(

@@ -1,0 +1,123 @@
+"""A persistent cache of laid-out book units: one PDF piece and one JSON record per key.
+
+The key (``unit_key``) is a SHA-256 of everything that decides a unit's layout: its whole
+HTML document (its content, and what the book before it hands in: page counter, side,
+counters, the pages of the anchors it links to), the print CSS, the bytes of every theme
+file (fonts included) and of the images it uses, the PDF variant, and the versions of
+exporter and WeasyPrint. Sources, includes, a bibliography or a CSL style reach a unit only
+through its HTML, so they are in the key too.
+
+The cache is never trusted blindly: a record names the SHA-256 of its piece, and an entry
+whose JSON does not parse, whose piece is missing or truncated, or whose digest differs is
+dropped and laid out again, with a note. It is safe to delete at any time, and kept under
+its size bound by removing the least recently used entries (by modification time, which a
+hit refreshes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from exporter.writers.pdf_units import Piece
+
+DEFAULT_LIMIT = 500 * 1024 * 1024  # bytes kept on disk, at most
+FORMAT = "1"  # bump when a record's shape changes
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def unit_key(html: str, css: str, files: Iterable[bytes], variant: str) -> str:
+    """Return the cache key of a unit laid out from this HTML, CSS and files (bytes)."""
+    digest = hashlib.sha256()
+    for part in (FORMAT, _version("exporter"), _version("weasyprint"), variant, css, html):
+        digest.update(hashlib.sha256(part.encode()).digest())
+    for data in files:
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+class Cache:
+    """Pieces on disk under ``root``: ``<key>.pdf`` and ``<key>.json``."""
+
+    def __init__(self, root: Path, limit: int = DEFAULT_LIMIT) -> None:
+        self.root = root
+        self.limit = limit
+
+    def get(self, key: str) -> Piece | None:
+        """Return the piece stored under ``key``, or None (a bad entry is removed)."""
+        record, pdf = self.root / f"{key}.json", self.root / f"{key}.pdf"
+        if not record.exists():
+            return None
+        try:
+            meta = json.loads(record.read_text("utf-8"))
+            data = pdf.read_bytes()
+            if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+                raise ValueError("its PDF does not match its record")
+            piece = Piece(
+                data,
+                tuple(tuple(f) if f else None for f in meta["folios"]),
+                {str(k): int(v) for k, v in meta["anchors"].items()},
+                tuple(tuple(b) for b in meta["bookmarks"]),
+                tuple(meta["phantoms"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # A note, not a warning: a damaged cache is no fault of the sources, and must
+            # not fail a --strict build.
+            print(
+                f"note: cache entry {record} was unreadable ({exc}); laying the unit out again",
+                file=sys.stderr,
+            )
+            self._remove(key)
+            return None
+        now = None  # a hit counts as a use: the least recently used go first
+        for path in (record, pdf):
+            os.utime(path, now)
+        return piece
+
+    def put(self, key: str, piece: Piece) -> None:
+        """Store ``piece`` under ``key`` (atomically: a crash leaves no half entry)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "sha256": hashlib.sha256(piece.pdf).hexdigest(),
+            "folios": piece.folios,
+            "anchors": piece.anchors,
+            "bookmarks": piece.bookmarks,
+            "phantoms": piece.phantoms,
+        }
+        self._write(self.root / f"{key}.pdf", piece.pdf)
+        self._write(self.root / f"{key}.json", json.dumps(meta).encode())
+
+    def prune(self) -> None:
+        """Remove the least recently used entries until the cache fits its size bound."""
+        if not self.root.is_dir():
+            return
+        files = [p for p in self.root.iterdir() if p.suffix in (".pdf", ".json")]
+        stats = {p: p.stat() for p in files}
+        total = sum(s.st_size for s in stats.values())
+        for path in sorted(files, key=lambda p: stats[p].st_mtime):
+            if total <= self.limit:
+                break
+            total -= stats[path].st_size
+            path.unlink(missing_ok=True)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        handle, name = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(name, path)
+
+    def _remove(self, key: str) -> None:
+        for suffix in (".json", ".pdf"):
+            (self.root / f"{key}{suffix}").unlink(missing_ok=True)

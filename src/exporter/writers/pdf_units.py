@@ -1,0 +1,173 @@
+"""Lay out one unit of a book (``exporter.incremental.units``) into a PDF piece.
+
+WeasyPrint's documented API does it: ``HTML(...).render()`` lays out the unit's document
+(lead, unit, trail and phantom pages), ``Document.copy(pages)`` keeps the unit's own pages
+and ``write_pdf`` writes them. What assembling the pieces needs comes from the documented
+``Page`` attributes (``anchors``, ``bookmarks``, ``links``); only the folios read from the
+margin boxes (for the page labels) use ``page._page_box``, as the whole-book writer does.
+Anchors of other units that this unit links to (its phantom pages, dropped) are moved onto
+the piece's last page, so that WeasyPrint keeps those links as named destinations; the
+assembled PDF then resolves the names to the pages where the targets really are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import weasyprint.layout
+from weasyprint import HTML
+
+from exporter.errors import LimitError
+from exporter.model import Asset
+from exporter.settings import DEFAULT_PDF_VARIANT
+from exporter.themes import Theme
+from exporter.writers import pagelabels
+from exporter.writers.pdf import (
+    ASSET_BASE,
+    AssetFetcher,
+    _fewer_collections,
+    _font_config,
+    _margin_texts,
+    _theme_css,
+)
+from exporter.writers.pdflog import KnownAltFilter
+
+Bookmark = tuple[int, str, int, float, float]  # level, label, page in the piece, x, y (px)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A laid-out unit: its PDF and what assembling the book needs to know of it."""
+
+    pdf: bytes
+    folios: tuple[pagelabels.Label | None, ...]  # the folio printed on each page, if any
+    anchors: dict[str, int]  # anchor -> page index in the piece (the unit's own anchors)
+    bookmarks: tuple[Bookmark, ...]
+    phantoms: tuple[str, ...]  # anchors of other units kept as names (to resolve later)
+
+
+def lay_out(
+    html: str,
+    css: str,
+    theme: Theme,
+    assets: tuple[Asset, ...],
+    first: str | None,
+    stop: str | None,
+    phantoms: frozenset[str],
+    variant: str = DEFAULT_PDF_VARIANT,
+    ask: Callable[[int, int], int] | None = None,
+) -> Piece:
+    """Lay out a unit's document; keep the pages from anchor ``first`` to before ``stop``.
+
+    ``ask``, when given, defers the page counter (see ``_deferred_folios``): it is called
+    with the unit's page count and page-counter increments once its pages are made, and
+    returns what to add to the page counter of every page before the margin boxes are.
+    """
+    quiet = KnownAltFilter()
+    weasy_log = logging.getLogger("weasyprint")
+    weasy_log.addFilter(quiet)
+    deferred = _deferred_folios(first, stop, ask) if ask else contextlib.nullcontext()
+    try:
+        with _fewer_collections(), deferred:
+            document = HTML(
+                string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
+            ).render(stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path))
+            pages = document.pages
+            begin = _page_of(pages, first) if first else 0
+            end = _page_of(pages, stop) if stop else len(pages)
+            kept = pages[begin:end]
+            own: dict[str, int] = {}
+            for i, page in enumerate(kept):  # an element's anchor is on each of its pages
+                for name in page.anchors:
+                    own.setdefault(name, i)
+            moved = tuple(sorted(phantoms - own.keys()))
+            kept[-1].anchors.update(dict.fromkeys(moved, (0.0, 0.0, 0.0, 0.0)))
+            pdf = document.copy(kept).write_pdf(
+                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+                attachments=[],
+                pdf_variant=None if variant == "none" else variant,
+                pdf_tags=variant != "none",
+            )
+    except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
+        raise LimitError(
+            f"the document is too complex to lay out ({type(exc).__name__}); "
+            "simplify deeply nested markup or huge sizes"
+        ) from None
+    finally:
+        weasy_log.removeFilter(quiet)
+    return Piece(
+        pdf,
+        tuple(pagelabels.folio(_margin_texts(p._page_box)) for p in kept),
+        {name: i for name, i in own.items() if name not in moved},
+        tuple(
+            (level, label, i, x, y)
+            for i, page in enumerate(kept)
+            for level, label, (x, y), _state in page.bookmarks
+        ),
+        moved,
+    )
+
+
+def _page_of(pages: list[object], anchor: str) -> int:
+    """Return the index of the page that holds ``anchor``."""
+    for index, page in enumerate(pages):
+        if anchor in page.anchors:  # type: ignore[attr-defined]
+            return index
+    raise ValueError(f"unit layout lost its anchor #{anchor}")
+
+
+@contextlib.contextmanager
+def _deferred_folios(
+    first: str | None, stop: str | None, ask: Callable[[int, int], int]
+) -> Iterator[None]:
+    """Make the margin boxes with a page counter known only once the pages are laid out.
+
+    A chapter's body does not depend on its folios (margin boxes do), so chapters can be
+    laid out at once on several cores from page 0 and each told its first folio when the
+    chapters before it know their page counts. WeasyPrint has no API for this: this wraps
+    two functions of ``weasyprint.layout`` (checked on WeasyPrint 70.0): ``make_all_pages``
+    to see the pages, and ``make_margin_boxes`` to shift the ``page`` counter of the page
+    state it is given (``(quote_depth, counter_values, counter_scopes, page_groups)``,
+    where ``context.page_maker[i + 1][3]`` is the state after page ``i``).
+    ``tests/writers/test_incremental.py`` compares the result with a layout from the right
+    folio.
+    """
+    make_pages, make_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
+    seen: dict[str, Any] = {}
+
+    def all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> list[Any]:
+        seen["pages"] = list(make_pages(context, root_box, html, pages))
+        return seen["pages"]
+
+    def margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        if "shift" not in seen:
+            pages = seen["pages"]
+            begin = _box_page(pages, first) if first else 0
+            end = _box_page(pages, stop) if stop else len(pages)
+            before = context.page_maker[begin][3][1]["page"][-1]
+            last = context.page_maker[end][3][1]["page"][-1]
+            seen["shift"] = ask(end - begin, last - before)
+        counters = {name: list(values) for name, values in state[1].items()}
+        counters["page"][-1] += seen["shift"]
+        return make_margins(context, page, (state[0], counters, *state[2:]))
+
+    weasyprint.layout.make_all_pages = all_pages
+    weasyprint.layout.make_margin_boxes = margin_boxes
+    try:
+        yield
+    finally:
+        weasyprint.layout.make_all_pages = make_pages
+        weasyprint.layout.make_margin_boxes = make_margins
+
+
+def _box_page(pages: list[Any], anchor: str) -> int:
+    """Return the index of the laid-out page box that holds ``anchor``."""
+    for index, page in enumerate(pages):
+        if any(box.style["anchor"] == anchor for box in page.descendants()):
+            return index
+    raise ValueError(f"unit layout lost its anchor #{anchor}")
