@@ -23,6 +23,7 @@ import base64
 import functools
 import logging
 import re
+from collections.abc import Iterable
 from html import unescape
 from xml.etree import ElementTree
 
@@ -37,6 +38,33 @@ _SIZE = 20.0  # ziamath's font size (px) for the drawing; the img is sized in em
 _MARGIN = 1.0  # ziamath's margin around the drawing, in its px
 
 
+# Drawings made ahead of the render (``draw_ahead``), by markup; consulted before drawing.
+_AHEAD: dict[str, tuple[str, str]] = {}
+# Below this many formulas not drawn yet, a second process costs more than it saves.
+MIN_AHEAD = 24
+
+
+def draw_ahead(htmls: Iterable[str]) -> None:
+    """Draw the distinct formulas of ``htmls`` not drawn yet on two cores, before rendering.
+
+    Drawing is pure Python and most of math's cost in a PDF: this process draws half the
+    formulas while a helper forked from it (under the same limits, readahead.mapped) draws
+    the other half. Without a helper (one core, a policy of one process, a few formulas)
+    nothing is drawn here: the render draws each formula as it meets it.
+    """
+    from exporter.guard.policy import current
+    from exporter.reading import readahead
+
+    _AHEAD.clear()
+    todo = list(dict.fromkeys(m.group(0) for html in htmls for m in _MATH.finditer(html)))
+    if len(todo) < MIN_AHEAD or not readahead.may_fork(current()):
+        return
+    split = len(todo) // 2
+    with readahead.mapped(drawing, todo, split) as drawn:
+        for markup, result in zip(todo, drawn, strict=True):
+            _AHEAD[markup] = result
+
+
 def draw_all(html: str) -> str:
     """Return ``html`` with every ``<math>`` replaced by its drawing (or its TeX, on failure)."""
     if "<math" not in html:
@@ -46,7 +74,7 @@ def draw_all(html: str) -> str:
 
 def _drawn(match: re.Match[str]) -> str:
     markup = match.group(0)
-    picture, error = drawing(markup)
+    picture, error = _AHEAD.get(markup) or drawing(markup)
     if error:
         log.warning("cannot draw the formula `%s`: %s; it is printed as text", _tex(markup), error)
     return picture

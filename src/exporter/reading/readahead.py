@@ -56,6 +56,15 @@ def split_point(sizes: Sequence[int], policy: Policy | None = None) -> int:
     return count - 1
 
 
+def may_fork(policy: Policy | None = None) -> bool:
+    """Tell whether a helper may share some work now: the policy allows a second process
+    (or asks for one), and, left to choose, there are two cores and one thread to fork."""
+    policy = policy or current()
+    if policy.read_processes == 1:
+        return False
+    return policy.read_processes >= 2 or (_cores() >= 2 and _one_thread())
+
+
 def _one_thread() -> bool:
     """Tell whether this process runs one thread, our watchdog aside.
 

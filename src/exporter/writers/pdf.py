@@ -149,6 +149,13 @@ def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
     if has_code(doc):
         css = print_css(theme, settings, direction(doc.metadata) == "rtl")
         target = replace(target, code_columns=code_columns(theme, css, doc.is_book))
+    if any("<math" in chapter.html for chapter in doc.chapters):
+        from exporter.math.draw import draw_ahead  # formulas drawn on two cores
+
+        draw_ahead(
+            [chapter.html for chapter in doc.chapters]
+            + [note for chapter in doc.chapters for _, note in chapter.notes]
+        )
     return render_document(doc, target)
 
 
