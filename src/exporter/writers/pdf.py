@@ -30,7 +30,6 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exporter.crossref import pages as index_pages
-from exporter.errors import LimitError
 from exporter.model import Asset, Document
 from exporter.press import PrintSpec
 from exporter.rendering import PDF, Target, direction, has_code, render_document
@@ -40,7 +39,12 @@ from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
 from exporter.writers import linebreak, pagelabels, printpdf
 from exporter.writers.glyphs import missing_glyphs_by_script
-from exporter.writers.pdflog import KnownAltFilter, SubsetterNotice, font_timestamps
+from exporter.writers.pdflog import (
+    KnownAltFilter,
+    SubsetterNotice,
+    complexity_limit,
+    font_timestamps,
+)
 
 log = logging.getLogger("exporter")
 
@@ -240,7 +244,7 @@ def write_pdf(
     weasy_log.addFilter(quiet)
     weasy_log.addFilter(notice)
     try:
-        with _fewer_collections():
+        with complexity_limit(), _fewer_collections():
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
@@ -265,11 +269,6 @@ def write_pdf(
                 pdf_tags=variant != "none",
                 **printpdf.write_options(press, variant),
             )
-    except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
-        raise LimitError(
-            f"the document is too complex to lay out ({type(exc).__name__}); "
-            "simplify deeply nested markup or huge sizes"
-        ) from None
     finally:
         weasy_log.removeFilter(quiet)
         weasy_log.removeFilter(notice)

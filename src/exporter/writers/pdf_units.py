@@ -22,7 +22,6 @@ from typing import Any
 import weasyprint.layout
 from weasyprint import HTML
 
-from exporter.errors import LimitError
 from exporter.model import Asset
 from exporter.settings import DEFAULT_PDF_VARIANT
 from exporter.themes import Theme
@@ -35,7 +34,7 @@ from exporter.writers.pdf import (
     _margin_texts,
     _theme_css,
 )
-from exporter.writers.pdflog import KnownAltFilter
+from exporter.writers.pdflog import KnownAltFilter, complexity_limit
 
 Bookmark = tuple[int, str, int, float, float]  # level, label, page in the piece, x, y (px)
 
@@ -73,7 +72,7 @@ def lay_out(
     weasy_log.addFilter(quiet)
     deferred = _deferred_folios(first, stop, ask) if ask else contextlib.nullcontext()
     try:
-        with _fewer_collections(), deferred:
+        with complexity_limit(), _fewer_collections(), deferred:
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path))
@@ -93,11 +92,6 @@ def lay_out(
                 pdf_variant=None if variant == "none" else variant,
                 pdf_tags=variant != "none",
             )
-    except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
-        raise LimitError(
-            f"the document is too complex to lay out ({type(exc).__name__}); "
-            "simplify deeply nested markup or huge sizes"
-        ) from None
     finally:
         weasy_log.removeFilter(quiet)
     return Piece(

@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Iterator
 
-from exporter.errors import NOTICE
+from exporter.errors import NOTICE, LimitError
 
 log = logging.getLogger("exporter")
 
@@ -69,3 +69,15 @@ class KnownAltFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "has no required alt description" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def complexity_limit() -> Iterator[None]:
+    """Turn what WeasyPrint raises on a document too deep or too big into a LimitError."""
+    try:
+        yield
+    except (RecursionError, MemoryError, ZeroDivisionError, OverflowError) as exc:
+        raise LimitError(
+            f"the document is too complex to lay out ({type(exc).__name__}); "
+            "simplify deeply nested markup or huge sizes"
+        ) from None
