@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -100,3 +101,17 @@ def test_pages_are_rendered_on_demand(worked):
     assert Image.open(io.BytesIO(png)).size[0] > 500
     assert images.png(good.pdf, 1, 1) is png  # cached
     assert images.png(good.pdf, 1, 2) is None
+
+
+def test_the_preview_lays_a_books_pdf_out_chapter_by_chapter_from_its_own_cache(monkeypatch):
+    from exporter.live import worker as live_worker
+    from exporter.settings import Settings
+
+    seen = []
+    monkeypatch.setattr(live_worker, "produce", lambda sources, settings: seen.append(settings))
+    work = live_worker.Worker(["book"], Settings)
+    work._produce(Settings(), "pdf")
+    work._produce(Settings(), "html")
+    pdf, html = seen
+    assert pdf.incremental and Path(pdf.cache_dir).is_dir() and pdf.formats == ("pdf",)
+    assert not html.incremental and html.cache_dir is None

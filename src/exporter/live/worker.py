@@ -18,7 +18,10 @@ longer, skipping it would never show pages at all.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -68,6 +71,10 @@ class Worker:
         self._state = Snapshot()
         self._changed = threading.Condition()
         self._dirty = threading.Event()
+        # A book's PDF chapter by chapter, its pieces kept for this session only: after an
+        # edit only the chapters that changed or moved are laid out again.
+        self._cache = tempfile.mkdtemp(prefix="exporter-preview-")
+        atexit.register(shutil.rmtree, self._cache, ignore_errors=True)
 
     def snapshot(self) -> Snapshot:
         """Return the latest Snapshot."""
@@ -140,6 +147,8 @@ class Worker:
     def _produce(self, settings: Settings, fmt: str) -> Produced:
         """Run one format's build through the API, warm, under the build's own limits."""
         chosen = replace(settings, formats=(fmt,), warm_up=True, keep_html=False)
+        if fmt == "pdf" and chosen.cache_dir is None:
+            chosen = replace(chosen, incremental=True, cache_dir=self._cache)
         return produce(self.sources, settings=chosen)
 
     def _failed(self, exc: ExporterError) -> Snapshot:
