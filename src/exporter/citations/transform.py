@@ -23,6 +23,7 @@ from exporter.citations.library import confine, load_items
 from exporter.citations.references import entry_id, place_references
 from exporter.citations.style import Cite, Formatter
 from exporter.citations.syntax import Found, find_citations
+from exporter.crossref.text import place
 from exporter.markup import EPUB_NS
 from exporter.model import Chapter, Document
 
@@ -265,28 +266,7 @@ def _append(parent: etree._Element, pieces: list[str | etree._Element]) -> None:
 
 def _put(spot: _Spot, pieces: list[str | etree._Element]) -> None:
     """Write pieces into the slot: an element's text (before its children) or a tail."""
-    first, rest = pieces[0], pieces[1:]
-    assert isinstance(first, str)
-    element = spot.element
-    if spot.tail:
-        element.tail = first
-        parent = element.getparent()
-        assert parent is not None
-        position = parent.index(element) + 1
-    else:
-        element.text = first
-        parent, position = element, 0
-    anchor: etree._Element | None = element if spot.tail else None
-    for piece in rest:
-        if isinstance(piece, str):
-            if anchor is None:
-                parent.text = (parent.text or "") + piece
-            else:
-                anchor.tail = (anchor.tail or "") + piece
-        else:
-            parent.insert(position, piece)
-            position += 1
-            anchor = piece
+    place(spot.element, pieces, into_text=not spot.tail)
 
 
 def _warn_unknown(chapter: Chapter, key: str, occurrence: int, bib_name: str) -> None:
