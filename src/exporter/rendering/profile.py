@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exporter.settings import DEFAULT_TOC_DEPTH
-from exporter.themes.css import CODE, CROSSREF, PAGE_SIZE, PRINT_BASICS_PART
+from exporter.themes.css import CODE, CONTENTS, CROSSREF, PAGE_SIZE, PRINT_BASICS_PART
 
 if TYPE_CHECKING:
     from exporter.settings import Settings
@@ -46,7 +46,7 @@ EPUB = Profile("epub", epub_types=True)
 HTML = Profile(
     "html",
     linked_contents=True,
-    stylesheet=("base.css", CROSSREF, "epub.css", CODE, "html.css"),
+    stylesheet=("base.css", CROSSREF, "epub.css", CODE, CONTENTS, "html.css"),
 )
 PROFILES = {profile.name: profile for profile in (PDF, EPUB, HTML)}
 

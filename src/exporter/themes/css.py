@@ -13,12 +13,47 @@ from exporter.themes.contrast import legible
 # The parts of a profile's stylesheet that are not theme files (rendering.profile names them).
 PAGE_SIZE, PRINT_BASICS_PART, CODE = ":page-size", ":print-basics", ":code"
 CROSSREF = ":crossref"  # numbered captions and the index: crossref.css
+CONTENTS = ":contents"  # the standalone HTML's linked contents (LINKED_CONTENTS)
 
 # The darkest background a built-in theme paints under code (technical's EPUB: #f5f5f5
 # under a 9% grey is #eaeaea), with a margin: token colours reach 4.5:1 on it, so on
 # every lighter one too.
 CODE_BACKGROUND = "#e6e6e6"
 _COLOUR = re.compile(r"(?<![-\w])(color:\s*)(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
+
+# A book's contents after its title page in the standalone HTML, the same in every theme:
+# links nested by level, no numbers. Before the theme's html.css, which may change it.
+LINKED_CONTENTS = """
+nav.toc { margin: 2em 0 3em; }
+nav.toc ol { list-style: none; margin: 0; padding-left: 1.2em; }
+nav.toc > ol { padding-left: 0; }
+nav.toc li { margin: 0.2em 0; text-align: left; text-indent: 0; hyphens: manual; }
+nav.toc li.toc-part { margin-top: 0.8em; font-weight: bold; }
+nav.toc a { text-decoration: none; }
+"""
+
+# Book matter, the same in every theme: a dedication or a preface is front matter (in
+# div.front-matter: roman folios, no running head) and is not numbered; the body counts
+# from 1 on the first part page or chapter. A part page opens on a right-hand page and
+# prints no folio, though it counts. Part of PRINT_BASICS, so a theme's pdf.css may
+# change it.
+BOOK_MATTER = """
+body.layout-book div.front-matter section.chapter { page: auto; break-before: right; }
+body.layout-book section.dedication,
+body.layout-book section.epigraph { padding-top: 30%; text-align: center; font-style: italic; }
+body.layout-book section.dedication h1.chapter-title,
+body.layout-book section.epigraph h1.chapter-title {
+  visibility: hidden; margin: 0; font-size: 1em;
+}
+body.layout-book section.part { break-before: right; }
+@page part {
+  @bottom-left { content: none; }
+  @bottom-center { content: none; }
+  @bottom-right { content: none; }
+}
+section.title-page p.editors { margin-top: 0.6em; }
+section.title-page p.series { margin-top: 2em; font-size: 0.9em; }
+"""
 
 # What every PDF needs, whatever the theme: the outline follows the headings (the title
 # block's other lines are not entries), and nothing leaves the page: long words, URLs and
@@ -67,6 +102,7 @@ div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
 thead { break-after: avoid; }
 tbody tr:first-child { break-before: avoid; }
 """
+    + BOOK_MATTER
     + crossref_css.PRINT
     # Chinese, Japanese and Korean have no italic: a slanted heading would be a synthetic
     # oblique of the CJK font (pdffonts showed "Noto-Serif-CJK-SC-Oblique").
@@ -96,6 +132,7 @@ def stylesheet(
         PRINT_BASICS_PART: lambda: PRINT_BASICS,
         CODE: lambda: pygments_css(theme.pygments_style) if code else "",
         CROSSREF: lambda: crossref_css.SCREEN,
+        CONTENTS: lambda: LINKED_CONTENTS,
     }
     return "\n".join(generated[part]() if part in generated else theme.css(part) for part in parts)
 
