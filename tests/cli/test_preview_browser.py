@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+from PIL import Image
 
 from liveutil import first_line, interrupt, start
 
@@ -32,9 +35,15 @@ def test_an_edit_appears_in_the_open_page_without_a_reload(tmp_path):
                     "The opening words", timeout=20_000
                 )
                 sync_api.expect(page.locator("#pages img")).to_have_count(1, timeout=20_000)
-                page.wait_for_function(
-                    "document.querySelector('#pages img').naturalWidth > 0", timeout=20_000
-                )
+                # The page image is a real PNG, shown at a real size. Asked without running
+                # script in the page: its CSP forbids eval, which newer Playwright releases
+                # use for wait_for_function.
+                image = page.locator("#pages img")
+                drawn = page.request.get(urljoin(url, image.get_attribute("src") or ""))
+                assert drawn.ok and drawn.body().startswith(b"\x89PNG\r\n\x1a\n")
+                assert Image.open(io.BytesIO(drawn.body())).size[0] > 100
+                box = image.bounding_box()
+                assert box is not None and box["width"] > 100
                 page.screenshot(path=str(tmp_path / "before.png"))
                 navigations: list[str] = []
                 page.on("framenavigated", lambda f: navigations.append(f.url))
