@@ -1,9 +1,10 @@
 """The Markdown reader's shortcuts change nothing: the same HTML as the stock way, always.
 
-Three shortcuts, all for speed: the inline stage passes over patterns whose trigger
+Four shortcuts, all for speed: the inline stage passes over patterns whose trigger
 characters are absent (exporter.readers.inline), a text with nothing that could open a
-code block is read without fenced code and the highlighter (which import Pygments), and
-the MkDocs extensions are loaded only for a text holding what they react to
+code block is read without fenced code and the highlighter (which import Pygments), a text
+whose fences are all plain is read with Python-Markdown's fenced_code instead of SuperFences,
+and the MkDocs extensions are loaded only for a text holding what they react to
 (exporter.readers.material).
 """
 
@@ -34,11 +35,16 @@ SOURCE = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)
 
 
 def _html(
-    text: str, *, skipping: bool = True, code: bool = True, features: frozenset[str] = material.ALL
+    text: str,
+    *,
+    skipping: bool = True,
+    code: bool = True,
+    features: frozenset[str] = material.ALL,
+    plain: bool = False,
 ) -> str:
     extensions = [
         e
-        for e in reader._extensions(code, features)
+        for e in reader._extensions(code, features, plain_fences=plain)
         if skipping or not isinstance(e, SkippingInlineExtension)
     ]
     return markdown.Markdown(extensions=extensions).convert(text)
@@ -69,6 +75,43 @@ def test_leaving_out_mkdocs_extensions_only_when_their_syntax_is_absent(text: st
     assert _html(text, features=material.features(text)) == _html(text)
 
 
+# Blocks of prose (the tokens above) between fences, plain ones mostly, some not.
+FENCE = st.tuples(
+    st.sampled_from(["```", "~~~", "````"]),
+    st.sampled_from(["", "python", "py", "c++", "nosuchlang", "math", 'js title="a"']),
+    st.lists(st.sampled_from([*TOKENS, "```", "    x", "\t", "<b>&amp;"]), max_size=8).map("".join),
+).map(lambda f: f"{f[0]}{f[1]}\n{f[2]}\n{f[0]}")
+FENCED = st.lists(st.one_of(SOURCE, FENCE), max_size=6).flatmap(
+    lambda blocks: st.sampled_from(["\n\n", "\n"]).map(lambda sep: sep.join(blocks))
+)
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(FENCED)
+def test_stock_fenced_code_only_where_it_reads_as_superfences(text: str) -> None:
+    if reader.plain_fences(text):
+        assert _html(text, plain=True) == _html(text), text
+
+
+def test_fences_superfences_reads_its_own_way_are_not_plain() -> None:
+    assert reader.plain_fences("Text.\n\n```python\nx = 1\n```\n\nMore.\n")
+    assert reader.plain_fences("No fence at all.\n")
+    for text in [
+        "- item\n\n    ```py\n    x\n    ```\n",  # in a list item
+        "> ```py\n> x\n> ```\n",  # in a block quote
+        "Text.\n```py\nx\n```\n",  # no blank line before
+        "```py\nx\n```\nText.\n",  # no blank line after
+        '```py title="a.py"\nx\n```\n',  # options
+        "```rust,ignore\nx\n```\n",  # an mdBook info string
+        "```math\nx^2\n```\n",  # a formula
+        "````\nx\n```\n````\n",  # a shorter fence inside
+        "```\nx\n````\n",  # closed by a longer one
+        "```py\nx\n",  # never closed
+        "```py\r\nx\r\n```\r\n",  # CR line ends
+    ]:
+        assert not reader.plain_fences(text), text
+
+
 def test_the_skipping_processor_replaces_the_stock_one() -> None:
     md = markdown.Markdown(extensions=reader._extensions())
     assert isinstance(md.treeprocessors["inline"], SkippingInlineProcessor)
@@ -85,6 +128,8 @@ def test_samples_read_the_same_either_way() -> None:
         text = path.read_text(encoding="utf-8")
         assert _html(text) == _html(text, skipping=False), path
         assert _html(text, features=material.features(text)) == _html(text), path
+        if reader.plain_fences(text):
+            assert _html(text, plain=True) == _html(text), path
 
 
 def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> None:
@@ -98,6 +143,19 @@ def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> Non
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_book_with_plain_fences_does_not_import_pymdown_extensions(tmp_path: Path) -> None:
+    source = tmp_path / "a.md"
+    source.write_text("# Title\n\nProse.\n\n```python\ndef f():\n    return 1\n```\n")
+    probe = (
+        "import sys; from exporter.readers.markdown import read; "
+        "from exporter.formats import SourceText; "
+        f"t = open({str(source)!r}).read(); h = read(SourceText('a.md', None, t.encode(), t)); "
+        "print('pymdownx' in sys.modules, 'class=\"highlight\"' in h.html)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.stdout.strip() == "False True", out.stderr
 
 
 CODE = [
