@@ -1,11 +1,12 @@
 """The Markdown reader's shortcuts change nothing: the same HTML as the stock way, always.
 
-Four shortcuts, all for speed: the inline stage passes over patterns whose trigger
+Five shortcuts, all for speed: the inline stage passes over patterns whose trigger
 characters are absent (exporter.readers.inline), a text with nothing that could open a
 code block is read without fenced code and the highlighter (which import Pygments), a text
 whose fences are all plain is read with Python-Markdown's fenced_code instead of SuperFences,
-and the MkDocs extensions are loaded only for a text holding what they react to
-(exporter.readers.material).
+the MkDocs extensions are loaded only for a text holding what they react to
+(exporter.readers.material), and a Markdown instance is reset and used again for the next
+text that asks for the same extensions.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import sys
 from pathlib import Path
 
 import markdown
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from exporter.formats import SourceText
 from exporter.readers import markdown as reader
 from exporter.readers import material
 from exporter.readers.inline import SkippingInlineExtension, SkippingInlineProcessor
@@ -110,6 +113,51 @@ def test_fences_superfences_reads_its_own_way_are_not_plain() -> None:
         "```py\r\nx\r\n```\r\n",  # CR line ends
     ]:
         assert not reader.plain_fences(text), text
+
+
+def _read(text: str) -> str:
+    return reader.read(SourceText("a.md", None, text.encode(), text)).html
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(FENCED, SOURCE), min_size=2, max_size=5))
+def test_a_reused_markdown_instance_reads_as_a_new_one(texts: list[str]) -> None:
+    reader._LOCAL.parsers = {}
+    reused = [_read(text) for text in texts]
+    fresh = []
+    for text in texts:
+        reader._LOCAL.parsers = {}
+        fresh.append(_read(text))
+    assert reused == fresh
+
+
+def test_the_samples_read_the_same_one_after_another() -> None:
+    root = Path(__file__).resolve().parents[2] / "samples"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.md"))] * 2
+    reader._LOCAL.parsers = {}
+    reused = [_read(text) for text in texts]
+    assert len(reader._LOCAL.parsers) <= reader._KEPT_PARSERS
+    fresh = []
+    for text in texts:
+        reader._LOCAL.parsers = {}
+        fresh.append(_read(text))
+    assert reused == fresh
+
+
+def test_a_conversion_that_fails_leaves_no_instance_behind(monkeypatch) -> None:
+    reader._LOCAL.parsers = {}
+    assert _read("*a*\n") == "<p><em>a</em></p>"
+    assert len(reader._LOCAL.parsers) == 1
+
+    def fail(self: markdown.Markdown, source: str) -> str:
+        raise RecursionError
+
+    with monkeypatch.context() as patch:
+        patch.setattr(markdown.Markdown, "convert", fail)
+        with pytest.raises(RecursionError):
+            _read("*b*\n")  # the cached instance, taken out: not put back
+    assert not reader._LOCAL.parsers
+    assert _read("*a*\n") == "<p><em>a</em></p>"
 
 
 def test_the_skipping_processor_replaces_the_stock_one() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Hashable
 
 import markdown
 from markdown.extensions import Extension
@@ -148,11 +150,38 @@ def read(src: SourceText) -> RawChapter:
     code = bool(_MAY_HOLD_CODE.search(body))
     in_html = bool(_MARKDOWN_IN_HTML.search(body))
     plain = code and not src.extensions and plain_fences(body)
-    md = markdown.Markdown(
-        extensions=_extensions(code, material.features(body), in_html, src.extensions, plain)
-    )
-    for tag in {m.group(1).lower() for m in _CAPTIONED.finditer(body)}:
-        if tag not in md.block_level_elements and tag not in INLINE:
-            md.block_level_elements.append(tag)
+    features = material.features(body)
+    tags = frozenset(m.group(1).lower() for m in _CAPTIONED.finditer(body))
+    key = (code, plain, features, in_html, tags)
+    # An mkdocs.yml's extensions may be anyone's: those get a new instance every time.
+    md = _parsers().pop(key, None) if not src.extensions else None
+    if md is None:
+        md = markdown.Markdown(
+            extensions=_extensions(code, features, in_html, src.extensions, plain)
+        )
+        for tag in tags:
+            if tag not in md.block_level_elements and tag not in INLINE:
+                md.block_level_elements.append(tag)
     html = md.convert(body)
+    if not src.extensions:  # kept only after a conversion that finished
+        parsers = _parsers()
+        parsers[key] = md.reset()
+        while len(parsers) > _KEPT_PARSERS:
+            del parsers[next(iter(parsers))]
     return RawChapter(html, metadata_from_mapping(values, "front matter") if values else Metadata())
+
+
+# Building a Markdown instance with its extensions cost about 2 ms of CPU a chapter (a
+# tenth of reading one): a book's chapters mostly ask for the same configuration, so each
+# thread keeps the last few, reset (``Markdown.reset``) as Python-Markdown asks between
+# documents. One in use is out of the cache, so a conversion that failed half way never
+# leaves its state to the next.
+_KEPT_PARSERS = 8
+_LOCAL = threading.local()
+
+
+def _parsers() -> dict[Hashable, markdown.Markdown]:
+    parsers: dict[Hashable, markdown.Markdown] | None = getattr(_LOCAL, "parsers", None)
+    if parsers is None:
+        parsers = _LOCAL.parsers = {}
+    return parsers
