@@ -130,6 +130,18 @@ def test_an_unknown_element_with_a_caption_becomes_a_figure(caplog):
     assert "listing>" not in caplog.text
 
 
+def test_a_captioned_unknown_element_among_titled_known_ones_still_becomes_a_figure():
+    from exporter.guard.sanitize import TAGS
+    from exporter.reading import rawhtml
+
+    known_only = '<p><a title="Back" href="#x">1</a> <img src="a.png" title="T"/></p>'
+    assert rawhtml.prepare(known_only, TAGS) is known_only  # nothing it could change
+    mixed = known_only + '<Listing caption="L"><pre>code</pre></Listing>'
+    assert "<figure><figcaption>L</figcaption><pre>code</pre></figure>" in rawhtml.prepare(
+        mixed, TAGS
+    )
+
+
 ALL_CASES = f"""# Raw HTML
 
 Intro with a note[^n].

@@ -72,6 +72,7 @@ def removals(html: str) -> list[str]:
         return []
     attributes = _attributes()
     found: set[str] = set()
+    allowed_for: dict[str, set[str]] = {}  # by tag, made once a call: a chapter has few kinds
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except lxml.etree.ParserError:  # only a doctype or comments: no element to name
@@ -82,7 +83,10 @@ def removals(html: str) -> list[str]:
         if el is not root and (el.tag not in TAGS or _is_other_input(el)):
             found.add(f"<{el.tag}>")
             continue
-        allowed = attributes["*"] | attributes.get(el.tag, set()) | set(FORCED.get(el.tag, ()))
+        allowed = allowed_for.get(el.tag)
+        if allowed is None:
+            allowed = attributes["*"] | attributes.get(el.tag, set()) | set(FORCED.get(el.tag, ()))
+            allowed_for[el.tag] = allowed
         values = VALUES.get(el.tag, {})
         for name, value in el.attrib.items():
             if name.startswith("on"):
