@@ -43,3 +43,21 @@ except SystemExit:
     pass
 """
         assert loaded(body, tmp_path) == {"weasyprint": False, "ebooklib": False, "markdown": False}
+
+
+def test_a_book_without_bibliography_or_fence_options_skips_their_modules(tmp_path):
+    # The citations transform runs on every build, but has nothing to do without a
+    # bibliography; plain fences need Python-Markdown's fenced_code, not pymdown-extensions.
+    (tmp_path / "a.md").write_text("# A\n\nText.\n\n```python\nx = 1\n```\n", encoding="utf-8")
+    body = """
+from exporter.guard.policy import Policy
+import exporter
+exporter.convert(["a.md"], ["epub"], ".", policy=Policy(isolate=False), warm_up=False)
+print(json.dumps([m in sys.modules for m in ("exporter.citations.transform", "pymdownx")]))
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", f"import json, sys\n{body}"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [False, False]
+    assert (tmp_path / "a.epub").is_file()

@@ -185,7 +185,7 @@ TRANSFORMS: Registry[TransformSpec] = Registry(
         ),
         TransformSpec(
             "citations",
-            "exporter.citations.transform:cite",
+            "exporter.citations:cite",
             30,  # after cross-references (20): @fig:x is theirs
             description="[@key] citations and the reference list (CSL, BibTeX)",
         ),
