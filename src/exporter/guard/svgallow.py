@@ -9,8 +9,6 @@ expression over the raw text saw neither.
 
 from __future__ import annotations
 
-import tinycss2
-
 ELEMENTS = {
     "svg", "g", "defs", "desc", "title", "symbol", "use", "image", "switch", "a", "style",
     "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
@@ -85,6 +83,8 @@ def safe_value(tokens: list, functions: set[str] | None = FUNCTIONS) -> bool:
             if functions is not None and token.lower_name not in functions:
                 return False
             if token.lower_name == "url":
+                import tinycss2
+
                 argument = tinycss2.serialize(token.arguments).strip().strip("'\"")
                 if not argument.startswith("#"):
                     return False
@@ -98,11 +98,15 @@ def safe_value(tokens: list, functions: set[str] | None = FUNCTIONS) -> bool:
 
 def safe_attribute_value(value: str) -> bool:
     """Tell whether an attribute's value, read as CSS as renderers read it, loads nothing."""
+    import tinycss2  # here, not above: only a source with an SVG needs it (10-30 ms)
+
     return safe_value(tinycss2.parse_component_value_list(value))
 
 
 def clean_declarations(text: str) -> str:
     """Keep the allowed properties whose values load nothing; return them serialized."""
+    import tinycss2
+
     kept = []
     for item in tinycss2.parse_blocks_contents(text, skip_comments=True, skip_whitespace=True):
         if item.type == "declaration" and item.lower_name in PROPERTIES and safe_value(item.value):
@@ -117,6 +121,8 @@ def clean_stylesheet(text: str) -> str:
     Every other at-rule goes: @import and @font-face load files, @namespace and the rest
     have no business in an image.
     """
+    import tinycss2
+
     out = []
     for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule" and safe_value(rule.prelude, None):
