@@ -39,7 +39,16 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument(
-        "--only", default="", help="comma-separated sections: article,book,batch,startup,scaling"
+        "--only",
+        default="",
+        help="comma-separated sections: article,book,batch,startup,scaling; "
+        "book-epub is the book to EPUB only",
+    )
+    parser.add_argument(
+        "--from",
+        dest="dialect",
+        default=None,
+        help="the Markdown dialect exporter reads the book in (gfm, commonmark); peers as ever",
     )
     args = parser.parse_args()
     runs = args.runs or (2 if args.quick else 5)
@@ -65,9 +74,16 @@ def main() -> None:
 
     if not only or "article" in only:
         article_and_book(report, tools, work, "article", [article], runs)
-    if not only or "book" in only:
+    if not only or "book" in only or "book-epub" in only:
         article_and_book(
-            report, tools, work, "book", chapters, max(1, runs - 2) if not args.quick else runs
+            report,
+            tools,
+            work,
+            "book",
+            chapters,
+            max(1, runs - 2) if not args.quick else runs,
+            pdf="book-epub" not in only or "book" in only,
+            dialect=args.dialect,
         )
     if not only or "batch" in only:
         batch(report, work, corpus, runs=1)

@@ -11,16 +11,25 @@ from pypdf import PdfReader
 
 
 def article_and_book(
-    report: Report, tools: dict, work: Path, name: str, sources: list[Path], runs: int
+    report: Report,
+    tools: dict,
+    work: Path,
+    name: str,
+    sources: list[Path],
+    runs: int,
+    pdf: bool = True,
+    dialect: str | None = None,
 ) -> None:
-    """Time one publication to EPUB and to PDF with exporter and each peer."""
+    """Time one publication to EPUB and to PDF (unless not ``pdf``) with exporter and each
+    peer; exporter reads the sources as ``dialect`` (``--from``) when one is given."""
     out = work / f"out-{name}"
     out.mkdir()
     folder = sources[0].parent
     calibre_source = folder / "book.md" if len(sources) > 1 else sources[0]
     names = [str(p) for p in sources]
 
-    epub = {"exporter": [*EXPORTER, "build", *names, "-f", "epub", "-o", str(out / "x")]}
+    given = ["--from", dialect] if dialect else []
+    epub = {"exporter": [*EXPORTER, "build", *names, *given, "-f", "epub", "-o", str(out / "x")]}
     if tools["pandoc"]:
         epub["pandoc 3"] = [tools["pandoc"], *names, "-o", str(out / "pandoc.epub")]
     if tools["ebook-convert"]:
@@ -29,7 +38,10 @@ def article_and_book(
             str(calibre_source),
             str(out / "calibre.epub"),
         ]
-    report.add(f"{name} -> EPUB", measure(epub, folder, runs))
+    work_name = f"{name} -> EPUB" + (f" (--from {dialect})" if dialect else "")
+    report.add(work_name, measure(epub, folder, runs))
+    if not pdf:
+        return
 
     # The kept intermediate: exactly what exporter hands WeasyPrint, for the CLI and Chromium.
     keep = out / "keep"
