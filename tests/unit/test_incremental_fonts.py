@@ -3,7 +3,8 @@
 Two pieces are laid out by WeasyPrint with different text in one font (a CFF and a TrueType
 one from the themes) and joined by ``assemble``: the book must embed the font once, draw
 each page as its piece drew it and read back as the pieces' text. Pieces whose subsets of
-a "same" font disagree on a glyph keep their own programs.
+a "same" font disagree on a glyph keep their own programs. An image both pieces show is
+embedded once.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ from weasyprint import HTML
 from exporter.incremental.assemble import assemble
 from exporter.writers.pdf_units import Piece
 
-FONTS = Path(__file__).resolve().parents[2] / "styles" / "classic" / "fonts"
+ROOT = Path(__file__).resolve().parents[2]
+FONTS = ROOT / "styles" / "classic" / "fonts"
 TEXTS = ("Quick zephyrs blow, vexing daft Jim.", "Sphinx of black quartz, judge my vow 42!")
 
 
-def _piece(font: str, text: str) -> Piece:
+def _piece(font: str, text: str, more: str = "") -> Piece:
     html = (
         f"<style>@font-face {{ font-family: T; src: url({(FONTS / font).as_uri()}) }}"
-        f"body {{ font-family: T; font-size: 12pt }}</style><p>{text}</p>"
+        f"body {{ font-family: T; font-size: 12pt }}</style><p>{text}</p>{more}"
     )
     pdf = HTML(string=html).write_pdf(pdf_identifier=b"0" * 32)
     return Piece(pdf, (None,), {}, (), ())
@@ -96,3 +98,19 @@ def test_subsets_that_disagree_on_a_glyph_are_kept_apart(font):
     assert _image(book, 1) == _image(pieces[1].pdf, 0)  # still its own (odd) 'a'
     assert _image(book, 1) != _image(_piece(font, TEXTS[1]).pdf, 0)  # the swap shows
     assert [t.strip() for t in _text(book)] == list(TEXTS)
+
+
+def test_an_image_two_pieces_show_is_embedded_once():
+    image = f'<img src="{(ROOT / "samples" / "images" / "displaced.png").as_uri()}" width=200>'
+    pieces = [_piece("LinLibertine_R.otf", text, image) for text in TEXTS]
+    book = assemble(pieces)
+    pdf = pikepdf.open(io.BytesIO(book))
+    images = {
+        xobject.objgen
+        for page in pdf.pages
+        for xobject in page.Resources.XObject.values()
+        if xobject.Subtype == "/Image"
+    }
+    assert len(images) == 1 and len(pdf.pages) == 2
+    for index, piece in enumerate(pieces):
+        assert _image(book, index) == _image(piece.pdf, 0), f"page {index + 1} drawn otherwise"

@@ -11,7 +11,8 @@ pieces is made again for the whole:
 - the structure tree of a tagged PDF: each piece's top elements under the first piece's
   ``Document`` element, its pages' ``/StructParents`` and annotations' ``/StructParent``
   keys shifted past those of the pieces before, and one ``/ParentTree`` for all;
-- the fonts: one subset of each font for the whole book (``exporter.incremental.fonts``).
+- the fonts: one subset of each font for the whole book (``exporter.incremental.fonts``),
+  and one copy of an image that several pieces show.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 import pikepdf
 
 from exporter.incremental.fonts import share_fonts
+from exporter.incremental.resources import share_images
 from exporter.writers import pagelabels
 from exporter.writers.pdf_units import Bookmark, Piece
 
@@ -78,6 +80,7 @@ def assemble(pieces: Sequence[Piece], modified: str = "", stamp: str = "") -> by
     _outline(out, [b for piece in pieces for b in _shifted(piece, pieces)])
     _page_labels(out, [f for piece in pieces for f in piece.folios])
     share_fonts(out)
+    share_images(out)
     buffer = io.BytesIO()
     # Object streams for all: the pieces' structure elements otherwise stay loose objects
     # (on the bench book 3.9 MB -> 2.3 MB before the fonts are shared).

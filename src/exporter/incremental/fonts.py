@@ -23,6 +23,8 @@ from math import ceil
 import pikepdf
 from fontTools.ttLib import TTFont, TTLibError
 
+from exporter.incremental.resources import repoint, resources
+
 _FILES = ("/FontFile2", "/FontFile3")
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
@@ -47,14 +49,14 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
         if len(same) > 1 and _merge_maps(pdf, same):
             replaced.update({font.objgen: same[0] for font in same[1:] if font.is_indirect})
     if replaced:
-        _repoint(pdf, replaced)
+        repoint(pdf, "/Font", replaced)
 
 
 def _type0_fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
     """Yield the composite fonts with an embedded TrueType or OpenType program, in order."""
     seen: set[tuple[int, int]] = set()
-    for resources in _resources(pdf):
-        for font in resources.get("/Font", {}).values():
+    for found in resources(pdf):
+        for font in found.get("/Font", {}).values():
             if font.objgen in seen or font.get("/Subtype") != pikepdf.Name.Type0:
                 continue
             seen.add(font.objgen)
@@ -62,30 +64,6 @@ def _type0_fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
             descriptor = descendants[0].get("/FontDescriptor") if descendants else None
             if descriptor is not None and any(k in descriptor for k in _FILES):
                 yield font
-
-
-def _resources(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
-    """Yield every resource dictionary of the pages and of the forms they draw, once."""
-    seen: set[tuple[int, int]] = set()
-    todo = [page.obj.get("/Resources") for page in pdf.pages]
-    while todo:
-        resources = todo.pop(0)
-        if not isinstance(resources, pikepdf.Dictionary):
-            continue
-        if resources.is_indirect:
-            if resources.objgen in seen:
-                continue
-            seen.add(resources.objgen)
-        yield resources
-        drawn = [*resources.get("/XObject", {}).values(), *resources.get("/Pattern", {}).values()]
-        for state in resources.get("/ExtGState", {}).values():
-            mask = state.get("/SMask") if isinstance(state, pikepdf.Dictionary) else None
-            if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
-                drawn.append(mask.G)  # a soft mask's group draws with its own resources
-        for stream in drawn:
-            if isinstance(stream, pikepdf.Stream) and stream.objgen not in seen:
-                seen.add(stream.objgen)
-                todo.append(stream.get("/Resources"))
 
 
 def _descriptor(font: pikepdf.Object) -> pikepdf.Object:
@@ -310,15 +288,3 @@ def _cmap(texts: dict[int, bytes]) -> bytes:
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines)
-
-
-def _repoint(pdf: pikepdf.Pdf, replaced: dict[tuple[int, int], pikepdf.Object]) -> None:
-    """Point every resource that names a merged-away font at the font it merged into."""
-    for resources in _resources(pdf):
-        fonts = resources.get("/Font")
-        if fonts is None:
-            continue
-        for name in list(fonts.keys()):
-            target = replaced.get(fonts[name].objgen)
-            if target is not None:
-                fonts[name] = target
