@@ -148,7 +148,10 @@ class _Glyphs:
             self.kind, self.table = "glyf", font["glyf"]
         elif "CFF " in font:
             top = font["CFF "].cff.topDictIndex[0]
-            if not hasattr(top, "FDArray"):  # name-keyed, as HarfBuzz leaves name-keyed fonts
+            # Name-keyed and without subroutines (WeasyPrint desubroutinizes): a charstring
+            # then means the same in any subset of the font. CID-keyed fonts are left alone.
+            subrs = len(top.GlobalSubrs) or len(getattr(top.Private, "Subrs", ()))
+            if not hasattr(top, "FDArray") and not subrs:
                 self.kind, self.top = "CFF ", top
 
     def candidates(self, used: set[int], count: int) -> set[int]:
