@@ -8,6 +8,9 @@ and of every layout process it waited for) from ``os.wait4``:
   edited and the build run again (warm), both with the default ``-j`` (every core);
 - -j 2 / -j 1: a cold build (``--no-cache``) on two processes against one.
 
+And the size of the assembled PDF against the whole-document writer's PDF of the same book
+(the pieces' font subsets are merged into one per font: the target is within 10%).
+
     python bench/incremental.py [--runs 3] [--chapters 31]
 
 The machine's load (``/proc/loadavg``) is printed before and after: on a shared machine
@@ -102,6 +105,14 @@ def main() -> None:
             f"{name}: wall {a_wall:.2f}s / {b_wall:.2f}s = {ratio:.2f}x (median of pair ratios); "
             f"CPU {a_cpu:.2f}s / {b_cpu:.2f}s = {cpu_ratio:.2f}x"
         )
+    edited.write_text(original, "utf-8")
+    whole = [arg for arg in build if arg != "--incremental"]
+    timed([*whole, "-o", str(work / "whole")], work)
+    sizes = {name: (work / name / chapters[0].with_suffix(".pdf").name).stat().st_size
+             for name in ("pdf", "whole")}  # fmt: skip
+    report["size"] = {"incremental": sizes["pdf"], "whole": sizes["whole"]}
+    print(f"size: incremental {sizes['pdf']} B / whole {sizes['whole']} B = "
+          f"{sizes['pdf'] / sizes['whole']:.2f}x")  # fmt: skip
     print(f"load after: {load()}")
     OUT.mkdir(exist_ok=True)
     (OUT / "incremental.json").write_text(json.dumps(report, indent=2))

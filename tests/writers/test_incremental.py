@@ -144,10 +144,36 @@ def test_the_warm_build_looks_like_the_whole_document(built):
         a = got[index].render(scale=0.5).to_pil().convert("L")
         b = want[index].render(scale=0.5).to_pil().convert("L")
         differing = sum(1 for x, y in zip(a.tobytes(), b.tobytes(), strict=True) if abs(x - y) > 8)
-        # Each piece embeds its own subset of the theme's fonts, and PDFium anti-aliases a
-        # few edge pixels of the same glyph from two subsets differently (seen: under 400
-        # pixels of a page, none above 70/255). A line that moved changes thousands.
+        # PDFium may anti-alias a few edge pixels of one glyph differently in two subsets
+        # of a font (seen, when each piece kept its own: under 400 pixels of a page, none
+        # above 70/255). A line that moved changes thousands.
         assert differing < 0.002 * a.width * a.height, f"page {index + 1} differs"
+
+
+def _font_programs(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """Return, per font the pages draw with (subset tag dropped), its embedded programs."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    programs: dict[str, set[tuple[int, int]]] = collections.defaultdict(set)
+    for page in pdf.pages:
+        for font in page.Resources.Font.values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            name = str(descriptor.FontName).split("+", 1)[-1]
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    programs[name].add(descriptor[key].objgen)
+    return programs
+
+
+def test_the_book_embeds_each_font_once_as_the_whole_document_does(built):
+    """The pieces' subsets of a font are merged into one: the size of the whole PDF."""
+    cold, warm, reference = built
+    got, want = _font_programs(warm.pdf), _font_programs(reference)
+    assert sorted(got) == sorted(want) and len(want) >= 2
+    assert all(len(programs) == 1 for programs in got.values()), got
+    assert len(warm.pdf) < 1.1 * len(reference), (len(warm.pdf), len(reference))
+    # The merged fonts draw every piece's glyphs and read back as the same text.
+    assert _facts(cold.pdf)["text"] != _facts(reference)["text"]  # the cold book was not edited
+    assert _facts(warm.pdf)["text"] == _facts(reference)["text"]
 
 
 def test_a_corrupt_cache_entry_is_laid_out_again_with_a_note(tmp_path, capsys):
