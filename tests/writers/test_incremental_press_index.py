@@ -114,6 +114,18 @@ def _index(texts: list[str]) -> dict[str, list[str]]:
     return entries
 
 
+def _index_links(data: bytes) -> list[tuple[str, str]]:
+    """Return the index page's links: (destination name, label of the page it lands on)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    found = []
+    for annot in reader.pages[-1].get("/Annots", []):
+        dest = annot.get_object().get("/Dest")
+        if dest is not None:
+            page = reader.get_destination_page_number(reader.named_destinations[str(dest)])
+            found.append((str(dest), reader.page_labels[page]))
+    return found
+
+
 def _check_pages(data: bytes) -> dict[str, list[str]]:
     """Assert that every page the index gives holds its term; return the entries."""
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -143,6 +155,8 @@ def test_the_index_chapter_by_chapter_gives_the_whole_writers_pages(indexed):
     assert any("\u2013" in p for p in entries["baseline"])  # a run of pages, merged
     assert len(entries["typography"]) == 2  # two chapters, two pages
     assert "See also typography" in got[index_at]
+    links = _index_links(units)
+    assert links == _index_links(reference) and len(links) >= 6  # each lands on its page
 
 
 def test_an_index_before_back_matter_gives_the_pages_of_its_terms_there(indexed):
