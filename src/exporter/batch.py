@@ -77,7 +77,7 @@ def build_one(job: Job) -> Result:
     try:
         # One process per job: the batch's workers already keep every core busy.
         policy = replace(opts.policy or Policy(), read_processes=1)
-        made = produce([job.source], settings=replace(opts, policy=policy))
+        made = produce([job.source], settings=replace(opts, policy=policy, jobs=1))
     except ExporterError as exc:
         seconds = round(time.perf_counter() - start, 3)
         return Result(job.name, "failed", error=str(exc), exit_code=exc.exit_code, seconds=seconds)

@@ -73,9 +73,8 @@ class Settings:
     warm_up: bool = True  # load and exercise the renderer in this process first
     # A book's PDF, chapter by chapter (exporter.incremental): laid out on ``jobs`` cores,
     # each chapter's pages kept in ``cache_dir`` (None: no cache) for the next build.
-    # Opt-in: the print-ready (press) and index passes of the whole-document writer are
-    # not yet made per chapter; until they are, a book asks for this path.
-    incremental: bool = False  # False: one WeasyPrint document, as for an article
+    # An article is always one WeasyPrint document; so is a book with this off.
+    incremental: bool = True
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     cache_dir: str | os.PathLike[str] | None = None
 

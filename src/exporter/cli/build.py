@@ -120,10 +120,12 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     "changes, until Ctrl-C.",
 )
 @click.option(
-    "--incremental",
-    is_flag=True,
+    "--incremental/--no-incremental",
+    default=True,
+    show_default=True,
     help="PDF of a book: lay it out chapter by chapter, in parallel (-j) and cached "
-    "(--cache): after an edit, only what changed is laid out again.",
+    "(--cache): after an edit, only what changed is laid out again. --no-incremental: "
+    "as one document.",
 )
 @click.option(
     "-j",
@@ -137,7 +139,8 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     "cache_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="PDF of a book: keep laid-out chapters in DIR. Default: OUTDIR/.exporter-cache.",
+    help="PDF of a book: keep laid-out chapters in DIR (safe to delete, at most 500 MB). "
+    "Default: OUTDIR/.exporter-cache (none with -o -).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the chapter cache.")
 @from_option

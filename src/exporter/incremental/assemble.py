@@ -98,8 +98,9 @@ def _redate(out: pikepdf.Pdf, modified: str, stamp: str) -> None:
     def pdf_date(iso: str) -> str:
         return "D:" + iso.replace("-", "").replace("T", "").replace(":", "")
 
-    if str(out.docinfo.get("/ModDate", "")) == pdf_date(stamp):
-        out.docinfo["/ModDate"] = pikepdf.String(pdf_date(modified))
+    for key in ("/ModDate", "/CreationDate"):  # created: modified, unless the book says
+        if str(out.docinfo.get(key, "")) == pdf_date(stamp):
+            out.docinfo[key] = pikepdf.String(pdf_date(modified))
     metadata = out.Root.get("/Metadata")
     if metadata is not None:
         xmp = metadata.read_bytes()

@@ -9,6 +9,11 @@ come from the previous build (kept in the cache beside the pieces) or from the f
 when a round moves an anchor some unit links to, that unit is laid out again, until
 nothing moves (the contents after the chapters, usually one extra round in a cold build).
 
+The index's page numbers are written out from where the units before it put its terms
+(``units.HandedIn.located``), so it is laid out after them, alone; back matter after it
+takes the pages of the last round. A print-ready PDF's pieces are laid out with the print
+page rules and finished (boxes, output intent) as the whole-document writer finishes it.
+
 An article, or a build with ``incremental`` off, takes the whole-document writer.
 """
 
@@ -21,17 +26,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.errors import NOTICE
 from exporter.incremental import units
 from exporter.incremental.cache import Cache, unit_key
+from exporter.incremental.pages import ending, located, page_map
 from exporter.incremental.parallel import Job, lay_out_all, lay_out_chain
 from exporter.model import Document
-from exporter.rendering import PDF, Target, body_parts, render_document
+from exporter.rendering import body_parts, direction, render_document
 from exporter.rendering.dates import build_date
 from exporter.settings import Settings
 from exporter.themes import Theme
 from exporter.writers import pagelabels
 from exporter.writers import pdf as whole
+from exporter.writers.glyphs import missing_glyphs_by_script
 from exporter.writers.pdf_units import Piece
 from exporter.writers.pdflog import font_timestamps
 
@@ -44,12 +50,8 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
     """Return the PDF of ``doc``: a book unit by unit, anything else as one document."""
     if not doc.is_book or not settings.incremental:
         return whole.write(doc, theme, settings, made)
-    if settings.press or any(chapter.type == "index" for chapter in doc.chapters):
-        # Not made chapter by chapter yet: a print-ready PDF's boxes and output intent, and
-        # the index's page numbers (a second layout). The whole-document writer makes them.
-        log.log(NOTICE, "a print-ready PDF or a book with an index is laid out as a whole")
-        return whole.write(doc, theme, settings, made)
-    with font_timestamps(int(build_date(doc).timestamp())):
+    source = str(doc.sources[0]) if doc.sources else ""
+    with font_timestamps(int(build_date(doc).timestamp())), missing_glyphs_by_script(source):
         return build_book(doc, theme, settings).pdf
 
 
@@ -70,17 +72,16 @@ class Built:
 
 def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
     """Lay out (or fetch) every unit of the book and assemble the PDF."""
-    modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    target = Target.of(PDF, theme, settings, modified)
+    target = whole.pdf_target(doc, theme, settings)  # the whole writer's, code and formulas
     book = units.split(render_document(doc, target), body_parts(doc, target))
-    css = whole.print_css(theme, settings)
+    css = whole.print_css(theme, settings, rtl=direction(doc.metadata) == "rtl")
     cache = Cache(Path(settings.cache_dir)) if settings.cache_dir else None
     walk = _Walk(book, css, theme, doc, settings, cache)
     pages = walk.stored_pages()
     for _ in range(ROUNDS):
         pieces = walk.round(pages)
         moved = page_map(pieces)
-        if all(
+        if walk.settled and all(
             units.cross_targets(book, i, moved) == units.cross_targets(book, i, pages)
             for i in range(len(book.units))
         ):
@@ -98,26 +99,6 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
         cache.root if cache else "this build",
     )
     return Built(assemble(pieces, book.modified, units.STAMP), walk.laid_out, walk.cached)
-
-
-def page_map(pieces: list[Piece]) -> dict[str, int]:
-    """Return each anchor's page counter (its folio in the main matter) in the whole book."""
-    folios = [f for piece in pieces for f in piece.folios]
-    labels = pagelabels.labels(folios)
-    found: dict[str, int] = {}
-    offset = 0
-    for piece in pieces:
-        for anchor, index in piece.anchors.items():
-            style, number = labels[offset + index]
-            found.setdefault(anchor, number if style == "D" else 0)
-        offset += len(piece.folios)
-    return found
-
-
-def _ending(front: Piece) -> tuple[int, int]:
-    """Return what front matter hands in: its page count and its last page's counter."""
-    style, number = pagelabels.labels(front.folios)[-1]
-    return len(front.folios), number if style == "D" else 0
 
 
 class _Walk:
@@ -140,14 +121,21 @@ class _Walk:
         self.cached: list[str] = []
         self._last: list[Piece] = []
         self.standing_in = True  # off once a stand-in for the front matter was wrong
+        self.settled = True  # the index's pages are those its terms landed on
+        # The units before the index, which can be laid out before anyone knows its pages.
+        self.before_index = next(
+            (i for i, unit in enumerate(book.units) if unit.holds_index), len(book.units)
+        )
 
     def job(self, index: int, handed: units.HandedIn) -> Job:
         """Return the layout job of unit ``index`` with what is handed in to it."""
         html = units.unit_html(self.book, index, handed)
         used = [a.data for a in self.doc.assets if a.name in html]
-        key = unit_key(html, self.css, [*self.theme_files, *used], self.settings.pdf_variant)
+        press = [repr(self.settings.press).encode()] if self.settings.press else []
+        files = [*self.theme_files, *used, *press]
+        key = unit_key(html, self.css, files, self.settings.pdf_variant)
         first = self.book.units[index].name if index else None
-        stop = units.TRAIL if index + 1 < len(self.book.units) else None
+        stop = units.stop(self.book, index, handed)
         return Job(key, html, first, stop, frozenset(a for a, _ in handed.targets))
 
     def fetch(self, job: Job) -> Piece | None:
@@ -160,17 +148,19 @@ class _Walk:
     def round(self, pages: Mapping[str, int]) -> list[Piece]:
         """Lay out every unit once, in order, with anchors' pages as ``pages`` gives them."""
         pieces: list[Piece] = []
+        keys: list[str | None] = []  # the key each piece was laid out under
         count = len(self.book.units)
         index = 0
         # A cold book: once, in the first round. Not when a chapter links within itself: a
         # target-counter to its own pages would count from the page 0 it is laid out from.
-        within = any(unit.links_within for unit in self.book.units[1:])
+        within = any(unit.links_within for unit in self.book.units[1 : self.before_index])
         cold = not self._lengths and not self.memo
-        if self.settings.jobs > 1 and cold and count > 2 and not within:
+        if self.settings.jobs > 1 and cold and self.before_index > 2 and not within:
             self._prefill(pages)
         stand_in = self._stand_in(pages)
         if stand_in is not None:
             pieces.append(stand_in)
+            keys.append(None)
             index = 1
         while index < count:
             # The units after a known one: their handed-in state is predicted from the
@@ -191,6 +181,7 @@ class _Walk:
                 if job not in todo:
                     self.cached.append(self.book.units[index].name)
                 pieces.append(piece)
+                keys.append(job.key)
                 index += 1
         if stand_in is not None:
             # The contents, laid out once, after the chapters: with their new pages.
@@ -200,12 +191,30 @@ class _Walk:
                 front = lay_out_all([front_job], self.css, self.theme, assets, self.settings)[0]
                 self._keep(front_job, front)
                 self.laid_out.append(units.FRONT)
-            if _ending(front) != _ending(stand_in):  # it hands in otherwise: walk again
+            if ending(front) != ending(stand_in):  # it hands in otherwise: walk again
                 self.standing_in = False
                 return self.round(pages)
-            pieces[0] = front
+            pieces[0], keys[0] = front, front_job.key
         self._last = pieces
+        self.settled = self._settled(pieces, keys, pages)
         return pieces
+
+    def _settled(
+        self, pieces: list[Piece], keys: list[str | None], pages: Mapping[str, int]
+    ) -> bool:
+        """Tell whether the index was laid out with the pages its terms are on in ``pieces``.
+
+        It was not when its terms lie in front matter stood in for, or in units after it
+        (from the last round's pages): the next round lays it out again.
+        """
+        for index, unit in enumerate(self.book.units):
+            if (
+                unit.holds_index
+                and self.job(index, self._handed(pieces, index, pages)).key != keys[index]
+            ):
+                self.standing_in = False  # terms in the front matter need the real one
+                return False
+        return True
 
     def _stand_in(self, pages: Mapping[str, int]) -> Piece | None:
         """Return a stand-in for front matter that changed, as long as it was last time.
@@ -234,10 +243,9 @@ class _Walk:
         first = self._handed([front], 1, pages)
         if not first.verso:
             return
-        count = len(self.book.units)
-        guesses = [
+        guesses = [  # the index is left out: its pages come from the units before it
             self.job(i, units.HandedIn(0, True, units.cross_targets(self.book, i, pages)))
-            for i in range(1, count)
+            for i in range(1, self.before_index)
         ]
         start = (first.page, len(front.folios))
         done = lay_out_chain(guesses, start, self.css, self.theme, self.doc.assets, self.settings)
@@ -255,7 +263,7 @@ class _Walk:
         jobs = [self.job(start, self._handed(pieces, start, pages))]
         lengths = self._lengths
         guess = list(pieces)
-        for index in range(start, len(self.book.units) - 1):
+        for index in range(start, min(len(self.book.units) - 1, self.before_index - 1)):
             length = lengths.get(self.book.units[index].name)
             known = self.fetch(jobs[-1])
             if known is not None:
@@ -274,7 +282,10 @@ class _Walk:
             return units.HandedIn(targets=targets)
         folios = [f for piece in pieces[:index] for f in piece.folios]
         style, number = pagelabels.labels(folios)[-1]
-        return units.HandedIn(number if style == "D" else 0, len(folios) % 2 == 0, targets)
+        handed = units.HandedIn(number if style == "D" else 0, len(folios) % 2 == 0, targets)
+        if not self.book.units[index].holds_index:
+            return handed
+        return located(handed, self.book.units[index], [*pieces[:index], *self._last[index:]])
 
     def _keep(self, job: Job, piece: Piece) -> None:
         self.memo[job.key] = piece
@@ -303,7 +314,7 @@ class _Walk:
         if self.cache is None:
             return
         lengths = {u.name: len(p.folios) for u, p in zip(self.book.units, self._last, strict=False)}
-        pages_, page = _ending(self._last[0])
+        pages_, page = ending(self._last[0])
         self.cache.root.mkdir(parents=True, exist_ok=True)
         path = self.cache.root / f"book-{self._identity()}.json"
         front = {"pages": pages_, "page": page}

@@ -23,6 +23,7 @@ from exporter.guard.policy import current
 from exporter.model import Asset
 from exporter.settings import Settings
 from exporter.themes import Theme
+from exporter.themes.css import page_css
 from exporter.writers.pdf_units import Piece, lay_out
 
 
@@ -44,8 +45,9 @@ def lay_out_all(
 
     def work(job: Job) -> Piece:
         return lay_out(
-            job.html, css, theme, assets, job.first, job.stop, job.phantoms, settings.pdf_variant
-        )
+            job.html, css, theme, assets, job.first, job.stop, job.phantoms, settings.pdf_variant,
+            press=settings.press, trim=page_css(theme, settings.page_size),
+        )  # fmt: skip
 
     if settings.jobs <= 1 or len(jobs) <= 1:
         return [work(job) for job in jobs]
@@ -100,7 +102,7 @@ def lay_out_chain(
             job = jobs[index]
             return lay_out(
                 job.html, css, theme, assets, job.first, job.stop, job.phantoms,
-                settings.pdf_variant, ask,
+                settings.pdf_variant, ask, settings.press, page_css(theme, settings.page_size),
             )  # fmt: skip
 
         pending[index] = isolate.start(work, policy)

@@ -19,6 +19,10 @@ it left behind, with nothing but CSS and markup:
   that id on a page of its own whose page counter is the target's, so that
   ``target-counter(attr(href url), page)`` (the printed contents' page numbers, any
   cross-reference) gives the target's real page; these pages are dropped too.
+
+The index (``crossref.index``) prints pages without ``target-counter``: its locators are
+written out as page numbers (``crossref.pages.resolve``) from where the units before it put
+its terms, handed in as each anchor's page in the book and every page's folio.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from exporter.crossref import pages as index_pages
 
 FRONT = "front"
 LEAD = "exporter-lead"
@@ -66,6 +72,11 @@ class Unit:
         return bool(set(_HREF.findall(self.body)) & self.ids)
 
     @property
+    def holds_index(self) -> bool:
+        """Tell whether the unit is the index, whose locators are written-out pages."""
+        return index_pages.MARK in self.body
+
+    @property
     def notes(self) -> int:
         """Return how many page footnotes the unit sets."""
         return len(_NOTE.findall(self.body))
@@ -99,6 +110,9 @@ class HandedIn:
     page: int = 0  # the page counter on the book's page before the unit
     verso: bool = True  # that page is a left-hand page (so the unit starts on a recto)
     targets: tuple[tuple[str, int], ...] = ()  # (anchor in another unit, its page counter)
+    # The index only: (anchor it links to, its page's index in the book), and each page's folio.
+    located: tuple[tuple[str, int], ...] = ()
+    folios: tuple[str, ...] = ()
 
 
 def split(html: str, parts: Sequence[str]) -> Book:
@@ -125,6 +139,9 @@ def split(html: str, parts: Sequence[str]) -> Book:
 def unit_html(book: Book, index: int, handed: HandedIn) -> str:
     """Return the HTML document that lays out unit ``index`` of ``book`` alone."""
     unit = book.units[index]
+    if unit.holds_index and handed.folios:
+        body = index_pages.resolve(unit.body, dict(handed.located), handed.folios)
+        unit = Unit(unit.name, body or unit.body, unit.wrapper)
     nxt = book.units[index + 1] if index + 1 < len(book.units) else None
     trail = nxt.opening(TRAIL) if nxt else ""
     phantoms = _phantoms(handed.targets)
@@ -141,6 +158,15 @@ def unit_html(book: Book, index: int, handed: HandedIn) -> str:
         f'{head}<div class="main-matter">\n{lead}\n{unit.body}\n{trail}\n{phantoms}\n</div>'
         f"{book.tail}"
     )
+
+
+def stop(book: Book, index: int, handed: HandedIn) -> str | None:
+    """Return the anchor of the first page after unit ``index``: the next unit's, else the
+    first phantom page's (the book's last unit must not keep them), else None."""
+    if index + 1 < len(book.units):
+        return TRAIL
+    targets = sorted(handed.targets, key=lambda target: target[1])  # as _phantoms orders them
+    return targets[0][0] if targets else None
 
 
 def _phantoms(targets: Iterable[tuple[str, int]]) -> str:
@@ -178,6 +204,10 @@ def cross_targets(book: Book, index: int, pages: Mapping[str, int]) -> tuple[tup
     """Return the anchors unit ``index`` links to elsewhere, with their page counters.
 
     An anchor not laid out yet gets 0: its phantom keeps the link, and the unit is laid out
-    again once the page is known.
+    again once the page is known. The index prints no target's page counter: its targets
+    all get 0 (one phantom page, not one per page its terms are on).
     """
-    return tuple(sorted((a, pages.get(a, 0)) for a in book.units[index].targets))
+    unit = book.units[index]
+    if unit.holds_index:
+        return tuple((a, 0) for a in sorted(unit.targets))
+    return tuple(sorted((a, pages.get(a, 0)) for a in unit.targets))

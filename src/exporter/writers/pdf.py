@@ -148,6 +148,11 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
 
 def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
     """Return the HTML this writer hands WeasyPrint (with ``print_css``)."""
+    return render_document(doc, pdf_target(doc, theme, settings))
+
+
+def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
+    """Return the rendering target of a PDF: code lines fitted, formulas drawn ahead."""
     modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
     target = Target.of(PDF, theme, settings, modified)
     if has_code(doc):
@@ -160,7 +165,7 @@ def pdf_html(doc: Document, theme: Theme, settings: Settings) -> str:
             [chapter.html for chapter in doc.chapters]
             + [note for chapter in doc.chapters for _, note in chapter.notes]
         )
-    return render_document(doc, target)
+    return target
 
 
 @cache

@@ -23,9 +23,10 @@ import weasyprint.layout
 from weasyprint import HTML
 
 from exporter.model import Asset
+from exporter.press import PrintSpec
 from exporter.settings import DEFAULT_PDF_VARIANT
 from exporter.themes import Theme
-from exporter.writers import pagelabels
+from exporter.writers import pagelabels, printpdf
 from exporter.writers.pdf import (
     ASSET_BASE,
     AssetFetcher,
@@ -60,12 +61,15 @@ def lay_out(
     phantoms: frozenset[str],
     variant: str = DEFAULT_PDF_VARIANT,
     ask: Callable[[int, int], int] | None = None,
+    press: PrintSpec | None = None,
+    trim: str = "A4",
 ) -> Piece:
     """Lay out a unit's document; keep the pages from anchor ``first`` to before ``stop``.
 
     ``ask``, when given, defers the page counter (see ``_deferred_folios``): it is called
     with the unit's page count and page-counter increments once its pages are made, and
     returns what to add to the page counter of every page before the margin boxes are.
+    ``press`` and ``trim`` (the @page size) make it print-ready, as ``pdf.write_pdf`` does.
     """
     quiet = KnownAltFilter()
     weasy_log = logging.getLogger("weasyprint")
@@ -86,11 +90,16 @@ def lay_out(
                     own.setdefault(name, i)
             moved = tuple(sorted(phantoms - own.keys()))
             kept[-1].anchors.update(dict.fromkeys(moved, (0.0, 0.0, 0.0, 0.0)))
+            meta = document.metadata  # as the whole-book writer dates and identifies it
+            meta.created = meta.created or meta.modified
+            ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
             pdf = document.copy(kept).write_pdf(
-                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+                pdf_identifier=ident,
                 attachments=[],
+                finisher=lambda _, pdf: printpdf.finish(pdf, press, trim, variant, ident),
                 pdf_variant=None if variant == "none" else variant,
                 pdf_tags=variant != "none",
+                **printpdf.write_options(press, variant),
             )
     finally:
         weasy_log.removeFilter(quiet)
