@@ -223,24 +223,36 @@ class _Walk:
         return Piece(b"", (None,) * (ending["pages"] - 1) + (last,), {}, (), ())
 
     def _prefill(self, pages: Mapping[str, int]) -> None:
-        """Lay out a cold book's chapters all at once, their folios told as they are known."""
+        """Lay out a cold book's chapters all at once, their folios told as they are known.
+
+        The front matter is laid out by the same workers, beside the chapters: what it hands
+        in (its page count and last page counter) is guessed, from the last build or as
+        roman folios on an even count of pages, and checked below; a wrong guess lays the
+        chapters out again, told the right one.
+        """
         front_job = self.job(0, self._handed([], 0, pages))
         front = self.fetch(front_job)
-        if front is None:
-            assets = self.doc.assets
-            front = lay_out_all([front_job], self.css, self.theme, assets, self.settings)[0]
-            self._keep(front_job, front)
-            self.laid_out.append(units.FRONT)
-        first = self._handed([front], 1, pages)
-        if not first.verso:
-            return
         count = len(self.book.units)
         guesses = [
             self.job(i, units.HandedIn(0, True, units.cross_targets(self.book, i, pages)))
             for i in range(1, count)
         ]
-        start = (first.page, len(front.folios))
-        done = lay_out_chain(guesses, start, self.css, self.theme, self.doc.assets, self.settings)
+        ending = self._stored().get("front", {})
+        start = (ending.get("page", 0), ending.get("pages", 0))
+        if front is not None:
+            start = (self._handed([front], 1, pages).page, len(front.folios))
+        done, laid_front = self._chain(guesses, start, None if front else front_job)
+        if front is None:
+            front = laid_front
+            if front is None:
+                return
+            self._keep(front_job, front)
+            self.laid_out.append(units.FRONT)
+        first = self._handed([front], 1, pages)
+        if not first.verso:
+            return
+        if first.page != start[0] or (len(front.folios) - start[1]) % 2:  # a wrong guess
+            done, _ = self._chain(guesses, (first.page, len(front.folios)), None)
         pieces = [front]
         for index, (piece, page) in enumerate(done, start=1):
             handed = self._handed(pieces, index, pages)
@@ -249,6 +261,12 @@ class _Walk:
             self._keep(self.job(index, handed), piece)
             self.laid_out.append(self.book.units[index].name)
             pieces.append(piece)
+
+    def _chain(
+        self, guesses: list[Job], start: tuple[int, int], front: Job | None
+    ) -> tuple[list[tuple[Piece, int]], Piece | None]:
+        assets = self.doc.assets
+        return lay_out_chain(guesses, start, self.css, self.theme, assets, self.settings, front)
 
     def _predict(self, pieces: list[Piece], start: int, pages: Mapping[str, int]) -> list[Job]:
         """Return jobs for units ``start``.. with handed-in states predicted from last time."""

@@ -6,20 +6,22 @@ limit and time limit as the build's layout child (``guard.isolate.start``), and 
 the process that forked it. At most ``settings.jobs`` run at once; the results come back
 in order. With one job, or one unit to lay out, the work stays in this process.
 
-``lay_out_chain`` lays out a cold book's chapters before anyone knows their first folios:
-each child lays out its chapter from page 0, reports its page count and page-counter
-increments through a pipe when its pages are made, and gets its real first folio back
-(the chapters before it having reported) before its margin boxes are made.
+``lay_out_chain`` lays out a cold book's chapters before anyone knows their first folios,
+on ``settings.jobs`` workers forked once: a worker lays out a chapter from page 0, reports
+its page count and page-counter increments through a pipe when its pages are made, gets
+its real first folio back (the chapters before it having reported) before its margin
+boxes are made, then takes the next chapter not taken.
 """
 
 from __future__ import annotations
 
 import os
+import select
 from collections import deque
 from dataclasses import dataclass
 
 from exporter.guard import isolate
-from exporter.guard.policy import current
+from exporter.guard.policy import Policy, current
 from exporter.model import Asset
 from exporter.settings import Settings
 from exporter.themes import Theme
@@ -72,68 +74,145 @@ def lay_out_chain(
     theme: Theme,
     assets: tuple[Asset, ...],
     settings: Settings,
-) -> list[tuple[Piece, int]]:
+    beside: Job | None = None,
+) -> tuple[list[tuple[Piece, int]], Piece | None]:
     """Lay out consecutive chapters laid out from page counter 0, each told its real one.
 
     ``start`` is (page counter before the first, pages before it). Returns (piece, page
     counter before it) for each chapter, in order; it stops early at a chapter that would
     open on a verso (its job was made for a recto): the walk lays out the rest itself.
+    ``beside``, a job that hands nothing to the chapters (the front matter), is laid out
+    first by the same workers; its piece is returned too.
+
+    ``settings.jobs`` workers are forked once and take the next unit as soon as they are
+    free: a worker keeps what it has loaded (fonts, shaping and style caches), which
+    a child forked per chapter paid for again (about a quarter of a chapter's CPU).
     """
     policy = current()
-    channels: dict[int, tuple[int, int]] = {}
-    pending: dict[int, isolate.Pending[Piece]] = {}
-
-    def launch(index: int) -> None:
-        report_r, report_w = os.pipe()
-        reply_r, reply_w = os.pipe()
-        inherited = [fd for pair in channels.values() for fd in pair] + [report_r, reply_w]
-
-        def work() -> Piece:
-            for fd in inherited:  # the others' pipes: a dead child must show as an EOF
-                os.close(fd)
-
-            def ask(count: int, increments: int) -> int:
-                os.write(report_w, f"{count} {increments}\n".encode())
-                with os.fdopen(reply_r) as reply:
-                    return int(reply.readline())
-
-            job = jobs[index]
-            return lay_out(
-                job.html, css, theme, assets, job.first, job.stop, job.phantoms,
-                settings.pdf_variant, ask,
-            )  # fmt: skip
-
-        pending[index] = isolate.start(work, policy)
-        os.close(report_w)
-        os.close(reply_r)
-        channels[index] = (report_r, reply_w)
-
-    done: list[tuple[Piece, int]] = []
+    queue: deque[int] = deque([-1] if beside else [])
+    queue.extend(range(len(jobs)))
+    workers: dict[int, _Worker] = {}  # report fd -> worker
+    for _ in range(min(settings.jobs, len(queue))):
+        worker = _Worker.start(jobs, beside, css, theme, assets, settings, policy, workers)
+        workers[worker.report] = worker
+    pieces: dict[int, Piece] = {}
+    asked: dict[int, tuple[_Worker, int, int]] = {}  # chapter -> (worker, count, increments)
+    before: dict[int, int] = {}  # chapter -> page counter before it
     page, total = start
+    stop = len(jobs)  # the first chapter not kept
     try:
-        for index in range(min(settings.jobs, len(jobs))):
-            launch(index)
-        for index in range(len(jobs)):
-            report_r, reply_w = channels.pop(index)
-            with os.fdopen(report_r) as report:
-                line = report.readline()
-            if not line or total % 2:  # died (its error comes with the result), or a verso
-                os.close(reply_w)
-                if line:
+        while workers:
+            ready, _, _ = select.select(list(workers), [], [])
+            for fd in ready:
+                worker = workers[fd]
+                line = worker.read()
+                if line is None:  # done (or dead: its error comes with the result)
+                    del workers[fd]
+                    pieces.update(worker.result())
+                elif line[0] == "next":
+                    worker.tell(queue.popleft() if queue and queue[0] < stop else None)
+                else:
+                    index, count, increments = map(int, line[1:])
+                    asked[index] = (worker, count, increments)
+            while len(before) < stop and len(before) in asked:
+                index = len(before)
+                waiting, count, increments = asked.pop(index)
+                if total % 2:  # it would open on a verso: the walk lays it out
+                    stop = index
+                    waiting.tell(page)  # its piece is dropped
                     break
-                pending.pop(index).result()
-                break
-            count, increments = map(int, line.split())
-            with os.fdopen(reply_w, "w") as reply:
-                reply.write(f"{page}\n")
-            done.append((pending.pop(index).result(), page))
-            page, total = page + increments, total + count
-            if index + settings.jobs < len(jobs):
-                launch(index + settings.jobs)
+                waiting.tell(page)
+                before[index] = page
+                page, total = page + increments, total + count
+            for index in [i for i in asked if i >= stop]:
+                asked.pop(index)[0].tell(0)
     finally:
-        for waiting in pending.values():
-            waiting.cancel()
-        for pair in channels.values():
-            for fd in pair:
+        for worker in workers.values():
+            worker.cancel()
+    done = [(pieces[index], before[index]) for index in range(len(before)) if index < stop]
+    return done, pieces.get(-1)
+
+
+class _Worker:
+    """A forked layout process taking units by index through a pipe, one at a time.
+
+    It writes ``next`` when it is free and reads an index (or an empty line: no more), and
+    ``ask INDEX COUNT INCREMENTS`` when a chapter's pages are made, reading its page
+    counter back; at the end its pieces come back as its result (``isolate.start``).
+    """
+
+    def __init__(self, pending: isolate.Pending[dict[int, Piece]], report: int, tasks: int):
+        self.pending, self.report, self.tasks = pending, report, tasks
+        self.buffer = b""
+
+    @classmethod
+    def start(
+        cls,
+        jobs: list[Job],
+        beside: Job | None,
+        css: str,
+        theme: Theme,
+        assets: tuple[Asset, ...],
+        settings: Settings,
+        policy: Policy,
+        others: dict[int, _Worker],
+    ) -> _Worker:
+        report_r, report_w = os.pipe()
+        tasks_r, tasks_w = os.pipe()
+        inherited = [fd for w in others.values() for fd in (w.report, w.tasks)]
+        inherited += [report_r, tasks_w]
+
+        def work() -> dict[int, Piece]:
+            for fd in inherited:  # the others' pipes: a dead worker must show as an EOF
                 os.close(fd)
-    return done
+            made: dict[int, Piece] = {}
+            with os.fdopen(report_w, "w") as report, os.fdopen(tasks_r) as tasks:
+
+                def say(text: str) -> str:
+                    report.write(text + "\n")
+                    report.flush()
+                    return tasks.readline().strip()
+
+                while index := say("next"):
+                    number = int(index)
+                    job = beside if number < 0 and beside else jobs[number]
+
+                    def ask(count: int, increments: int, number: int = number) -> int:
+                        return int(say(f"ask {number} {count} {increments}"))
+
+                    made[number] = lay_out(
+                        job.html, css, theme, assets, job.first, job.stop, job.phantoms,
+                        settings.pdf_variant, None if number < 0 else ask,
+                    )  # fmt: skip
+            return made
+
+        pending = isolate.start(work, policy)
+        os.close(report_w)
+        os.close(tasks_r)
+        return cls(pending, report_r, tasks_w)
+
+    def read(self) -> list[str] | None:
+        """Return the worker's next line, split (None: it closed its end)."""
+        while b"\n" not in self.buffer:
+            data = os.read(self.report, 4096)
+            if not data:
+                return None
+            self.buffer += data
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode().split()
+
+    def tell(self, value: int | None) -> None:
+        """Answer the worker: an index or a page counter (None: nothing more to do)."""
+        os.write(self.tasks, f"{'' if value is None else value}\n".encode())
+
+    def result(self) -> dict[int, Piece]:
+        """Return the pieces the worker made (raise its error if it failed)."""
+        os.close(self.tasks)
+        os.close(self.report)
+        return self.pending.result()
+
+    def cancel(self) -> None:
+        """Kill the worker and close its pipes."""
+        self.pending.cancel()
+        os.close(self.tasks)
+        os.close(self.report)
