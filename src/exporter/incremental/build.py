@@ -167,7 +167,7 @@ class _Walk:
         within = any(unit.links_within for unit in self.book.units[1:])
         cold = not self._lengths and not self.memo
         if self.settings.jobs > 1 and cold and count > 2 and not within:
-            self._prefill(pages)
+            pages = self._prefill(pages)
         stand_in = self._stand_in(pages)
         if stand_in is not None:
             pieces.append(stand_in)
@@ -222,16 +222,16 @@ class _Walk:
         last: pagelabels.Label = ("D", ending["page"]) if ending["page"] else ("r", 1)
         return Piece(b"", (None,) * (ending["pages"] - 1) + (last,), {}, (), ())
 
-    def _prefill(self, pages: Mapping[str, int]) -> None:
+    def _prefill(self, pages: Mapping[str, int]) -> Mapping[str, int]:
         """Lay out a cold book's chapters all at once, their folios told as they are known.
 
-        The front matter is laid out by the same workers, beside the chapters: what it hands
-        in (its page count and last page counter) is guessed, from the last build or as
-        roman folios on an even count of pages, and checked below; a wrong guess lays the
+        Returns the anchors' pages to walk with: the chapters' own, as they reported them.
+        The front matter is laid out last, beside the last chapters, once its contents'
+        pages are known: what it hands in to the chapters (its last page counter and the
+        side its pages end on) is guessed meanwhile, from the last build or as roman
+        folios on an even count of pages, and checked here; a wrong guess lays the
         chapters out again, told the right one.
         """
-        front_job = self.job(0, self._handed([], 0, pages))
-        front = self.fetch(front_job)
         count = len(self.book.units)
         guesses = [
             self.job(i, units.HandedIn(0, True, units.cross_targets(self.book, i, pages)))
@@ -239,20 +239,35 @@ class _Walk:
         ]
         ending = self._stored().get("front", {})
         start = (ending.get("page", 0), ending.get("pages", 0))
-        if front is not None:
-            start = (self._handed([front], 1, pages).page, len(front.folios))
-        done, laid_front = self._chain(guesses, start, None if front else front_job)
+        found: dict[str, int] = {}
+
+        def front_after(reported: dict[str, int]) -> Job:
+            found.update(reported)
+            return self.job(0, self._handed([], 0, found))
+
+        def chain(start: tuple[int, int]) -> tuple[list[tuple[Piece, int]], Piece | None]:
+            found.clear()
+            settings, assets = self.settings, self.doc.assets
+            return lay_out_chain(
+                guesses, start, self.css, self.theme, assets, settings, front_after
+            )
+
+        def told(start: tuple[int, int], front: Piece) -> tuple[int, int] | None:
+            """Return what the front matter hands in when it is not ``start`` (a guess)."""
+            first = self._handed([front], 1, pages)
+            if first.page == start[0] and (len(front.folios) - start[1]) % 2 == 0:
+                return None
+            return first.page, len(front.folios)
+
+        done, front = chain(start)
+        if front is not None and (right := told(start, front)):  # once more, told it
+            done, front = chain(right)
+            if front is not None and told(right, front):
+                return pages
         if front is None:
-            front = laid_front
-            if front is None:
-                return
-            self._keep(front_job, front)
-            self.laid_out.append(units.FRONT)
-        first = self._handed([front], 1, pages)
-        if not first.verso:
-            return
-        if first.page != start[0] or (len(front.folios) - start[1]) % 2:  # a wrong guess
-            done, _ = self._chain(guesses, (first.page, len(front.folios)), None)
+            return pages
+        self._keep(front_after(found), front)
+        self.laid_out.append(units.FRONT)
         pieces = [front]
         for index, (piece, page) in enumerate(done, start=1):
             handed = self._handed(pieces, index, pages)
@@ -261,12 +276,7 @@ class _Walk:
             self._keep(self.job(index, handed), piece)
             self.laid_out.append(self.book.units[index].name)
             pieces.append(piece)
-
-    def _chain(
-        self, guesses: list[Job], start: tuple[int, int], front: Job | None
-    ) -> tuple[list[tuple[Piece, int]], Piece | None]:
-        assets = self.doc.assets
-        return lay_out_chain(guesses, start, self.css, self.theme, assets, self.settings, front)
+        return found
 
     def _predict(self, pieces: list[Piece], start: int, pages: Mapping[str, int]) -> list[Job]:
         """Return jobs for units ``start``.. with handed-in states predicted from last time."""

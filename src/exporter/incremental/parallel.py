@@ -16,8 +16,10 @@ boxes are made, then takes the next chapter not taken.
 from __future__ import annotations
 
 import os
+import pickle
 import select
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from exporter.guard import isolate
@@ -25,7 +27,7 @@ from exporter.guard.policy import Policy, current
 from exporter.model import Asset
 from exporter.settings import Settings
 from exporter.themes import Theme
-from exporter.writers.pdf_units import Piece, lay_out
+from exporter.writers.pdf_units import Ask, Piece, lay_out
 
 
 @dataclass(frozen=True)
@@ -74,30 +76,34 @@ def lay_out_chain(
     theme: Theme,
     assets: tuple[Asset, ...],
     settings: Settings,
-    beside: Job | None = None,
+    then: Callable[[dict[str, int]], Job] | None = None,
 ) -> tuple[list[tuple[Piece, int]], Piece | None]:
     """Lay out consecutive chapters laid out from page counter 0, each told its real one.
 
     ``start`` is (page counter before the first, pages before it). Returns (piece, page
     counter before it) for each chapter, in order; it stops early at a chapter that would
     open on a verso (its job was made for a recto): the walk lays out the rest itself.
-    ``beside``, a job that hands nothing to the chapters (the front matter), is laid out
-    first by the same workers; its piece is returned too.
+    ``then`` is called once every chapter is told its page counter, with each anchor's
+    (the counter of its page); the job it returns (the front matter, whose contents list
+    those pages) is laid out by the first free worker, beside the last chapters, and its
+    piece returned too (None without ``then``, or when the chain stopped early).
 
-    ``settings.jobs`` workers are forked once and take the next unit as soon as they are
-    free: a worker keeps what it has loaded (fonts, shaping and style caches), which
-    a child forked per chapter paid for again (about a quarter of a chapter's CPU).
+    ``settings.jobs`` workers are forked once and take the next chapter as soon as they are
+    free: a worker keeps what it has loaded (fonts, shaping and style caches), which a
+    child forked per chapter paid for again (about a quarter of a chapter's CPU).
     """
     policy = current()
-    queue: deque[int] = deque([-1] if beside else [])
-    queue.extend(range(len(jobs)))
+    queue: deque[int] = deque(range(len(jobs)))
     workers: dict[int, _Worker] = {}  # report fd -> worker
-    for _ in range(min(settings.jobs, len(queue))):
-        worker = _Worker.start(jobs, beside, css, theme, assets, settings, policy, workers)
+    for _ in range(min(settings.jobs, len(jobs))):
+        worker = _Worker.start(jobs, css, theme, assets, settings, policy, workers)
         workers[worker.report] = worker
     pieces: dict[int, Piece] = {}
-    asked: dict[int, tuple[_Worker, int, int]] = {}  # chapter -> (worker, count, increments)
+    asked: dict[int, tuple[_Worker, list[str]]] = {}  # chapter -> (worker, its report)
     before: dict[int, int] = {}  # chapter -> page counter before it
+    pages: dict[str, int] = {}  # anchor -> page counter of its page
+    idle: list[_Worker] = []
+    last: Job | None = None  # the job ``then`` gave, until a worker takes it
     page, total = start
     stop = len(jobs)  # the first chapter not kept
     try:
@@ -110,22 +116,33 @@ def lay_out_chain(
                     del workers[fd]
                     pieces.update(worker.result())
                 elif line[0] == "next":
-                    worker.tell(queue.popleft() if queue and queue[0] < stop else None)
+                    idle.append(worker)
                 else:
-                    index, count, increments = map(int, line[1:])
-                    asked[index] = (worker, count, increments)
+                    asked[int(line[1])] = (worker, line[2:])
             while len(before) < stop and len(before) in asked:
                 index = len(before)
-                waiting, count, increments = asked.pop(index)
+                waiting, report = asked.pop(index)
                 if total % 2:  # it would open on a verso: the walk lays it out
                     stop = index
                     waiting.tell(page)  # its piece is dropped
                     break
                 waiting.tell(page)
                 before[index] = page
-                page, total = page + increments, total + count
+                for anchor, offset in (item.rsplit("=", 1) for item in report[2:]):
+                    pages.setdefault(anchor, page + int(offset))
+                page, total = page + int(report[1]), total + int(report[0])
+                if index + 1 == len(jobs) and then is not None:
+                    last = then(pages)
             for index in [i for i in asked if i >= stop]:
                 asked.pop(index)[0].tell(0)
+            while idle and queue and queue[0] < stop:
+                idle.pop().tell(queue.popleft())
+            if idle and last is not None:
+                idle.pop().give(last)
+                last, then = None, None
+            if (not queue or queue[0] >= stop) and (then is None or stop < len(jobs)):
+                while idle:  # nothing more will come
+                    idle.pop().tell(None)
     finally:
         for worker in workers.values():
             worker.cancel()
@@ -134,11 +151,12 @@ def lay_out_chain(
 
 
 class _Worker:
-    """A forked layout process taking units by index through a pipe, one at a time.
+    """A forked layout process taking chapters by index through a pipe, one at a time.
 
-    It writes ``next`` when it is free and reads an index (or an empty line: no more), and
-    ``ask INDEX COUNT INCREMENTS`` when a chapter's pages are made, reading its page
-    counter back; at the end its pieces come back as its result (``isolate.start``).
+    It writes ``next`` when it is free and reads an index, a pickled job (``job SIZE``,
+    kept as index -1) or an empty line (no more); it writes ``ask INDEX COUNT INCREMENTS
+    ANCHOR=OFFSET...`` when a chapter's pages are made and reads its page counter back.
+    At the end its pieces come back as its result (``isolate.start``).
     """
 
     def __init__(self, pending: isolate.Pending[dict[int, Piece]], report: int, tasks: int):
@@ -149,7 +167,6 @@ class _Worker:
     def start(
         cls,
         jobs: list[Job],
-        beside: Job | None,
         css: str,
         theme: Theme,
         assets: tuple[Asset, ...],
@@ -157,6 +174,7 @@ class _Worker:
         policy: Policy,
         others: dict[int, _Worker],
     ) -> _Worker:
+        """Fork a worker for ``jobs``."""
         report_r, report_w = os.pipe()
         tasks_r, tasks_w = os.pipe()
         inherited = [fd for w in others.values() for fd in (w.report, w.tasks)]
@@ -166,24 +184,27 @@ class _Worker:
             for fd in inherited:  # the others' pipes: a dead worker must show as an EOF
                 os.close(fd)
             made: dict[int, Piece] = {}
-            with os.fdopen(report_w, "w") as report, os.fdopen(tasks_r) as tasks:
+            with os.fdopen(report_w, "w") as report, os.fdopen(tasks_r, "rb") as tasks:
 
                 def say(text: str) -> str:
                     report.write(text + "\n")
                     report.flush()
-                    return tasks.readline().strip()
+                    return tasks.readline().decode().strip()
 
-                while index := say("next"):
-                    number = int(index)
-                    job = beside if number < 0 and beside else jobs[number]
+                while answer := say("next"):
+                    if answer.startswith("job "):
+                        job = pickle.loads(tasks.read(int(answer.split()[1])))
+                        made[-1] = _lay_out(job, css, theme, assets, settings)
+                        continue
+                    number = int(answer)
 
-                    def ask(count: int, increments: int, number: int = number) -> int:
-                        return int(say(f"ask {number} {count} {increments}"))
+                    def ask(
+                        count: int, increments: int, anchors: dict[str, int], number: int = number
+                    ) -> int:
+                        found = " ".join(f"{a}={offset}" for a, offset in anchors.items())
+                        return int(say(f"ask {number} {count} {increments} {found}"))
 
-                    made[number] = lay_out(
-                        job.html, css, theme, assets, job.first, job.stop, job.phantoms,
-                        settings.pdf_variant, None if number < 0 else ask,
-                    )  # fmt: skip
+                    made[number] = _lay_out(jobs[number], css, theme, assets, settings, ask)
             return made
 
         pending = isolate.start(work, policy)
@@ -194,7 +215,7 @@ class _Worker:
     def read(self) -> list[str] | None:
         """Return the worker's next line, split (None: it closed its end)."""
         while b"\n" not in self.buffer:
-            data = os.read(self.report, 4096)
+            data = os.read(self.report, 65536)
             if not data:
                 return None
             self.buffer += data
@@ -203,7 +224,17 @@ class _Worker:
 
     def tell(self, value: int | None) -> None:
         """Answer the worker: an index or a page counter (None: nothing more to do)."""
-        os.write(self.tasks, f"{'' if value is None else value}\n".encode())
+        self._write(f"{'' if value is None else value}\n".encode())
+
+    def give(self, job: Job) -> None:
+        """Answer the worker's ``next`` with a job it was not forked with."""
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(f"job {len(data)}\n".encode() + data)
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.tasks, view) :]
 
     def result(self) -> dict[int, Piece]:
         """Return the pieces the worker made (raise its error if it failed)."""
@@ -216,3 +247,16 @@ class _Worker:
         self.pending.cancel()
         os.close(self.tasks)
         os.close(self.report)
+
+
+def _lay_out(
+    job: Job,
+    css: str,
+    theme: Theme,
+    assets: tuple[Asset, ...],
+    settings: Settings,
+    ask: Ask | None = None,
+) -> Piece:
+    return lay_out(
+        job.html, css, theme, assets, job.first, job.stop, job.phantoms, settings.pdf_variant, ask
+    )
