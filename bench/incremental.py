@@ -8,7 +8,9 @@ and of every layout process it waited for) from ``os.wait4``:
   edited and the build run again (warm), both with the default ``-j`` (every core);
 - -j 2 / -j 1: a cold build (``--no-cache``) on two processes against one.
 
-    python bench/incremental.py [--runs 3] [--chapters 31]
+    python bench/incremental.py [--runs 3] [--chapters 31] [--parallel-only]
+
+Run it with ``PYTHONPATH=src`` from a worktree to measure that worktree's code.
 
 The machine's load (``/proc/loadavg``) is printed before and after: on a shared machine
 the wall-time ratios are only as good as the load was steady.
