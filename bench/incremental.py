@@ -11,7 +11,9 @@ and of every layout process it waited for) from ``os.wait4``:
 And the size of the assembled PDF against the whole-document writer's PDF of the same book
 (the pieces' font subsets are merged into one per font: the target is within 10%).
 
-    python bench/incremental.py [--runs 3] [--chapters 31]
+    python bench/incremental.py [--runs 3] [--chapters 31] [--parallel-only]
+
+Run it with ``PYTHONPATH=src`` from a worktree to measure that worktree's code.
 
 The machine's load (``/proc/loadavg``) is printed before and after: on a shared machine
 the wall-time ratios are only as good as the load was steady.
@@ -35,13 +37,21 @@ from harness import EXPORTER, PEER_ENV
 from inputs import make_book
 
 OUT = Path(__file__).parent / "out"
+# The builds run in the work folder: a relative PYTHONPATH (``PYTHONPATH=src``, to measure a
+# worktree's code) would not be found there, and the venv's own install would be measured.
+ENV = {
+    **PEER_ENV,
+    "PYTHONPATH": os.pathsep.join(
+        str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p
+    ),
+}
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Run ``cmd``; return (wall seconds, CPU seconds of it and its reaped children)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=cwd, env=PEER_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -61,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="pairs of runs per comparison")
     parser.add_argument("--chapters", type=int, default=31)
+    parser.add_argument("--parallel-only", action="store_true", help="skip warm / cold")
     args = parser.parse_args()
     work = OUT / "incremental"
     shutil.rmtree(work, ignore_errors=True)
@@ -74,24 +85,29 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}; load before: {load()}")
     pairs: dict[str, list[tuple[float, float, float, float]]] = {"warm/cold": [], "j2/j1": []}
     for run in range(args.runs):
-        shutil.rmtree(target, ignore_errors=True)
-        edited.write_text(original, "utf-8")
-        cold = timed([*build, "-o", str(target)], work)
-        # One chapter edited: a sentence added to its first paragraph.
-        end = original.index(".\n\n", original.index("## Section"))
-        edited.write_text(original[:end] + ". An edited sentence" + original[end:], "utf-8")
-        warm = timed([*build, "-o", str(target)], work)
-        pairs["warm/cold"].append((*warm, *cold))
-        edited.write_text(original, "utf-8")
+        cold = warm = (0.0, 0.0)
+        if not args.parallel_only:
+            shutil.rmtree(target, ignore_errors=True)
+            edited.write_text(original, "utf-8")
+            cold = timed([*build, "-o", str(target)], work)
+            # One chapter edited: a sentence added to its first paragraph.
+            end = original.index(".\n\n", original.index("## Section"))
+            edited.write_text(original[:end] + ". An edited sentence" + original[end:], "utf-8")
+            warm = timed([*build, "-o", str(target)], work)
+            pairs["warm/cold"].append((*warm, *cold))
+            edited.write_text(original, "utf-8")
         order = [("2", "1"), ("1", "2")][run % 2]  # alternate which goes first
         got = {}
         for jobs in order:
             got[jobs] = timed([*build, "-o", str(target), "--no-cache", "-j", jobs], work)
         pairs["j2/j1"].append((*got["2"], *got["1"]))
         print(f"run {run + 1}: cold {cold[0]:.1f}s warm {warm[0]:.1f}s, "
-              f"-j2 {got['2'][0]:.1f}s -j1 {got['1'][0]:.1f}s (load {load()})")  # fmt: skip
+              f"-j2 {got['2'][0]:.1f}s ({got['2'][1]:.1f}s CPU) "
+              f"-j1 {got['1'][0]:.1f}s ({got['1'][1]:.1f}s CPU) (load {load()})")  # fmt: skip
     report = {"cores": os.cpu_count(), "load_after": load(), "chapters": args.chapters}
     for name, rows in pairs.items():
+        if not rows:
+            continue
         a_wall, a_cpu, b_wall, b_cpu = (statistics.median(col) for col in zip(*rows, strict=True))
         ratio = statistics.median(r[0] / r[2] for r in rows)
         cpu_ratio = statistics.median(r[1] / r[3] for r in rows)

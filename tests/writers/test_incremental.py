@@ -215,6 +215,9 @@ def test_chapters_laid_out_at_once_on_two_cores_give_the_same_pdf(tmp_path):
         made[jobs] = build_book(_doc(paths, settings), load_theme("classic"), settings)
     # Each chapter once: in parallel from page 0, not laid out again at its real folio.
     assert sorted(made[2].laid_out).count("chapter-3") == 1
+    # The front matter once, after the chapters reported their pages (its contents list
+    # them); one by one, it is laid out before the chapters and again with their pages.
+    assert made[2].laid_out.count("front") == 1 and made[1].laid_out.count("front") == 2
     assert made[2].pdf == made[1].pdf
     assert _facts(made[2].pdf)["labels"][-1] != "1"  # folios came through
 

@@ -156,7 +156,7 @@ class _Walk:
         within = any(unit.links_within for unit in self.book.units[1 : self.before_index])
         cold = not self._lengths and not self.memo
         if self.settings.jobs > 1 and cold and self.before_index > 2 and not within:
-            self._prefill(pages)
+            pages = self._prefill(pages)
         stand_in = self._stand_in(pages)
         if stand_in is not None:
             pieces.append(stand_in)
@@ -231,24 +231,49 @@ class _Walk:
         last: pagelabels.Label = ("D", ending["page"]) if ending["page"] else ("r", 1)
         return Piece(b"", (None,) * (ending["pages"] - 1) + (last,), {}, (), ())
 
-    def _prefill(self, pages: Mapping[str, int]) -> None:
-        """Lay out a cold book's chapters all at once, their folios told as they are known."""
-        front_job = self.job(0, self._handed([], 0, pages))
-        front = self.fetch(front_job)
-        if front is None:
-            assets = self.doc.assets
-            front = lay_out_all([front_job], self.css, self.theme, assets, self.settings)[0]
-            self._keep(front_job, front)
-            self.laid_out.append(units.FRONT)
-        first = self._handed([front], 1, pages)
-        if not first.verso:
-            return
+    def _prefill(self, pages: Mapping[str, int]) -> Mapping[str, int]:
+        """Lay out a cold book's chapters all at once, their folios told as they are known.
+
+        Returns the anchors' pages to walk with, as the chapters reported them. The front
+        matter is laid out last, beside the last chapters, once its contents' pages are
+        known; what it hands in (last page counter, side) is guessed meanwhile (last build,
+        or roman folios on an even count) and checked: a wrong guess lays them out again.
+        """
         guesses = [  # the index is left out: its pages come from the units before it
             self.job(i, units.HandedIn(0, True, units.cross_targets(self.book, i, pages)))
             for i in range(1, self.before_index)
         ]
-        start = (first.page, len(front.folios))
-        done = lay_out_chain(guesses, start, self.css, self.theme, self.doc.assets, self.settings)
+        ending = self._stored().get("front", {})
+        start = (ending.get("page", 0), ending.get("pages", 0))
+        found: dict[str, int] = {}
+
+        def front_after(reported: dict[str, int]) -> Job:
+            found.update(reported)
+            return self.job(0, self._handed([], 0, found))
+
+        def chain(start: tuple[int, int]) -> tuple[list[tuple[Piece, int]], Piece | None]:
+            found.clear()
+            settings, assets = self.settings, self.doc.assets
+            return lay_out_chain(
+                guesses, start, self.css, self.theme, assets, settings, front_after
+            )
+
+        def told(start: tuple[int, int], front: Piece) -> tuple[int, int] | None:
+            """Return what the front matter hands in when it is not ``start`` (a guess)."""
+            first = self._handed([front], 1, pages)
+            if first.page == start[0] and (len(front.folios) - start[1]) % 2 == 0:
+                return None
+            return first.page, len(front.folios)
+
+        done, front = chain(start)
+        if front is not None and (right := told(start, front)):  # once more, told it
+            done, front = chain(right)
+            if front is not None and told(right, front):
+                return pages
+        if front is None:
+            return pages
+        self._keep(front_after(found), front)
+        self.laid_out.append(units.FRONT)
         pieces = [front]
         for index, (piece, page) in enumerate(done, start=1):
             handed = self._handed(pieces, index, pages)
@@ -257,6 +282,7 @@ class _Walk:
             self._keep(self.job(index, handed), piece)
             self.laid_out.append(self.book.units[index].name)
             pieces.append(piece)
+        return found
 
     def _predict(self, pieces: list[Piece], start: int, pages: Mapping[str, int]) -> list[Job]:
         """Return jobs for units ``start``.. with handed-in states predicted from last time."""

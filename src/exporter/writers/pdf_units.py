@@ -38,6 +38,9 @@ from exporter.writers.pdf import (
 from exporter.writers.pdflog import KnownAltFilter, complexity_limit
 
 Bookmark = tuple[int, str, int, float, float]  # level, label, page in the piece, x, y (px)
+# Told a unit's page count, page-counter increments and its anchors' counters (from the
+# counter before it), returns the page counter before the unit.
+Ask = Callable[[int, int, dict[str, int]], int]
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,16 @@ def lay_out(
     stop: str | None,
     phantoms: frozenset[str],
     variant: str = DEFAULT_PDF_VARIANT,
-    ask: Callable[[int, int], int] | None = None,
+    ask: Ask | None = None,
     press: PrintSpec | None = None,
     trim: str = "A4",
 ) -> Piece:
     """Lay out a unit's document; keep the pages from anchor ``first`` to before ``stop``.
 
     ``ask``, when given, defers the page counter (see ``_deferred_folios``): it is called
-    with the unit's page count and page-counter increments once its pages are made, and
-    returns what to add to the page counter of every page before the margin boxes are.
+    with the unit's page count, page-counter increments and the counter of each anchor's
+    page (counted from the one before the unit) once its pages are made, and returns what
+    to add to the page counter of every page before the margin boxes are.
     ``press`` and ``trim`` (the @page size) make it print-ready, as ``pdf.write_pdf`` does.
     """
     quiet = KnownAltFilter()
@@ -125,9 +129,7 @@ def _page_of(pages: list[object], anchor: str) -> int:
 
 
 @contextlib.contextmanager
-def _deferred_folios(
-    first: str | None, stop: str | None, ask: Callable[[int, int], int]
-) -> Iterator[None]:
+def _deferred_folios(first: str | None, stop: str | None, ask: Ask) -> Iterator[None]:
     """Make the margin boxes with a page counter known only once the pages are laid out.
 
     A chapter's body does not depend on its folios (margin boxes do), so chapters can be
@@ -152,9 +154,14 @@ def _deferred_folios(
             pages = seen["pages"]
             begin = _box_page(pages, first) if first else 0
             end = _box_page(pages, stop) if stop else len(pages)
-            before = context.page_maker[begin][3][1]["page"][-1]
-            last = context.page_maker[end][3][1]["page"][-1]
-            seen["shift"] = ask(end - begin, last - before)
+            folios = [made[3][1]["page"][-1] for made in context.page_maker[begin : end + 1]]
+            before = folios[0]
+            anchors: dict[str, int] = {}
+            for index in range(begin, end):
+                for box in pages[index].descendants():
+                    if box.style["anchor"]:
+                        anchors.setdefault(box.style["anchor"], folios[index + 1 - begin] - before)
+            seen["shift"] = ask(end - begin, folios[-1] - before, anchors)
         counters = {name: list(values) for name, values in state[1].items()}
         counters["page"][-1] += seen["shift"]
         return make_margins(context, page, (state[0], counters, *state[2:]))
