@@ -44,7 +44,7 @@ KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
     "front", "chapters", "parts", "appendices", "back", "words", "from", "bibliography", "csl",
-    "dir", "print",  # the print profile (exporter.press.manifest reads it)
+    "nocite", "dir", "print",  # the print profile (exporter.press.manifest reads it)
 }  # fmt: skip
 
 
@@ -143,7 +143,8 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
 
 
 def _citation_files(data: dict[str, Any], root: Path, fail: _Fail) -> dict[str, Any]:
-    """Return ``bibliography`` (a path or a list) and ``csl``, relative to the manifest."""
+    """Return ``bibliography`` (a path or a list) and ``csl``, relative to the manifest,
+    and ``nocite``."""
     found: dict[str, Any] = {}
     given = data.get("bibliography", [])
     files = [given] if isinstance(given, str) else given
@@ -155,6 +156,12 @@ def _citation_files(data: dict[str, Any], root: Path, fail: _Fail) -> dict[str, 
         )  # absolute: the citations transform reads relative names from the first chapter's
     if "csl" in data:
         found["csl"] = str((root / _text(data["csl"], "csl", fail)).absolute())
+    nocite = data.get("nocite", [])
+    nocite = [nocite] if isinstance(nocite, str) else nocite
+    if not isinstance(nocite, list):
+        fail('\'nocite\' must be keys to list uncited, such as nocite = ["@key1", "@key2"]')
+    if nocite:
+        found["nocite"] = tuple(_text(k, "nocite", fail) for k in nocite)
     return found
 
 

@@ -30,7 +30,7 @@ _ALIASES = {
     "abstract": "description",
     "summary": "description",
 }
-_LISTS = {"authors", "keywords", "bibliography"}
+_LISTS = {"authors", "keywords", "bibliography", "nocite"}
 
 
 def metadata_from_mapping(values: Mapping[str, Any], source: str) -> Metadata:
