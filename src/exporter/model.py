@@ -51,6 +51,8 @@ class Metadata:
     # pandoc's ``nocite``: entries listed in the references though never cited, as written
     # (``@key1, @key2``; ``@*`` for every entry of the bibliography).
     nocite: tuple[str, ...] = ()
+    # A book manifest's ``lists = ["figures", "tables"]``: as ``--list``, which wins.
+    lists: tuple[str, ...] = ()
 
     def merged(self, other: Metadata) -> Metadata:
         """Return this metadata with every non-empty field of ``other`` laid over it."""
