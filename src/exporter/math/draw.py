@@ -12,9 +12,9 @@ depth below the baseline is the box's lowest point). A display formula is centre
 Drawing is the cost of math in a PDF: per distinct formula about 50 ms in ziamath (pure
 Python; bench/formulas.py's mix) and 15-35 ms for WeasyPrint to draw the SVG. So each
 distinct formula is drawn once per process (``functools.lru_cache``); a book repeats many
-(``$x$``, ``$n$``). Measured (bench/formulas.py, CPU time, one paired run on a loaded
-machine): 496 formulas (375 distinct) in a 255-page book cost 1.63x the same book without
-them; 500 (369 distinct) in an 83-page book, 2.99x.
+(``$x$``, ``$n$``), and its outline is written in fewer points (``paths``). Measured
+(bench/formulas.py, load 7-10): 496 formulas (375 distinct) in a 255-page book cost 1.41x
+the wall time and 1.82x the CPU time of the same book without them.
 """
 
 from __future__ import annotations
