@@ -82,7 +82,8 @@ def cite(doc: Document, settings: Settings) -> Document:
             )
             chapter = replace(
                 chapter,
-                title=_printed(roots[0]),  # as printed, without its links
+                # a cited title as printed (without its links); any other exactly as it was
+                title=_printed(roots[0]) if len(roots[0]) else chapter.title,
                 html=_serialise(roots[1]),
                 notes=notes,
                 headings=_headings(chapter, roots[1]),
