@@ -13,8 +13,8 @@ Drawing is the cost of math in a PDF: per distinct formula about 50 ms in ziamat
 Python; bench/formulas.py's mix) and 15-35 ms for WeasyPrint to draw the SVG. So each
 distinct formula is drawn once per process (``functools.lru_cache``); a book repeats many
 (``$x$``, ``$n$``), and its outline is written in fewer points (``paths``). Measured
-(bench/formulas.py, load 7-10): 496 formulas (375 distinct) in a 255-page book cost 1.41x
-the wall time and 1.82x the CPU time of the same book without them.
+(bench/formulas.py, load 3.4-3.7): 496 formulas (375 distinct) in a 255-page book cost
+1.61x the wall time and 1.71x the CPU time of the same book without them.
 """
 
 from __future__ import annotations
