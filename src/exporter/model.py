@@ -48,6 +48,11 @@ class Metadata:
     # reads them relative to the first source, inside the sources' folders.
     bibliography: tuple[str, ...] = ()
     csl: str = ""
+    # pandoc's ``nocite``: entries listed in the references though never cited, as written
+    # (``@key1, @key2``; ``@*`` for every entry of the bibliography).
+    nocite: tuple[str, ...] = ()
+    # A book manifest's ``lists = ["figures", "tables"]``: as ``--list``, which wins.
+    lists: tuple[str, ...] = ()
 
     def merged(self, other: Metadata) -> Metadata:
         """Return this metadata with every non-empty field of ``other`` laid over it."""

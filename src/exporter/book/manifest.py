@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 from exporter.errors import SourceError
 from exporter.model import DIRECTIONS, Metadata, is_valid_lang
 from exporter.readers.meta import as_text
+from exporter.settings import LISTS
 
 MANIFEST = "book.toml"
 # EPUB structural semantics (https://www.w3.org/TR/epub-ssv-11/) a manifest may use.
@@ -44,7 +45,7 @@ KEYS = {
     "title", "subtitle", "authors", "author", "language", "lang", "identifier", "isbn", "doi",
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
     "front", "chapters", "parts", "appendices", "back", "words", "from", "bibliography", "csl",
-    "dir", "print",  # the print profile (exporter.press.manifest reads it)
+    "nocite", "lists", "dir", "print",  # the print profile (exporter.press.manifest reads it)
 }  # fmt: skip
 
 
@@ -143,7 +144,8 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
 
 
 def _citation_files(data: dict[str, Any], root: Path, fail: _Fail) -> dict[str, Any]:
-    """Return ``bibliography`` (a path or a list) and ``csl``, relative to the manifest."""
+    """Return ``bibliography`` (a path or a list) and ``csl``, relative to the manifest;
+    ``nocite``; and ``lists`` (of figures, of tables), which the same transforms read."""
     found: dict[str, Any] = {}
     given = data.get("bibliography", [])
     files = [given] if isinstance(given, str) else given
@@ -155,6 +157,17 @@ def _citation_files(data: dict[str, Any], root: Path, fail: _Fail) -> dict[str, 
         )  # absolute: the citations transform reads relative names from the first chapter's
     if "csl" in data:
         found["csl"] = str((root / _text(data["csl"], "csl", fail)).absolute())
+    nocite = data.get("nocite", [])
+    nocite = [nocite] if isinstance(nocite, str) else nocite
+    if not isinstance(nocite, list):
+        fail('\'nocite\' must be keys to list uncited, such as nocite = ["@key1", "@key2"]')
+    if nocite:
+        found["nocite"] = tuple(_text(k, "nocite", fail) for k in nocite)
+    lists = data.get("lists", [])
+    if not isinstance(lists, list) or not set(lists) <= set(LISTS):
+        fail(f"'lists' names lists the book opens with; use lists = {list(LISTS)} or fewer")
+    if lists:
+        found["lists"] = tuple(lists)
     return found
 
 

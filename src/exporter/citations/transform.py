@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from exporter.citations.library import confine, load_items
+from exporter.citations.nocite import register_uncited
 from exporter.citations.references import entry_id, place_references
 from exporter.citations.style import Cite, Formatter
 from exporter.citations.syntax import Found, find_citations
 from exporter.crossref.text import place
 from exporter.markup import EPUB_NS
-from exporter.model import Chapter, Document
+from exporter.model import Chapter, Document, Heading
 
 if TYPE_CHECKING:
     from exporter.settings import Settings
@@ -56,16 +57,20 @@ def cite(doc: Document, settings: Settings) -> Document:
     style = _style_path(doc, settings)
     formatter = Formatter(items, style, doc.metadata.lang or "en")
     names = ", ".join(p.name for p in paths)
-    # Per chapter: the body's tree and its notes' (notes cite too), and the spots found.
+    # Per chapter: its title's, body's and notes' trees (all three cite), and the spots found.
     trees: list[tuple[list[etree._Element], list[_Spot]]] = []
     for chapter in doc.chapters:
-        if "@" not in chapter.html and not any("@" in note for _, note in chapter.notes):
+        texts = [chapter.title, chapter.html, *(note for _, note in chapter.notes)]
+        if not any("@" in text for text in texts):
             trees.append(([], []))  # nothing to cite: not parsed at all
             continue
-        roots = [_parse(chapter.html), *(_parse(note) for _, note in chapter.notes)]
+        title = etree.Element("h1")
+        title.text = chapter.title
+        roots = [title, *(_parse(text) for text in texts[1:])]
         seen: dict[str, int] = {}  # each key's citations so far: the n-th is found in the file
         spots = [s for root in roots for s in _collect(root, chapter, formatter, names, seen)]
         trees.append((roots, spots))
+    register_uncited(doc, formatter, names)  # nocite: after every citation, as pandoc
     for _roots, spots in trees:  # rendered once all are registered (1984a and 1984b)
         for spot in spots:
             _replace(spot, formatter)
@@ -73,13 +78,42 @@ def cite(doc: Document, settings: Settings) -> Document:
     for chapter, (roots, spots) in zip(doc.chapters, trees, strict=True):
         if spots:
             notes = tuple(
-                (n, _serialise(r)) for (n, _), r in zip(chapter.notes, roots[1:], strict=True)
+                (n, _serialise(r)) for (n, _), r in zip(chapter.notes, roots[2:], strict=True)
             )
-            chapter = replace(chapter, html=_serialise(roots[0]), notes=notes)
+            chapter = replace(
+                chapter,
+                # a cited title as printed (without its links); any other exactly as it was
+                title=_printed(roots[0]) if len(roots[0]) else chapter.title,
+                html=_serialise(roots[1]),
+                notes=notes,
+                headings=_headings(chapter, roots[1]),
+            )
         chapters.append(chapter)
     entries = formatter.references()
     chapters = place_references(doc, chapters, entries)
     return replace(doc, chapters=tuple(chapters))
+
+
+def _headings(chapter: Chapter, root: etree._Element) -> tuple[Heading, ...]:
+    """Return the chapter's headings with their citations as printed: ``(Knuth 1984)``.
+
+    The contents, the EPUB nav and the outline read the headings collected when the
+    source was read, when a citation was still ``[@knuth1984]``.
+    """
+    elements = list(root.iter("h2", "h3", "h4", "h5", "h6"))
+    if len(elements) != len(chapter.headings):  # not the same headings: leave them be
+        return chapter.headings
+    return tuple(
+        replace(old, text=_printed(el))
+        if el.find(".//span[@class='citation']") is not None
+        else old
+        for old, el in zip(chapter.headings, elements, strict=True)
+    )
+
+
+def _printed(element: etree._Element) -> str:
+    """Return an element's text as it reads, whitespace collapsed."""
+    return " ".join("".join(str(t) for t in element.itertext()).split())
 
 
 def bibliography_paths(doc: Document, settings: Settings) -> list[Path]:

@@ -38,7 +38,7 @@ def number(doc: Document, settings: Settings) -> Document:
     if not any(_HINT.search(c.html) or "{#" in c.title for c in doc.chapters):
         return doc
     words = crossref_words(doc, theme_words(settings))
-    doc = with_lists(doc, settings.lists, words)
+    doc = with_lists(doc, settings.lists or doc.metadata.lists, words)  # --list, book.toml
     numberer = Numberer(doc, words)
     chapters: list[Chapter] = []
     roots: list[etree._Element] = []

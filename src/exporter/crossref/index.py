@@ -11,7 +11,8 @@ passes through as text (this stage reads it there):
 - ``see="other"``, ``seealso="other"``: "term, *see* other" / "*see also* other".
 
 Each mark becomes ``span.index-term`` with an ``id`` (``idx-3``) and ``data-index`` (the
-path). The index is a back-matter chapter (type ``index``, the language's "Index")
+path). The index is a back-matter chapter (type ``index``, the language's "Index"; or
+the ``index`` chapter a manifest's ``[back]`` names, after its own text)
 marked up as EPUB Indexes 1.0 says (``index-entry-list``, ``index-entry``, ``index-term``,
 ``index-locator``, ``index-xref-preferred``/``-related``), grouped by initial, sorted
 case- and accent-blind. Each marked paragraph is one locator (a term marked twice in
@@ -68,13 +69,13 @@ def make_index(doc: Document, settings: Settings) -> Document:
     if not top:
         return replace(doc, chapters=tuple(chapters))
     words = crossref_words(doc, theme_words(settings))
-    page = Chapter(
-        title=words["index"],
-        html=index_html(top, words),
-        kind="backmatter",
-        type="index",
-    )
     layout = doc.layout or ("book" if doc.is_book else "article")
+    body = index_html(top, words)
+    for at, chapter in enumerate(chapters):
+        if chapter.type == "index":  # a manifest's [back] index = "index.md": the entries
+            chapters[at] = replace(chapter, html=f"{chapter.html}\n{body}")  # go there, once
+            return replace(doc, chapters=tuple(chapters), layout=layout)
+    page = Chapter(title=words["index"], html=body, kind="backmatter", type="index")
     return replace(doc, chapters=(*chapters, page), layout=layout)
 
 

@@ -12,9 +12,9 @@ depth below the baseline is the box's lowest point). A display formula is centre
 Drawing is the cost of math in a PDF: per distinct formula about 50 ms in ziamath (pure
 Python; bench/formulas.py's mix) and 15-35 ms for WeasyPrint to draw the SVG. So each
 distinct formula is drawn once per process (``functools.lru_cache``); a book repeats many
-(``$x$``, ``$n$``). Measured (bench/formulas.py, CPU time, one paired run on a loaded
-machine): 496 formulas (375 distinct) in a 255-page book cost 1.63x the same book without
-them; 500 (369 distinct) in an 83-page book, 2.99x.
+(``$x$``, ``$n$``), and its outline is written in fewer points (``paths``). Measured
+(bench/formulas.py, load 3.4-3.7): 496 formulas (375 distinct) in a 255-page book cost
+1.61x the wall time and 1.71x the CPU time of the same book without them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from html import unescape
 from xml.etree import ElementTree
 
 from exporter.markup import attr
+from exporter.math import paths
 
 log = logging.getLogger(__name__)
 
@@ -125,16 +126,15 @@ def _one_path(svg: ElementTree.Element) -> ElementTree.Element:
     """Merge the glyphs' paths of one colour into one path: the same picture, drawn faster.
 
     WeasyPrint sets up every SVG element on its own (style, transform, markers): on 60
-    formulas, one path instead of one per glyph made the PDF's drawing ~30% faster.
+    formulas, one path instead of one per glyph made the PDF's drawing ~30% faster. The
+    merged outline is then written in fewer points (paths.compact).
     """
-    paths = [el for el in svg if el.tag == "path" and set(el.attrib) <= {"d", "fill"}]
+    glyphs = [el for el in svg if el.tag == "path" and set(el.attrib) <= {"d", "fill"}]
     by_fill: dict[str, list[ElementTree.Element]] = {}
-    for path in paths:
+    for path in glyphs:
         by_fill.setdefault(path.get("fill", ""), []).append(path)
     for group in by_fill.values():
-        if len(group) < 2:
-            continue
-        group[0].set("d", " ".join(path.get("d", "") for path in group))
+        group[0].set("d", paths.compact(" ".join(path.get("d", "") for path in group)))
         for path in group[1:]:
             svg.remove(path)
     return svg

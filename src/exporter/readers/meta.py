@@ -30,14 +30,15 @@ _ALIASES = {
     "abstract": "description",
     "summary": "description",
 }
-_LISTS = {"authors", "keywords", "bibliography"}
+_LISTS = {"authors", "keywords", "bibliography", "nocite"}
 
 
 def metadata_from_mapping(values: Mapping[str, Any], source: str) -> Metadata:
     """Build Metadata from a mapping, warning about keys that mean nothing to exporter."""
     fields: dict[str, Any] = {}
-    # Contributors with roles come from a book manifest only (pairs, not loose text).
-    known = set(Metadata.__dataclass_fields__) - {"contributors"}
+    # Contributors with roles and the lists of figures and tables come from a book manifest
+    # only (pairs, not loose text; a book's own matter).
+    known = set(Metadata.__dataclass_fields__) - {"contributors", "lists"}
     for raw_key, value in values.items():
         key = _ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
         if key not in known:
