@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exporter import progress
 from exporter.errors import NOTICE
 from exporter.incremental import units
 from exporter.incremental.cache import Cache, unit_key
@@ -190,6 +191,8 @@ class _Walk:
                 piece = found
                 if job not in todo:
                     self.cached.append(self.book.units[index].name)
+                else:
+                    self._placed(index, pieces, piece)
                 pieces.append(piece)
                 index += 1
         if stand_in is not None:
@@ -204,8 +207,17 @@ class _Walk:
                 self.standing_in = False
                 return self.round(pages)
             pieces[0] = front
+            self._placed(0, [], front)
         self._last = pieces
         return pieces
+
+    def _placed(self, index: int, before: list[Piece], piece: Piece) -> None:
+        """Tell that a unit just laid out has its place: the page it starts at in the book,
+        and how many pages it had in the last build (a preview shows it there at once)."""
+        name = self.book.units[index].name
+        at = sum(len(p.folios) for p in before)
+        was = self._lengths.get(name) if index else self._stored().get("front", {}).get("pages")
+        progress.tell("placed", unit=name, at=at, was=was, pdf=piece.pdf, pages=len(piece.folios))
 
     def _stand_in(self, pages: Mapping[str, int]) -> Piece | None:
         """Return a stand-in for front matter that changed, as long as it was last time.
