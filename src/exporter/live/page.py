@@ -3,8 +3,9 @@
 The HTML rendering sits in an iframe (``/render.html``, a plain ``src``) beside the PDF
 pages as images (``/pages/N.png``, loaded lazily). A small inline script listens to
 ``/events`` (Server-Sent Events: one message per change) and then reads ``/state`` to
-reload what changed, keeping the reader's scroll position. Nothing is fetched from
-elsewhere: the page works offline.
+reload what changed, keeping the reader's scroll position; of the pages, only those whose
+tag changed (a chapter laid out again, then the assembled book) are loaded again. Nothing
+is fetched from elsewhere: the page works offline.
 """
 
 from __future__ import annotations
