@@ -12,8 +12,9 @@ has it, its image then fetched: for a book, the edited chapter's pages, shown be
 whole book is assembled); and the whole new PDF ready (``/state`` reports a newer PDF, not
 busy, and the first page image has been rendered and fetched). Medians are reported
 against the issue's targets (article: text within 0.5 s; book: the edited chapter's pages
-within 1.5 s) as ratios measured in this run, with the machine's load average, as other
-processes share the cores.
+within 1.5 s) as ratios measured in this run, with the CPU seconds each save cost the
+preview (its process and the build children it waited for, from /proc) and the machine's
+load average, as other processes share the cores.
 """
 
 from __future__ import annotations
@@ -44,6 +45,15 @@ def _state(url: str) -> dict:
     if state["error"]:
         raise SystemExit(f"the preview failed: {state['error']}")
     return state
+
+
+def _cpu(pid: int) -> float:
+    """Return the CPU seconds of a process and its finished children (Linux; else 0)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def _until(check, timeout: float = 1200.0) -> None:
@@ -84,12 +94,12 @@ def measure(name: str, sources: list[Path], edited: Path, edits: int, timeout: f
         url = process.stdout.readline().decode().strip()
         _until(lambda: _state(url)["pdf_version"] > 0 and not _state(url)["busy"])
         original = edited.read_text("utf-8")
-        html, chapter, pages = [], [], []
+        html, chapter, pages, cpu = [], [], [], []
         for number in range(edits):
             marker = f"Benchmark edit number {number} was saved."
             before, shown = _state(url)["pdf_version"], _state(url)["html_version"]
             old = set(_state(url)["page_tags"])
-            start = time.monotonic()
+            start, used = time.monotonic(), _cpu(process.pid)
             edited.write_text(original + f"\n\n{marker}\n", "utf-8")
             # /state is polled (a few hundred bytes), the rendering fetched once it changed:
             # polling a book's HTML itself would take the cores the rebuild needs.
@@ -105,13 +115,15 @@ def measure(name: str, sources: list[Path], edited: Path, edits: int, timeout: f
             version = _state(url)["pdf_version"]
             _get(f"{url}pages/1.png?v={version}")
             pages.append(time.monotonic() - start)
+            cpu.append(_cpu(process.pid) - used)  # the rebuild's children included
             time.sleep(0.5)
         edited.write_text(original, "utf-8")
         count = _state(url)["pages"]
     finally:
         process.terminate()
         process.wait()
-    return {"name": name, "pages": count, "html": html, "chapter": chapter, "pdf": pages}
+    times = {"html": html, "chapter": chapter, "pdf": pages, "cpu": cpu}
+    return {"name": name, "pages": count, **times}
 
 
 def main() -> None:
@@ -144,7 +156,7 @@ def main() -> None:
     load_after = os.getloadavg()
     print(
         f"{'input':<8} {'pages':>5} {'save->html':>11} {'save->page':>11} {'save->pdf':>10} "
-        f"{'target':>18} ratio"
+        f"{'target':>18} ratio {'cpu':>7}"
     )
     for result, key, target in results:
         html, pdf = statistics.median(result["html"]), statistics.median(result["pdf"])
@@ -152,7 +164,8 @@ def main() -> None:
         measured = {"html": html, "chapter": chapter}[key]
         print(
             f"{result['name']:<8} {result['pages']:>5} {html:>9.3f} s {chapter:>9.3f} s "
-            f"{pdf:>8.3f} s {key:>7} <= {target:.1f} s {measured / target:>6.2f}"
+            f"{pdf:>8.3f} s {key:>7} <= {target:.1f} s {measured / target:>6.2f} "
+            f"{statistics.median(result['cpu']):>5.2f} s"
         )
     print(
         f"medians of {edits} edits; load average before {load_before[0]:.2f}, after "
