@@ -134,7 +134,12 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=None, help="edits per input (default 5)")
     parser.add_argument("--only", default="", help="article or book (default: both)")
     parser.add_argument(
-        "--timeout", type=float, default=120.0, help="the preview's --timeout (a loaded machine)"
+        "--timeout",
+        type=float,
+        default=600.0,
+        # One build makes the HTML and the PDF under one limit: the 31-chapter book's first
+        # build passed 120 s at load 13 on 2 cores.
+        help="the preview's --timeout (a loaded machine)",
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "live")
     args = parser.parse_args()
