@@ -10,7 +10,8 @@ children would save the fork (a few ms) but could not be given a fresh memory li
 rebuild, nor be killed at the time limit without losing its warmth. Whatever the API caches
 across builds (incremental layout) is used here unchanged, as it sits behind ``produce``.
 
-One build makes the HTML and the PDF (the sources are read once), and tells its progress
+One build makes the HTML and the PDF (the sources are read once, and only
+those changed since the last build: ``reading.memo``), and tells its progress
 through a pipe (``live.progress``): the author sees the new text as soon as it is rendered,
 then, for a book, the pages of each chapter laid out again as soon as they are made, in
 place of that chapter's old pages; the contents, the chapters after it and the assembled
@@ -37,6 +38,7 @@ from exporter.api import Produced, Source, produce
 from exporter.errors import ExporterError
 from exporter.live.pages import Page, pages_of, spliced
 from exporter.live.progress import relayed
+from exporter.reading import memo
 from exporter.settings import Settings
 
 log = logging.getLogger("exporter")
@@ -101,6 +103,7 @@ class Worker:
         self._dirty = threading.Event()
         self._round: _Round | None = None
         self._serial = itertools.count(1)
+        memo.enable()  # each build reads again only the sources changed since the last
         # A book's PDF chapter by chapter, its pieces kept for this session only: after an
         # edit only the chapters that changed or moved are laid out again.
         self._cache = tempfile.mkdtemp(prefix="exporter-preview-")
@@ -183,6 +186,9 @@ class Worker:
 
     def _progress(self, event: str, data: dict[str, Any]) -> None:
         """Show what the build has made so far: the HTML, then each chapter laid out."""
+        if event == "read":  # a source's read, kept for the next builds (reading.memo)
+            memo.keep(data)
+            return
         with self._changed:
             round_ = self._round
         if round_ is None:
