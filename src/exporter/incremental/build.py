@@ -73,7 +73,8 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
     """Lay out (or fetch) every unit of the book and assemble the PDF."""
     modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
     target = Target.of(PDF, theme, settings, modified)
-    book = units.split(render_document(doc, target), body_parts(doc, target))
+    parts = body_parts(doc, target)  # made once: the document is their join
+    book = units.split(render_document(doc, target, parts=parts), parts)
     css = whole.print_css(theme, settings)
     cache = Cache(Path(settings.cache_dir)) if settings.cache_dir else None
     walk = _Walk(book, css, theme, doc, settings, cache)
