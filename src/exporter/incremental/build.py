@@ -136,7 +136,12 @@ class _Walk:
     ) -> None:
         self.book, self.css, self.theme, self.doc, self.settings = book, css, theme, doc, settings
         self.cache = cache
-        self.theme_files = [p.read_bytes() for p in sorted(theme.path.rglob("*")) if p.is_file()]
+        # The theme's files (2-4 MB of fonts) hashed once, not again in every unit's key.
+        self.theme_files = [
+            hashlib.sha256(p.read_bytes()).digest()
+            for p in sorted(theme.path.rglob("*"))
+            if p.is_file()
+        ]
         self.memo: dict[str, Piece] = {}
         self.laid_out: list[str] = []
         self.cached: list[str] = []
