@@ -177,12 +177,12 @@ def _read_raws(
     """Read each source's raw HTML, in order; a big book's later ones in a helper process."""
     for source in loaded:  # an unknown --from fails here, before any work
         READERS.get(source.kind)
-    split = readahead.split_point([len(s.data) for s in loaded])
+    read = memo.Recall(functools.partial(_read_raw, encoding=encoding, book=book), encoding, book)
+    # The reads kept from the last build (a preview's) cost nothing: only the others count.
+    split = readahead.split_point([0 if read.kept(s) else len(s.data) for s in loaded])
     if split < len(loaded):  # imported before forking, so the helper has them too
         for kind in sorted({s.kind for s in loaded}):
             reader_function(kind)
-    read = memo.remembered(functools.partial(_read_raw, encoding=encoding, book=book),
-                           encoding, book)  # fmt: skip
     return readahead.mapped(read, loaded, split)
 
 

@@ -12,7 +12,8 @@ The preview builds in a child forked from its warm process, so what a child read
 back to be kept: ``remember`` tells it (an ``exporter.progress`` event, relayed to the
 preview through its pipe), the preview's handler passes it to ``keep``, and the next build's
 child, forked after that, inherits it. A read-ahead helper (a child of the child) only looks
-reads up; its results are told by the build's child, the only writer of that pipe.
+reads up; its results are told by the build's child, the only writer of that pipe. Kept reads
+are not counted when the reading is split with that helper: a save reads one source.
 """
 
 from __future__ import annotations
@@ -59,27 +60,41 @@ def keep(data: dict[str, Any]) -> None:
         _entries[data["key"]] = (data["fingerprint"], data["got"])
 
 
-def remembered(
-    read: Callable[[Source], Got], encoding: str | None, book: Book | None
-) -> Callable[[Source], Read]:
-    """Wrap a source's read function: a kept read that still holds, else a fresh read."""
-    options = repr((encoding, current(), book and (book.root, book.extensions, book.includes,
-                    book.include_bases)))  # fmt: skip
+class Recall:
+    """A source's read function, wrapped: a kept read that still holds, else a fresh read."""
 
-    def recall(source: Source) -> Read:
+    def __init__(
+        self, read: Callable[[Source], Got], encoding: str | None, book: Book | None
+    ) -> None:
+        self.read = read
+        self.options = repr((encoding, current(), book and (book.root, book.extensions,
+                             book.includes, book.include_bases)))  # fmt: skip
+
+    def __call__(self, source: Source) -> Read:
         if _entries is None:
-            return Read(read(source))
-        key = (source.name, str(source.path), source.kind)
-        digest = hashlib.sha256(source.data).hexdigest()
-        fingerprint = hashlib.sha256(f"{digest}\0{options}".encode()).hexdigest()
-        kept = _entries.get(key)
-        if kept is not None and kept[0] == fingerprint and _unchanged(kept[1][2]):
-            return Read(kept[1])
+            return Read(self.read(source))
+        kept = self.kept(source)
+        if kept is not None:
+            return Read(kept)
+        key, fingerprint = self._stamp(source)
         with _warnings() as warned:
-            got = read(source)
+            got = self.read(source)
         return Read(got, None if warned.count else (key, fingerprint))
 
-    return recall
+    def kept(self, source: Source) -> Got | None:
+        """Return the kept read of ``source`` if it still holds."""
+        if _entries is None:
+            return None
+        key, fingerprint = self._stamp(source)
+        kept = _entries.get(key)
+        if kept is not None and kept[0] == fingerprint and _unchanged(kept[1][2]):
+            return kept[1]
+        return None
+
+    def _stamp(self, source: Source) -> tuple[Key, str]:
+        digest = hashlib.sha256(source.data).hexdigest()
+        fingerprint = hashlib.sha256(f"{digest}\0{self.options}".encode()).hexdigest()
+        return (source.name, str(source.path), source.kind), fingerprint
 
 
 def remember(reads: Iterator[Read]) -> Iterator[Got]:
