@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exporter import progress
 from exporter.errors import ExporterError, StrictError
 from exporter.formats import READERS, WRITERS
 from exporter.guard import isolate, verify
@@ -53,6 +54,8 @@ def render_each(
             continue
         outputs[fmt] = data
         log.info("rendered %s (%d bytes)", fmt, len(data))
+        inputs = doc.sources + tuple(a.path for a in doc.assets if a.path)
+        progress.tell("rendered", format=fmt, data=data, inputs=inputs)
     return outputs, failed
 
 

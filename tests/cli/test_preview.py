@@ -57,6 +57,9 @@ def test_the_pdf_pages_are_served_as_images(served):
     width, height = Image.open(io.BytesIO(png)).size
     assert abs(height / width - 841.89 / 595.28) < 0.01  # an A4 page
     assert get(url, "/pages/2.png")[0] == 404
+    status, text = get(url, "/pages/1.txt")  # what the page says, for scripts
+    assert status == 200 and b"Live Notes" in text
+    assert get(url, "/pages/2.txt")[0] == 404
 
 
 def test_a_foreign_host_header_is_refused(served):

@@ -96,11 +96,11 @@ def test_waiters_wake_on_a_newer_snapshot(worked):
 def test_pages_are_rendered_on_demand(worked):
     _, good, _, _ = worked
     images = PageImages()
-    assert images.count(good.pdf, 1) == 1
-    png = images.png(good.pdf, 1, 1)
+    assert len(good.pages) == 1 and good.pages[0].index == 0
+    png = images.png(good.pages[0])
     assert Image.open(io.BytesIO(png)).size[0] > 500
-    assert images.png(good.pdf, 1, 1) is png  # cached
-    assert images.png(good.pdf, 1, 2) is None
+    assert images.png(good.pages[0]) is png  # cached by the page's tag
+    assert "Good words." in images.text(good.pages[0])
 
 
 def test_the_preview_lays_a_books_pdf_out_chapter_by_chapter_from_its_own_cache(monkeypatch):
@@ -110,8 +110,7 @@ def test_the_preview_lays_a_books_pdf_out_chapter_by_chapter_from_its_own_cache(
     seen = []
     monkeypatch.setattr(live_worker, "produce", lambda sources, settings: seen.append(settings))
     work = live_worker.Worker(["book"], Settings)
-    work._produce(Settings(), "pdf")
-    work._produce(Settings(), "html")
-    pdf, html = seen
-    assert pdf.incremental and Path(pdf.cache_dir).is_dir() and pdf.formats == ("pdf",)
-    assert html.cache_dir is None  # the cache is for a book's PDF only
+    work._produce(Settings())
+    (both,) = seen
+    assert both.incremental and Path(both.cache_dir).is_dir()
+    assert both.formats == ("html", "pdf")  # one build: the sources are read once

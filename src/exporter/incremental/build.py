@@ -69,7 +69,8 @@ class Built:
 def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
     """Lay out (or fetch) every unit of the book and assemble the PDF."""
     target = whole.pdf_target(doc, theme, settings)  # the whole writer's, code and formulas
-    book = units.split(render_document(doc, target), body_parts(doc, target))
+    parts = body_parts(doc, target)  # made once: the document is their join
+    book = units.split(render_document(doc, target, parts=parts), parts)
     css = whole.print_css(theme, settings, rtl=direction(doc.metadata) == "rtl")
     cache = Cache(Path(settings.cache_dir)) if settings.cache_dir else None
     walk = Walk(book, css, theme, doc, settings, cache)

@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 
+from exporter import progress
 from exporter.incremental import units
 from exporter.incremental.cache import Cache, unit_key
 from exporter.incremental.pages import ending, located, page_map
@@ -33,7 +34,12 @@ class Walk:
     ) -> None:
         self.book, self.css, self.theme, self.doc, self.settings = book, css, theme, doc, settings
         self.cache = cache
-        self.theme_files = [p.read_bytes() for p in sorted(theme.path.rglob("*")) if p.is_file()]
+        # The theme's files (2-4 MB of fonts) hashed once, not again in every unit's key.
+        self.theme_files = [
+            hashlib.sha256(p.read_bytes()).digest()
+            for p in sorted(theme.path.rglob("*"))
+            if p.is_file()
+        ]
         self.memo: dict[str, Piece] = {}
         self.laid_out: list[str] = []
         self.cached: list[str] = []
@@ -98,6 +104,8 @@ class Walk:
                 piece = found
                 if job not in todo:
                     self.cached.append(self.book.units[index].name)
+                else:
+                    self._placed(index, pieces, piece)
                 pieces.append(piece)
                 keys.append(job.key)
                 index += 1
@@ -113,6 +121,7 @@ class Walk:
                 self.standing_in = False
                 return self.round(pages)
             pieces[0], keys[0] = front, front_job.key
+            self._placed(0, [], front)
         self._last = pieces
         self.settled = self._settled(pieces, keys, pages)
         return pieces
@@ -133,6 +142,14 @@ class Walk:
                 self.standing_in = False  # terms in the front matter need the real one
                 return False
         return True
+
+    def _placed(self, index: int, before: list[Piece], piece: Piece) -> None:
+        """Tell that a unit just laid out has its place: the page it starts at in the book,
+        and how many pages it had in the last build (a preview shows it there at once)."""
+        name = self.book.units[index].name
+        at = sum(len(p.folios) for p in before)
+        was = self._lengths.get(name) if index else self._stored().get("front", {}).get("pages")
+        progress.tell("placed", unit=name, at=at, was=was, pdf=piece.pdf, pages=len(piece.folios))
 
     def _stand_in(self, pages: Mapping[str, int]) -> Piece | None:
         """Return a stand-in for front matter that changed, as long as it was last time.

@@ -3,8 +3,9 @@
 The HTML rendering sits in an iframe (``/render.html``, a plain ``src``) beside the PDF
 pages as images (``/pages/N.png``, loaded lazily). A small inline script listens to
 ``/events`` (Server-Sent Events: one message per change) and then reads ``/state`` to
-reload what changed, keeping the reader's scroll position. Nothing is fetched from
-elsewhere: the page works offline.
+reload what changed, keeping the reader's scroll position; of the pages, only those whose
+tag changed (a chapter laid out again, then the assembled book) are loaded again. Nothing
+is fetched from elsewhere: the page works offline.
 """
 
 from __future__ import annotations
@@ -39,18 +40,21 @@ function showHtml(v) {
   frame.onload = () => { try { frame.contentWindow.scrollTo(0, y); } catch (e) {} };
   frame.src = '/render.html?v=' + v;
 }
-function showPages(v, count) {
+function showPages(tags) {
   const imgs = pages.querySelectorAll('img');
-  for (let n = imgs.length; n > count; n--) imgs[n - 1].remove();
+  for (let n = imgs.length; n > tags.length; n--) imgs[n - 1].remove();
   pages.querySelectorAll('p').forEach(p => p.remove());
-  for (let n = 1; n <= count; n++) {
+  for (let n = 1; n <= tags.length; n++) {
     let img = imgs[n - 1];
     if (!img) {
       img = document.createElement('img');
       img.loading = 'lazy'; img.alt = 'Page ' + n; img.width = 595; img.height = 842;
       pages.appendChild(img);
     }
-    img.src = '/pages/' + n + '.png?v=' + v;
+    if (img.dataset.tag !== tags[n - 1]) {  // only the pages laid out again reload
+      img.dataset.tag = tags[n - 1];
+      img.src = '/pages/' + n + '.png?v=' + tags[n - 1];
+    }
   }
 }
 async function refresh() {
@@ -59,7 +63,7 @@ async function refresh() {
     seen.html = s.html_version; showHtml(s.html_version);
   }
   if (s.pdf_version !== seen.pdf && s.pdf_version > 0) {
-    seen.pdf = s.pdf_version; showPages(s.pdf_version, s.pages);
+    seen.pdf = s.pdf_version; showPages(s.page_tags);
   }
   const error = document.getElementById('error');
   error.hidden = !s.error; error.textContent = s.error;

@@ -24,7 +24,7 @@ from exporter.live.worker import Snapshot, Worker
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 WILDCARD = ("0.0.0.0", "::")
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
-_PAGE = re.compile(r"/pages/([1-9][0-9]{0,5})\.png")
+_PAGE = re.compile(r"/pages/([1-9][0-9]{0,5})\.(png|txt)")
 # The rendering is the pipeline's sanitized HTML: no script of its own may run, nothing may
 # load from elsewhere.
 _RENDER_POLICY = (
@@ -107,21 +107,23 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/events" and body:
             return self._events(state.version)
         page = _PAGE.fullmatch(path)
-        if page and state.pdf is not None:
-            data = self.server.images.png(state.pdf, state.pdf_version, int(page.group(1)))
-            if data is not None:
-                return self._send(HTTPStatus.OK, data, "image/png", body)
+        if page and int(page.group(1)) <= len(state.pages):
+            shown = state.pages[int(page.group(1)) - 1]
+            if page.group(2) == "txt":  # what the page says, for scripts and tests
+                text = self.server.images.text(shown).encode()
+                return self._send(HTTPStatus.OK, text, "text/plain", body)
+            return self._send(HTTPStatus.OK, self.server.images.png(shown), "image/png", body)
         self._send(HTTPStatus.NOT_FOUND, b"Not found.\n", "text/plain", body)
 
     def _state(self, state: Snapshot) -> bytes:
         """Return what the page shows besides the rendering, as JSON."""
-        pages = 0 if state.pdf is None else self.server.images.count(state.pdf, state.pdf_version)
         return json.dumps(
             {
                 "version": state.version,
                 "html_version": state.html_version,
                 "pdf_version": state.pdf_version,
-                "pages": pages,
+                "pages": len(state.pages),
+                "page_tags": [page.tag for page in state.pages],
                 "warnings": list(state.warnings),
                 "error": state.error,
                 "busy": state.busy,

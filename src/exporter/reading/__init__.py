@@ -29,7 +29,7 @@ from exporter.guard.policy import current
 from exporter.guard.resources import AssetStore
 from exporter.ids import IdRegistry, chapter_id, reserved_ids
 from exporter.model import Asset, Document, Metadata, is_valid_lang
-from exporter.reading import ledger, readahead
+from exporter.reading import ledger, memo, readahead
 from exporter.reading.clean import build_chapter, find_running_title
 from exporter.reading.decode import check_encoding, decode
 from exporter.reading.links import LinkTable
@@ -128,7 +128,7 @@ def read(
     links = LinkTable(site_root=site_root, roots=assets.roots)
     chapters, found = [], Metadata()
     with _read_raws(loaded, encoding, book) as reading:
-        raws, running = find_running_title(reading, len(loaded))
+        raws, running = find_running_title(memo.remember(reading), len(loaded))
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
             text, raw, files = got
             ledger.merge(files)  # what a read-ahead helper read (includes) for this build
@@ -173,15 +173,16 @@ def read(
 
 def _read_raws(
     loaded: list[Source], encoding: str | None, book: Book | None = None
-) -> contextlib.AbstractContextManager[Iterator[tuple[str, RawChapter, dict[str, str]]]]:
+) -> contextlib.AbstractContextManager[Iterator[memo.Read]]:
     """Read each source's raw HTML, in order; a big book's later ones in a helper process."""
     for source in loaded:  # an unknown --from fails here, before any work
         READERS.get(source.kind)
-    split = readahead.split_point([len(s.data) for s in loaded])
+    read = memo.Recall(functools.partial(_read_raw, encoding=encoding, book=book), encoding, book)
+    # The reads kept from the last build (a preview's) cost nothing: only the others count.
+    split = readahead.split_point([0 if read.kept(s) else len(s.data) for s in loaded])
     if split < len(loaded):  # imported before forking, so the helper has them too
         for kind in sorted({s.kind for s in loaded}):
             reader_function(kind)
-    read = functools.partial(_read_raw, encoding=encoding, book=book)
     return readahead.mapped(read, loaded, split)
 
 

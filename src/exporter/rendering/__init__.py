@@ -52,9 +52,14 @@ __all__ = [
 ]
 
 
-def render_document(doc: Document, target: Target, css: str = "") -> str:
-    """Return the whole publication as one HTML document (PDF and standalone HTML)."""
-    body = "\n".join(body_parts(doc, target))
+def render_document(
+    doc: Document, target: Target, css: str = "", parts: list[str] | None = None
+) -> str:
+    """Return the whole publication as one HTML document (PDF and standalone HTML).
+
+    ``parts`` are the body's, when the caller has them already (``body_parts``, same target).
+    """
+    body = "\n".join(body_parts(doc, target) if parts is None else parts)
     style = f"<style>\n{css}\n</style>\n" if css else ""
     return (
         "<!DOCTYPE html>\n"
