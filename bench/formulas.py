@@ -102,7 +102,8 @@ def main() -> None:
     args = parser.parse_args()
     args.out = args.out.resolve()  # the builds run in it
     plain, maths, count, distinct = make_books(args.out, args.chapters, args.formulas)
-    options = ["-f", "pdf", "-q", "--timeout", "0"]
+    # --no-cache: every run a cold build (a book keeps its chapters in OUTDIR/.exporter-cache).
+    options = ["-f", "pdf", "-q", "--timeout", "0", "--no-cache"]
     commands = {
         name: [*EXPORTER, "build", *map(str, files), *options, "-o", str(args.out / name)]
         for name, files in (("without", plain), ("with", maths))

@@ -45,7 +45,9 @@ def article_and_book(
 
     # The kept intermediate: exactly what exporter hands WeasyPrint, for the CLI and Chromium.
     keep = out / "keep"
-    code = subprocess.run([*EXPORTER, "build", *names, "-f", "pdf", "--keep-html", "-o", str(keep)],
+    # --no-cache: a cold build each time (a book keeps its chapters in OUTDIR/.exporter-cache).
+    cold = ["-f", "pdf", "--no-cache"]
+    code = subprocess.run([*EXPORTER, "build", *names, *cold, "--keep-html", "-o", str(keep)],
                           capture_output=True, check=False).returncode  # fmt: skip
     kept = next(keep.glob("*.pdf-html/index.html"), None) if code == 0 else None
     if kept:
@@ -55,7 +57,7 @@ def article_and_book(
         report.notes.append(
             "exporter build --keep-html failed: WeasyPrint CLI and Chromium skipped"
         )
-    pdf = {"exporter": [*EXPORTER, "build", *names, "-f", "pdf", "-o", str(out / "y")]}
+    pdf = {"exporter": [*EXPORTER, "build", *names, *cold, "-o", str(out / "y")]}
     if kept and tools["weasyprint"]:
         css = kept.with_name("style.css")
         pdf["weasyprint CLI (same HTML+CSS)"] = [
@@ -138,7 +140,7 @@ def scaling(report: Report, work: Path, runs: int) -> None:
         folder = work / f"scale-{chapters}"
         paths = inputs.make_book(folder, chapters, seed=3)
         outs[chapters] = folder / "out"
-        commands[chapters] = [*EXPORTER, "build", *map(str, paths), "-f", "pdf"]
+        commands[chapters] = [*EXPORTER, "build", *map(str, paths), "-f", "pdf", "--no-cache"]
         commands[chapters] += ["-o", str(outs[chapters])]
     samples = measure(commands, work, runs)
     for chapters, sample in samples.items():
