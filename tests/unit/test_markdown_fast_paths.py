@@ -180,30 +180,29 @@ def test_samples_read_the_same_either_way() -> None:
             assert _html(text, plain=True) == _html(text), path
 
 
-def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> None:
+def _read_in_a_new_process(tmp_path: Path, text: str, question: str) -> str:
+    """Read ``text`` as Markdown in a fresh interpreter; return what ``question`` prints."""
     source = tmp_path / "a.md"
-    source.write_text("# Title\n\nPlain *prose* with a [link](http://x.y) and `code`.\n")
-    probe = (
-        "import sys; from exporter.readers.markdown import read; "
-        "from exporter.formats import SourceText; "
-        f"t = open({str(source)!r}).read(); read(SourceText('a.md', None, t.encode(), t)); "
-        "print('pygments' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert out.stdout.strip() == "False", out.stderr
-
-
-def test_a_book_with_plain_fences_does_not_import_pymdown_extensions(tmp_path: Path) -> None:
-    source = tmp_path / "a.md"
-    source.write_text("# Title\n\nProse.\n\n```python\ndef f():\n    return 1\n```\n")
+    source.write_text(text)
     probe = (
         "import sys; from exporter.readers.markdown import read; "
         "from exporter.formats import SourceText; "
         f"t = open({str(source)!r}).read(); h = read(SourceText('a.md', None, t.encode(), t)); "
-        "print('pymdownx' in sys.modules, 'class=\"highlight\"' in h.html)"
+        f"print({question})"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert out.stdout.strip() == "False True", out.stderr
+    return out.stdout.strip() or out.stderr
+
+
+def test_an_article_without_code_does_not_import_pygments(tmp_path: Path) -> None:
+    text = "# Title\n\nPlain *prose* with a [link](http://x.y) and `code`.\n"
+    assert _read_in_a_new_process(tmp_path, text, "'pygments' in sys.modules") == "False"
+
+
+def test_a_book_with_plain_fences_does_not_import_pymdown_extensions(tmp_path: Path) -> None:
+    text = "# Title\n\nProse.\n\n```python\ndef f():\n    return 1\n```\n"
+    question = "'pymdownx' in sys.modules, 'class=\"highlight\"' in h.html"
+    assert _read_in_a_new_process(tmp_path, text, question) == "False True"
 
 
 CODE = [
