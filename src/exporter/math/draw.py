@@ -28,7 +28,7 @@ from html import unescape
 from xml.etree import ElementTree
 
 from exporter.markup import attr
-from exporter.math import paths
+from exporter.math import lean, paths
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ def _svg(markup: str) -> tuple[str, float, float, float]:
     """Return the SVG of one formula, its width and height, and its baseline shift, in em."""
     import ziamath
 
+    lean.apply()
     ziamath.config.svg2 = False  # plain paths, no <symbol>/<use>
     math = ziamath.Math(markup, size=_SIZE, margin=_MARGIN)
     box = math.node.bbox
