@@ -122,7 +122,7 @@ def main() -> None:
             f"CPU {a_cpu:.2f}s / {b_cpu:.2f}s = {cpu_ratio:.2f}x"
         )
     edited.write_text(original, "utf-8")
-    whole = [arg for arg in build if arg != "--incremental"]
+    whole = [arg if arg != "--incremental" else "--no-incremental" for arg in build]
     timed([*whole, "-o", str(work / "whole")], work)
     sizes = {name: (work / name / chapters[0].with_suffix(".pdf").name).stat().st_size
              for name in ("pdf", "whole")}  # fmt: skip
