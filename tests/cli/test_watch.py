@@ -42,9 +42,11 @@ def test_watch_rebuilds_on_a_source_and_an_image_change(tmp_path):
         source.write_text(ARTICLE.format(word="second", image="a.png"))
         wait_for(lambda: "second sentence" in _text(pdf), what="the rebuild")
         before = pdf.read_bytes()
-        (tmp_path / "images" / "a.png").write_bytes(
-            PNG.replace(b"\x00\x00\x00\x01", b"\x00\x00\x00\x02")
-        )
+        # Saved as an image editor saves: a whole new file put in place (a file caught half
+        # written is a failed build, and the watcher waits for the next change).
+        changed = tmp_path / "images" / "a.png.new"
+        changed.write_bytes(PNG.replace(b"\x00\x00\x00\x01", b"\x00\x00\x00\x02"))
+        changed.replace(tmp_path / "images" / "a.png")
         wait_for(lambda: pdf.read_bytes() != before, what="the rebuild after the image")
         code, err = interrupt(process)
     finally:
