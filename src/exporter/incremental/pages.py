@@ -16,15 +16,11 @@ from exporter.writers.pdf_units import Piece
 
 def page_map(pieces: list[Piece]) -> dict[str, int]:
     """Return each anchor's page counter (its folio in the main matter) in the whole book."""
-    folios = [f for piece in pieces for f in piece.folios]
-    labels = pagelabels.labels(folios)
+    where, labels = _placed(pieces)
     found: dict[str, int] = {}
-    offset = 0
-    for piece in pieces:
-        for anchor, index in piece.anchors.items():
-            style, number = labels[offset + index]
-            found.setdefault(anchor, number if style == "D" else 0)
-        offset += len(piece.folios)
+    for anchor, index in where.items():
+        style, number = labels[index]
+        found[anchor] = number if style == "D" else 0
     return found
 
 
@@ -34,18 +30,23 @@ def located(handed: units.HandedIn, unit: units.Unit, pieces: list[Piece]) -> un
     An anchor's page is the first page it is on (the place a term starts); each page's
     folio is what it prints, or would print, as the whole-document writer reads them.
     """
+    where, labels = _placed(pieces)
+    return replace(
+        handed,
+        located=tuple(sorted((a, where[a]) for a in unit.targets if a in where)),
+        folios=tuple(str(n) if style == "D" else roman(n) for style, n in labels),
+    )
+
+
+def _placed(pieces: list[Piece]) -> tuple[dict[str, int], list[pagelabels.Label]]:
+    """Return each anchor's first page in the book (an index) and every page's label."""
     where: dict[str, int] = {}
     offset = 0
     for piece in pieces:
         for anchor, index in piece.anchors.items():
             where.setdefault(anchor, offset + index)
         offset += len(piece.folios)
-    labels = pagelabels.labels([f for piece in pieces for f in piece.folios])
-    return replace(
-        handed,
-        located=tuple(sorted((a, where[a]) for a in unit.targets if a in where)),
-        folios=tuple(str(n) if style == "D" else roman(n) for style, n in labels),
-    )
+    return where, pagelabels.labels([f for piece in pieces for f in piece.folios])
 
 
 def ending(front: Piece) -> tuple[int, int]:

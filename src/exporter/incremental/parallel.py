@@ -231,9 +231,7 @@ class _Worker:
         self._write(f"job {len(data)}\n".encode() + data)
 
     def _write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.tasks, view) :]
+        isolate.write_all(self.tasks, data)
 
     def result(self) -> dict[int, Piece]:
         """Return the pieces the worker made (raise its error if it failed)."""

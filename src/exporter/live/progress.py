@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from exporter import progress
+from exporter.guard import isolate
 
 log = logging.getLogger("exporter")
 _SIZE = struct.Struct("!I")
@@ -38,10 +39,7 @@ def relayed(handler: Handler) -> Iterator[None]:
             handler(event, data)
             return
         message = pickle.dumps((event, data), protocol=pickle.HIGHEST_PROTOCOL)
-        os.write(write_fd, _SIZE.pack(len(message)))
-        view = memoryview(message)
-        while view:
-            view = view[os.write(write_fd, view) :]
+        isolate.write_all(write_fd, _SIZE.pack(len(message)) + message)
 
     def read_all() -> None:
         with os.fdopen(read_fd, "rb", buffering=0) as pipe:
