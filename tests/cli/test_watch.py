@@ -43,7 +43,7 @@ def test_watch_rebuilds_on_a_source_and_an_image_change(tmp_path):
         wait_for(lambda: "second sentence" in _text(pdf), what="the rebuild")
         before = pdf.read_bytes()
         # Saved as an image editor saves: a whole new file put in place (a file caught half
-        # written is a failed build, and the watcher waits for the next change).
+        # written is a failed build, then a rebuild: see the test of that below).
         changed = tmp_path / "images" / "a.png.new"
         changed.write_bytes(PNG.replace(b"\x00\x00\x00\x01", b"\x00\x00\x00\x02"))
         changed.replace(tmp_path / "images" / "a.png")
@@ -98,3 +98,41 @@ def test_watch_refuses_check(tmp_path):
     source.write_text("Text.\n")
     result = CliRunner().invoke(cli, ["build", str(source), "--check", "--watch"])
     assert result.exit_code == 2 and "exporter check" in result.output
+
+
+def test_a_save_during_a_failed_build_is_built_again_without_an_event(tmp_path, monkeypatch):
+    """A save caught half written fails the build; if the watcher's event for the rest of
+    the save was folded into the one that started the build, the changed stamp rebuilds."""
+    import _thread
+    import signal
+    import threading
+
+    from exporter.errors import SourceError
+    from exporter.live import rebuild, watcher
+
+    source = tmp_path / "doc.md"
+    source.write_text("Half")
+    calls: list[str] = []
+
+    def build_once(sources, settings, output_dir):
+        calls.append(source.read_text())
+        if len(calls) == 1:  # the rest of the save lands while the build reads
+            source.write_text("Half, then the whole save.")
+            raise SourceError(f"{source}: cannot read a half-written file")
+        raise KeyboardInterrupt  # the second build: the watch is stopped, as by Ctrl-C
+
+    def silent_watch(current, on_change, stop):  # no events: only the stamps can tell
+        if not stop.wait(10):
+            _thread.interrupt_main()
+
+    monkeypatch.setattr(rebuild, "build_once", build_once)
+    monkeypatch.setattr(watcher, "watch", silent_watch)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    assert threading.current_thread() is threading.main_thread()
+    result = CliRunner().invoke(
+        cli, ["build", str(source), "-f", "html", "-o", str(tmp_path / "out"), "--watch"]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == ["Half", "Half, then the whole save."]
+    assert "cannot read a half-written file" in result.stderr
+    assert result.stderr.rstrip().endswith("stopped")

@@ -87,6 +87,24 @@ def watch(
                 break
 
 
+def stamps(files: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
+    """Return each file's (mtime in ns, size), or None where it is missing.
+
+    Compared before and after a build that failed, they tell whether an input changed while
+    it was being read (a save caught half written), which the watcher may have reported
+    before the build read it, or folded into the event that started the build.
+    """
+    found: dict[Path, tuple[int, int] | None] = {}
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            found[path] = None
+        else:
+            found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
 def inputs_of(
     sources: Iterable[str], read: Iterable[Path], theme: str | os.PathLike[str] | None
 ) -> Watched:
