@@ -181,6 +181,32 @@ def test_warnings_come_in_source_order(tmp_path, warnings):
     assert logged[0] == logged[1]
 
 
+def test_html_sanitized_by_the_helper_warns_here_in_its_place(tmp_path, warnings):
+    # The reading sanitizes (in the helper for 4-6); the cleaning stage still warns, in order.
+    body = {n: '<span onclick="x()">Tap</span>\n\n![x](missing.png)\n' for n in (2, 5)}
+    paths = write_book(tmp_path, body=body)
+    logged, docs = [], []
+    for processes in (2, 1):
+        warnings.clear()
+        with using(Policy(read_processes=processes)):
+            docs.append(read(paths, metadata=TITLED))
+        logged.append([r.getMessage() for r in warnings])
+    assert logged[0] == logged[1]
+    assert [m.split(": ", 1) for m in logged[0]] == [
+        [str(paths[n - 1]), message]
+        for n in (2, 5)
+        for message in ("removed unsafe or unsupported HTML: event handlers (on...)",
+                        "image 'missing.png' was not found; check the path (it is "
+                        "relative to the source file)")
+    ]  # fmt: skip
+    assert docs[0] == docs[1]
+    assert "onclick" not in docs[0].chapters[4].html and "Tap" in docs[0].chapters[4].html
+    # What comes back from a read (the helper's, pickled) is sanitized already.
+    safe = reading._read_raw(Source.from_path(paths[4]), None)[3]
+    assert safe.removed == ("event handlers (on...)",)
+    assert "onclick" not in safe.html and "Tap" in safe.html
+
+
 def test_strict_fails_on_a_warning_from_the_helper(tmp_path, monkeypatch):
     if readahead._cores() < 2:
         pytest.skip("needs two usable cores")
