@@ -12,7 +12,6 @@ from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 
@@ -98,8 +97,15 @@ def _extensions(
         BoundedLinksExtension(),  # it replaces the core link parsers
         SkippingInlineExtension(),  # the inline stage, minus patterns that cannot match
         MathExtension(),  # TeX formulas (exporter.math)
-        *([MarkdownInHtmlExtension()] if in_html else []),
+        *([_markdown_in_html()] if in_html else []),
     ]
+
+
+def _markdown_in_html() -> Extension:
+    # Imported for the texts that use it only: its import took about 3 ms, every build.
+    from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+
+    return MarkdownInHtmlExtension()
 
 
 def _fences(plain: bool) -> Extension:
