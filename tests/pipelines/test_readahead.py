@@ -353,6 +353,48 @@ def test_a_build_stopped_at_its_time_limit_leaves_no_helper(monkeypatch):
     assert_dead(pids)
 
 
+# --- work done while waiting for the helper --------------------------------------------------
+
+
+def _read_slowly_in_the_helper(item: int) -> int:
+    if item >= 2 and SLOW_HELPER[0]:  # the helper's half (a forked copy sees the flag)
+        time.sleep(0.3)
+    return item * 10
+
+
+SLOW_HELPER = [True]
+
+
+@pytest.mark.parametrize(
+    ("split", "helper_late", "expected"),
+    [(2, True, [0, 10, "work", 20, 30]),  # a wait: the work is done in it
+     (2, False, [0, 10, 20, 30]),  # the helper answered already: nothing is done
+     (4, True, [0, 10, 20, 30])],  # no helper, no wait
+)  # fmt: skip
+def test_work_is_done_meanwhile_only_when_this_process_waits(split, helper_late, expected):
+    SLOW_HELPER[0] = helper_late
+    done: list[object] = []
+    work = readahead.meanwhile(lambda: done.append("work"))
+    items = readahead.mapped(_read_slowly_in_the_helper, [0, 1, 2, 3], split)
+    with using(Policy(read_processes=2)), work, items as reads:
+        for value in reads:
+            if not helper_late and value == 10:
+                time.sleep(0.5)  # the helper's answer is in the pipe by now
+            done.append(value)
+    assert done == expected
+
+
+def test_work_that_fails_meanwhile_does_not_fail_the_reading():
+    SLOW_HELPER[0] = True
+
+    def broken() -> None:
+        raise ImportError("a plugin writer that cannot load")
+
+    items = readahead.mapped(_read_slowly_in_the_helper, [0, 1, 2, 3], 2)
+    with using(Policy(read_processes=2)), readahead.meanwhile(broken), items as reads:
+        assert list(reads) == [0, 10, 20, 30]
+
+
 # --- batch ----------------------------------------------------------------------------------
 
 

@@ -12,9 +12,11 @@ unique in the publication. The split leaves this process less to read, as it als
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import logging
 import os
+import select
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -81,6 +83,27 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
+_MEANWHILE: contextvars.ContextVar[Callable[[], object] | None] = contextvars.ContextVar(
+    "meanwhile", default=None
+)
+
+
+@contextlib.contextmanager
+def meanwhile(work: Callable[[], object]) -> Iterator[None]:
+    """Have ``work`` done, once, while this process waits for a helper's reads.
+
+    The helper hands its reads back when it has read them all: what this process would do
+    after the reading anyway (loading the writers) fills that wait instead. Not done when
+    the helper has answered already, nor without a helper. A failure is left for when the
+    work is needed.
+    """
+    token = _MEANWHILE.set(work)
+    try:
+        yield
+    finally:
+        _MEANWHILE.reset(token)
+
+
 @contextlib.contextmanager
 def mapped(read: Callable[[S], T], items: Sequence[S], split: int) -> Iterator[Iterator[T]]:
     """Give an iterator over ``read(item)`` for each item, in order.
@@ -130,6 +153,10 @@ def _results(
         yield read(item)
     if helper is None:
         return
+    work = _MEANWHILE.get()
+    if work is not None and not select.select([helper.fd], [], [], 0)[0]:
+        with contextlib.suppress(Exception):
+            work()
     for ok, value, records in helper.result():
         isolate.replay(records)
         if not ok:
