@@ -28,11 +28,11 @@ from exporter.guard.output import commit
 from exporter.guard.policy import current, using
 from exporter.model import Document
 from exporter.press.manifest import with_print_profile
-from exporter.reading import Source, ledger, read
+from exporter.reading import Source, ledger, read, readahead
 from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_FORMATS, RenderOptions, Settings
 from exporter.themes import Theme, load_theme
-from exporter.warm import preload_engines, prepare
+from exporter.warm import load_writers, preload_engines, prepare
 from exporter.writers import write
 
 __all__ = [
@@ -133,7 +133,8 @@ def produce(
         parses = _css_parses()
         with _strict_mode(settings.strict) as warnings, ledger.collecting() as read_as:
             if doc is None:
-                doc = transform(read(sources, settings=settings), settings)
+                with readahead.meanwhile(functools.partial(load_writers, chosen, fmts)):
+                    doc = transform(read(sources, settings=settings), settings)
                 log.info("read %d source(s): %s", len(doc.chapters), doc.metadata.title)
             if send is not None:
                 send(doc)

@@ -106,6 +106,8 @@ _VERBATIM = re.compile(
     r"<(pre|code|kbd|samp|script|style|math|svg)\b[^>]*>.*?</\1\s*>", re.S | re.I
 )
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.I)
+# What every match of _URL holds, with the same flags: a text without it has no URL.
+_URL_MARK = re.compile(r"://|www\.|mailto:", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&#?\w+;")
 
@@ -124,8 +126,20 @@ def script_of(char: str) -> str:
 def prose(html: str) -> str:
     """Return the text of serialised (X)HTML without code, URLs and markup."""
     text = _VERBATIM.sub(" ", html)
-    text = _URL.sub(" ", _TAG.sub(" ", text))
-    return _URL.sub(" ", _ENTITY.sub(" ", text))
+    text = _without_urls(_TAG.sub(" ", text))
+    return _without_urls(_ENTITY.sub(" ", text))
+
+
+def _without_urls(text: str) -> str:
+    """Return ``text`` with each URL replaced by a space: ``_URL.sub(" ", text)``, faster.
+
+    _URL tries its scheme at every letter (15 ms for the 100 kB sample, twice a build): a
+    match never spans white space, so only the lines holding _URL_MARK can change.
+    """
+    if _URL_MARK.search(text) is None:
+        return text
+    lines = text.split("\n")
+    return "\n".join(_URL.sub(" ", line) if _URL_MARK.search(line) else line for line in lines)
 
 
 def letter_counts(text: str) -> Counter[str]:

@@ -257,6 +257,43 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     assert listing(tmp_path) == []
 
 
+EXIT_PROBE = """
+import atexit, sys
+atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+sys.argv = ["exporter", *sys.argv[1:]]
+from exporter.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("to_stdout", [False, True])
+def test_the_process_ends_without_teardown_but_with_its_handlers_and_output(
+    article: Path, tmp_path: Path, to_stdout: bool, monkeypatch
+) -> None:
+    # main() leaves with os._exit: exit handlers must still run and every byte get out.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the same bytes in both builds
+    out = ["-o", "-"] if to_stdout else ["-o", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, "build", str(article), "-f", "epub", *out],
+        capture_output=True, timeout=120, env=os.environ,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.decode().splitlines()[-1] == "exit handler ran"
+    made = exporter.convert([article], ["epub"], tmp_path / "api")[0].read_bytes()
+    written = done.stdout if to_stdout else (tmp_path / "out" / "article.epub").read_bytes()
+    assert written == made
+    assert to_stdout or done.stdout.decode() == f"{tmp_path / 'out' / 'article.epub'}\n"
+    failed = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, "build", "absent.md"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert failed.returncode == 3
+    assert failed.stderr.splitlines() == [
+        "error: absent.md: no such file. Check the path.",
+        "exit handler ran",
+    ]
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 

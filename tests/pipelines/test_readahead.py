@@ -181,6 +181,32 @@ def test_warnings_come_in_source_order(tmp_path, warnings):
     assert logged[0] == logged[1]
 
 
+def test_html_sanitized_by_the_helper_warns_here_in_its_place(tmp_path, warnings):
+    # The reading sanitizes (in the helper for 4-6); the cleaning stage still warns, in order.
+    body = {n: '<span onclick="x()">Tap</span>\n\n![x](missing.png)\n' for n in (2, 5)}
+    paths = write_book(tmp_path, body=body)
+    logged, docs = [], []
+    for processes in (2, 1):
+        warnings.clear()
+        with using(Policy(read_processes=processes)):
+            docs.append(read(paths, metadata=TITLED))
+        logged.append([r.getMessage() for r in warnings])
+    assert logged[0] == logged[1]
+    assert [m.split(": ", 1) for m in logged[0]] == [
+        [str(paths[n - 1]), message]
+        for n in (2, 5)
+        for message in ("removed unsafe or unsupported HTML: event handlers (on...)",
+                        "image 'missing.png' was not found; check the path (it is "
+                        "relative to the source file)")
+    ]  # fmt: skip
+    assert docs[0] == docs[1]
+    assert "onclick" not in docs[0].chapters[4].html and "Tap" in docs[0].chapters[4].html
+    # What comes back from a read (the helper's, pickled) is sanitized already.
+    safe = reading._read_raw(Source.from_path(paths[4]), None)[3]
+    assert safe.removed == ("event handlers (on...)",)
+    assert "onclick" not in safe.html and "Tap" in safe.html
+
+
 def test_strict_fails_on_a_warning_from_the_helper(tmp_path, monkeypatch):
     if readahead._cores() < 2:
         pytest.skip("needs two usable cores")
@@ -325,6 +351,48 @@ def test_a_build_stopped_at_its_time_limit_leaves_no_helper(monkeypatch):
     pids = [int(pid) for pid in heard.split()]
     assert len(pids) == 2
     assert_dead(pids)
+
+
+# --- work done while waiting for the helper --------------------------------------------------
+
+
+def _read_slowly_in_the_helper(item: int) -> int:
+    if item >= 2 and SLOW_HELPER[0]:  # the helper's half (a forked copy sees the flag)
+        time.sleep(0.3)
+    return item * 10
+
+
+SLOW_HELPER = [True]
+
+
+@pytest.mark.parametrize(
+    ("split", "helper_late", "expected"),
+    [(2, True, [0, 10, "work", 20, 30]),  # a wait: the work is done in it
+     (2, False, [0, 10, 20, 30]),  # the helper answered already: nothing is done
+     (4, True, [0, 10, 20, 30])],  # no helper, no wait
+)  # fmt: skip
+def test_work_is_done_meanwhile_only_when_this_process_waits(split, helper_late, expected):
+    SLOW_HELPER[0] = helper_late
+    done: list[object] = []
+    work = readahead.meanwhile(lambda: done.append("work"))
+    items = readahead.mapped(_read_slowly_in_the_helper, [0, 1, 2, 3], split)
+    with using(Policy(read_processes=2)), work, items as reads:
+        for value in reads:
+            if not helper_late and value == 10:
+                time.sleep(0.5)  # the helper's answer is in the pipe by now
+            done.append(value)
+    assert done == expected
+
+
+def test_work_that_fails_meanwhile_does_not_fail_the_reading():
+    SLOW_HELPER[0] = True
+
+    def broken() -> None:
+        raise ImportError("a plugin writer that cannot load")
+
+    items = readahead.mapped(_read_slowly_in_the_helper, [0, 1, 2, 3], 2)
+    with using(Policy(read_processes=2)), readahead.meanwhile(broken), items as reads:
+        assert list(reads) == [0, 10, 20, 30]
 
 
 # --- batch ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ text that asks for the same extensions.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_skipping_inline_patterns_gives_the_stock_html(text: str) -> None:
 @settings(max_examples=600, derandomize=True, deadline=None)
 @given(SOURCE)
 def test_leaving_out_code_extensions_only_when_no_code_block_is_possible(text: str) -> None:
-    if not reader._MAY_HOLD_CODE.search(text):
+    if not reader.may_hold_code(text):
         assert _html(text, code=False) == _html(text, code=True)
     else:  # the check must never miss one: with a code block, the extensions are in
         assert "FencesExtension" in str(reader._extensions(True))
@@ -76,6 +77,26 @@ def test_leaving_out_mkdocs_extensions_only_when_their_syntax_is_absent(text: st
     # '[^1][^1]' (no such notes) as a superscript '1][', which is why it is left out.
     assume("[^" not in text)
     assert _html(text, features=material.features(text)) == _html(text)
+
+
+# The regular expression the substring tests stand in for.
+MAY_HOLD_CODE = re.compile(r"\t| {4}|```|~~~")
+CAPTION_TOKENS = [*TOKENS, "<Listing", "<figure", " caption=", " title=", "title", "=", '"x"',
+                  "Caption=", "  <Tip", "\n   <Box", ">\n", "<div class=\"a\" "]  # fmt: skip
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(CAPTION_TOKENS), max_size=40).map("".join))
+def test_the_substring_checks_find_what_the_regular_expressions_find(text: str) -> None:
+    assert reader.may_hold_code(text) == bool(MAY_HOLD_CODE.search(text))
+    every = frozenset(m.group(1).lower() for m in reader._CAPTIONED.finditer(text))
+    assert reader.captioned_tags(text) == every
+
+
+def test_captioned_tags_names_the_elements() -> None:
+    text = 'Text.\n\n<Listing caption="A">\n\n```\nx\n```\n\n</Listing>\n  <Box title="b">\n'
+    assert reader.captioned_tags(text) == {"listing", "box"}
+    assert reader.captioned_tags("<Listing Caption=1>") == frozenset()
 
 
 # Blocks of prose (the tokens above) between fences, plain ones mostly, some not.

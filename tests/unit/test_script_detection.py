@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from exporter import scripts
 from exporter.model import Chapter, Metadata
 from exporter.scripts import (
     MIN_LETTERS,
@@ -45,6 +48,18 @@ def test_a_hebrew_page_with_more_latin_in_its_code_than_hebrew_in_its_prose_is_h
 def test_prose_drops_code_urls_and_markup():
     text = prose('<p class="x">שלום <a href="https://example.org/abc">www.example.org</a></p>')
     assert "example" not in text and "class" not in text and "שלום" in text
+
+
+URL_PIECES = ["http", "://", "www.", "WWW.", "mailto:", "MAILTO:", "ma\u0131lto:", "a", "9",
+              "+", "-", ".", "/", " ", "\n", "\t", "\u00a0", "\u3000", "\u2028", "\u017f",
+              "\u212a", "\u05e9", "&#58;", "<b>"]  # fmt: skip
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=30).map("".join))
+def test_urls_are_dropped_as_the_one_expression_drops_them(text):
+    # Only lines holding a URL's mark go through the slow expression: the same text out.
+    assert scripts._without_urls(text) == scripts._URL.sub(" ", text)
 
 
 def test_an_english_text_quoting_a_hebrew_line_stays_unmarked():

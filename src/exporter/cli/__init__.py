@@ -7,6 +7,11 @@ exceeded; 5 a --strict violation; 6 an output that could not be written.
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
+import threading
+
 import click
 
 from exporter.cli.batch import batch
@@ -39,4 +44,33 @@ for command in (build, check_command, init, themes, formats, batch, preview):
 
 def main() -> None:
     """Entry point of the ``exporter`` command."""
-    cli(prog_name="exporter")
+    try:
+        cli(prog_name="exporter")
+    except SystemExit as done:
+        _leave(done.code)
+        raise
+
+
+def _leave(code: object) -> None:
+    """End the process now, without the interpreter's teardown, when nothing needs it.
+
+    Tearing down every imported module object by object cost a one-shot build about 40 M
+    instructions (callgrind; 7% of its start-up); the system frees a process's memory at
+    once. Exit handlers still run and the standard streams are flushed. A message for an
+    exit code, a thread still running (the preview's) or a stream that cannot be flushed
+    gets the interpreter's ordinary exit.
+    """
+    if not (code is None or isinstance(code, int)) or threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = 120  # as the interpreter exits when it cannot flush them
+    os._exit(code or 0)

@@ -30,7 +30,7 @@ from exporter.guard.resources import AssetStore
 from exporter.ids import IdRegistry, chapter_id, reserved_ids
 from exporter.model import Asset, Document, Metadata, is_valid_lang
 from exporter.reading import ledger, memo, readahead
-from exporter.reading.clean import build_chapter, find_running_title
+from exporter.reading.clean import Sanitized, build_chapter, find_running_title, sanitized
 from exporter.reading.decode import check_encoding, decode
 from exporter.reading.links import LinkTable
 from exporter.scripts import settle_language
@@ -130,7 +130,7 @@ def read(
     with _read_raws(loaded, encoding, book) as reading:
         raws, running = find_running_title(memo.remember(reading), len(loaded))
         for index, (source, got) in enumerate(zip(loaded, raws, strict=True), start=1):
-            text, raw, files = got
+            text, raw, files, safe = got
             ledger.merge(files)  # what a read-ahead helper read (includes) for this build
             base = source.path.parent if source.path else Path.cwd()
             entry = book.entries[index - 1] if book else None
@@ -150,6 +150,7 @@ def read(
                 text=text,
                 files=raw.files,
                 running=running,
+                safe=safe,
             )
             if entry:
                 chapter = replace(
@@ -212,12 +213,13 @@ def reader_function(kind: str) -> ReadFunction:
 
 def _read_raw(
     source: Source, encoding: str | None, book: Book | None = None
-) -> tuple[str, RawChapter, dict[str, str]]:
+) -> tuple[str, RawChapter, dict[str, str], Sanitized]:
     """Decode one source (unless its reader takes bytes) and run its reader.
 
     The text returned is the source as written (before includes are expanded): links look
     their line numbers up in it. Then the files read for it (its includes), for the ledger:
     this may run in a read-ahead helper, whose records would not reach the build otherwise.
+    Last, the reader's HTML sanitized: cleaning's first steps, made where the source is read.
     """
     check_size(source.name, len(source.data))  # in-memory sources were not checked yet
     spec = READERS.get(source.kind)
@@ -238,7 +240,7 @@ def _read_raw(
         if exc.message.startswith(source.name):
             raise
         raise SourceError(f"{source.name}: {exc}") from None
-    return text, raw, files
+    return text, raw, files, sanitized(raw.html)
 
 
 def _expanded(text: str, source: Source, book: Book | None) -> str:

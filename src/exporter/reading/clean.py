@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from exporter.formats import RawChapter
     from exporter.reading.links import LinkTable
 
-    Raw = tuple[str, RawChapter, dict[str, str]]  # a source's text, reading, files read
+    Raw = tuple[str, RawChapter, dict[str, str], "Sanitized"]  # text, reading, files read, safe
 
 log = logging.getLogger("exporter")
 
@@ -51,6 +51,7 @@ def build_chapter(
     text: str = "",
     files: Mapping[str, bytes] | None = None,
     running: str = "",
+    safe: Sanitized | None = None,
 ) -> tuple[Chapter, Metadata]:
     """Clean one source's HTML; return the chapter and the metadata completed by it.
 
@@ -58,13 +59,13 @@ def build_chapter(
     until every source is read; ``LinkTable.resolve`` finishes them. ``files`` are images
     the source carries inside itself, by the ``src`` its HTML gives them. ``running`` is
     a heading that opens every file of the book (its name), not this chapter's title.
+    ``safe`` is ``sanitized(raw_html)`` when the reading made it already.
     """
     where = name
-    raw_html = rawhtml.prepare(raw_html, TAGS)  # before removals(): it keeps what it makes
-    removed = removals(raw_html)
-    if removed:  # a warning, so that --strict refuses a source that needed cleaning
-        log.warning("%s: removed unsafe or unsupported HTML: %s", where, ", ".join(removed))
-    root = lxml.html.fragment_fromstring(sanitize(raw_html) or "<p></p>", create_parent="div")
+    safe = safe or sanitized(raw_html)
+    if safe.removed:  # a warning, so that --strict refuses a source that needed cleaning
+        log.warning("%s: removed unsafe or unsupported HTML: %s", where, ", ".join(safe.removed))
+    root = lxml.html.fragment_fromstring(safe.html or "<p></p>", create_parent="div")
     nesting.repair(root)
     rawhtml.repair(root)
     had_title = bool(metadata.title)
@@ -96,6 +97,23 @@ def build_chapter(
         notes=tuple((note_id, _note_xhtml(body)) for note_id, body in notes),
     )
     return chapter, replace(metadata, title=title)
+
+
+class Sanitized(NamedTuple):
+    """A reader's HTML through the allow-list, and what that took out (to warn about)."""
+
+    html: str
+    removed: tuple[str, ...]
+
+
+def sanitized(raw_html: str) -> Sanitized:
+    """Run the first steps of cleaning, which need nothing of the rest of the publication.
+
+    The reading runs them, so that a big book's read-ahead helper does them for its share
+    of the sources: about a third of cleaning a chapter, taken off this process.
+    """
+    raw_html = rawhtml.prepare(raw_html, TAGS)  # before removals(): it keeps what it makes
+    return Sanitized(sanitize(raw_html), tuple(removals(raw_html)))
 
 
 _OPENING = re.compile(r"\A\s*<(h[1-6])\b[^>]*>(.*?)</\1>\s*<\1\b", re.DOTALL | re.IGNORECASE)

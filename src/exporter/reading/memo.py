@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from exporter.book import Book
     from exporter.formats import RawChapter
     from exporter.reading import Source
+    from exporter.reading.clean import Sanitized
 
-Got = tuple[str, "RawChapter", dict[str, str]]  # the text, the reader's result, files read
+# The text, the reader's result, the files read, the reader's HTML sanitized.
+Got = tuple[str, "RawChapter", dict[str, str], "Sanitized"]
 Key = tuple[str, str, str]  # the source's name, path and reader
 _entries: dict[Key, tuple[str, Got]] | None = None  # key -> (fingerprint, its read)
 

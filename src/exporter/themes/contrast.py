@@ -8,6 +8,7 @@ look and makes every token legible.
 
 from __future__ import annotations
 
+import functools
 import re
 
 AA_TEXT = 4.5  # WCAG 2.2 SC 1.4.3, normal-size text
@@ -25,6 +26,7 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
 
 
+@functools.lru_cache(maxsize=1024)  # the background's, again for every colour and step
 def luminance(colour: str) -> float:
     """Return the relative luminance of a colour (WCAG's definition, sRGB)."""
 
@@ -42,6 +44,7 @@ def ratio(foreground: str, background: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@functools.lru_cache(maxsize=1024)  # a style gives most of its colours to several tokens
 def legible(colour: str, background: str, minimum: float = AA_TEXT) -> str:
     """Return ``colour``, darkened along its hue until it reaches ``minimum`` on ``background``.
 
