@@ -25,10 +25,11 @@ import logging
 import re
 from collections.abc import Iterable
 from html import unescape
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 from exporter.markup import attr
-from exporter.math import lean, paths
+from exporter.math import lean, paths, pdfops
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,21 @@ _SIZE = 20.0  # ziamath's font size (px) for the drawing; the img is sized in em
 _MARGIN = 1.0  # ziamath's margin around the drawing, in its px
 
 
+class Drawn(NamedTuple):
+    """One formula drawn: the ``<img>`` (or the TeX), why not, and its PDF operators."""
+
+    picture: str
+    error: str = ""
+    url: str = ""  # the picture's data: URL
+    vector: pdfops.Vector | None = None  # the drawing as PDF operators, if pdfops writes it
+
+
 # Drawings made ahead of the render (``draw_ahead``), by markup; consulted before drawing.
-_AHEAD: dict[str, tuple[str, str]] = {}
+_AHEAD: dict[str, Drawn] = {}
+# The PDF operators of the formulas put in HTML by this process, by data: URL (the PDF
+# writer's image cache reads them: writers.pdf_formulas); the oldest go beyond 2048.
+VECTORS: dict[str, pdfops.Vector] = {}
+_KEPT = 2048
 # Below this many formulas not drawn yet, a second process costs more than it saves.
 MIN_AHEAD = 24
 
@@ -75,10 +89,16 @@ def draw_all(html: str) -> str:
 
 def _drawn(match: re.Match[str]) -> str:
     markup = match.group(0)
-    picture, error = _AHEAD.get(markup) or drawing(markup)
-    if error:
-        log.warning("cannot draw the formula `%s`: %s; it is printed as text", _tex(markup), error)
-    return picture
+    drawn = _AHEAD.get(markup) or drawing(markup)
+    if drawn.error:
+        log.warning(
+            "cannot draw the formula `%s`: %s; it is printed as text", _tex(markup), drawn.error
+        )
+    if drawn.vector is not None and drawn.url not in VECTORS:
+        VECTORS[drawn.url] = drawn.vector
+        if len(VECTORS) > _KEPT:
+            del VECTORS[next(iter(VECTORS))]
+    return drawn.picture
 
 
 def _tex(markup: str) -> str:
@@ -91,26 +111,32 @@ def _tex(markup: str) -> str:
 
 # Each entry is one picture (a few KiB of base64): 2048 keep a batch's memory bounded.
 @functools.lru_cache(maxsize=2048)
-def drawing(markup: str) -> tuple[str, str]:
-    """Return the ``<img>`` drawing one ``<math>`` element, and '' (or the TeX and why not)."""
+def drawing(markup: str) -> Drawn:
+    """Return the ``<img>`` drawing one ``<math>`` element (or its TeX, and why not)."""
     tex = _tex(markup)
     display = 'display="block"' in markup[: markup.find(">")]
     try:
-        svg, width, height, depth = _svg(markup)
+        root, width, height, depth = _layout(markup)
     except Exception as exc:  # ziamath raises many kinds on MathML it cannot lay out
         reason = f"it cannot be laid out ({str(exc).strip() or type(exc).__name__})"
-        return f'<code class="math-error">{attr(tex)}</code>', reason
-    data = base64.b64encode(svg.encode()).decode()
+        return Drawn(f'<code class="math-error">{attr(tex)}</code>', reason)
+    svg = ElementTree.tostring(root, encoding="unicode")
+    url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     kind = "math-display" if display else "math-inline"
     style = f"width:{width:.3f}em;height:{height:.3f}em;vertical-align:{depth:.3f}em"
-    return (
-        f'<img class="{kind}" alt="{attr(tex)}" style="{style}"'
-        f' src="data:image/svg+xml;base64,{data}"/>'
-    ), ""
+    picture = f'<img class="{kind}" alt="{attr(tex)}" style="{style}" src="{url}"/>'
+    return Drawn(picture, "", url, pdfops.vector(root))
 
 
 def _svg(markup: str) -> tuple[str, float, float, float]:
     """Return the SVG of one formula, its width and height, and its baseline shift, in em."""
+    root, width, height, depth = _layout(markup)
+    return ElementTree.tostring(root, encoding="unicode"), width, height, depth
+
+
+def _layout(markup: str) -> tuple[ElementTree.Element, float, float, float]:
+    """Return the SVG element of one formula, its width and height, and its baseline shift,
+    in em."""
     import ziamath
 
     lean.apply()
@@ -119,8 +145,7 @@ def _svg(markup: str) -> tuple[str, float, float, float]:
     box = math.node.bbox
     width = box.xmax - box.xmin + 2 * _MARGIN
     height = box.ymax - box.ymin + 2 * _MARGIN
-    svg = ElementTree.tostring(_one_path(math.svgxml()), encoding="unicode")
-    return svg, width / _SIZE, height / _SIZE, (box.ymin - _MARGIN) / _SIZE
+    return _one_path(math.svgxml()), width / _SIZE, height / _SIZE, (box.ymin - _MARGIN) / _SIZE
 
 
 def _one_path(svg: ElementTree.Element) -> ElementTree.Element:
