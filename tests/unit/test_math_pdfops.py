@@ -58,15 +58,15 @@ def test_quadratics_become_cubics_two_thirds_of_the_way_to_their_control() -> No
     assert found is not None
     assert found.viewbox == (0, -5, 10, 10)
     assert found.operators.decode().split("\n") == [
-        "0 0 m",
-        "2 2 4 2 6 0 c",
-        "8 -2 10 -2 12 0 c",  # T: the control mirrored, (9, -3)
-        "12.5 0 l",
-        "12.5 -1 l",
-        "0 -1 l",
+        "0 0 m",  # in hundredths of a px
+        "200 200 400 200 600 0 c",
+        "800 -200 1000 -200 1200 0 c",  # T: the control mirrored, (9, -3)
+        "1250 0 l",
+        "1250 -100 l",
+        "0 -100 l",
         "h",
         "f",
-        "1 -2 3 0.5 re",
+        "100 -200 300 50 re",
         "f",
     ]
 

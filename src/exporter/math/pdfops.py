@@ -12,6 +12,9 @@ own units; the PDF writer puts them on the page under the viewBox's transform
 
 Quadratic curves become cubic ones (PDF has no quadratic): the control points two thirds
 of the way from each end to the quadratic's control point, as WeasyPrint computes them.
+Numbers are written in hundredths of the SVG's px, as integers (``UNIT``, the precision of
+paths.compact): 1/2000 em, no decimal points, and about 25% fewer bytes for the PDF to
+compress than WeasyPrint's six decimals.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from xml.etree import ElementTree
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _BLACK = ("black", "#000", "#000000")
+UNIT = 0.01  # the SVG px in an operator's number: 1 is 1/100 px
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Vector:
     width: float  # the SVG's width and height (px), its intrinsic size
     height: float
     viewbox: tuple[float, float, float, float]
-    operators: bytes  # filled in black, y downwards as in the SVG
+    operators: bytes  # filled in black, y downwards as in the SVG, in ``UNIT`` of its px
 
 
 def vector(svg: ElementTree.Element) -> Vector | None:
@@ -91,7 +95,7 @@ def _path(d: str) -> str | None:
                 out.append(
                     f"{_n(x + 2 * (qx - x) / 3)} {_n(y + 2 * (qy - y) / 3)} "
                     f"{_n(ex + 2 * (qx - ex) / 3)} {_n(ey + 2 * (qy - ey) / 3)} "
-                    f"{tokens[i + 1]} {tokens[i + 2]} c"
+                    f"{_n(ex)} {_n(ey)} c"
                 )
                 x, y, control, i = ex, ey, (qx, qy), i + 3
                 continue
@@ -101,17 +105,17 @@ def _path(d: str) -> str | None:
                 x, y, i = start_x, start_y, i + 1
             elif letter == "M" or letter == "L":
                 x, y = float(tokens[i + 1]), float(tokens[i + 2])
-                out.append(f"{tokens[i + 1]} {tokens[i + 2]} {'m' if letter == 'M' else 'l'}")
+                out.append(f"{_n(x)} {_n(y)} {'m' if letter == 'M' else 'l'}")
                 if letter == "M":
                     start_x, start_y = x, y
                 i += 3
             elif letter == "H":
                 x = float(tokens[i + 1])
-                out.append(f"{tokens[i + 1]} {_n(y)} l")
+                out.append(f"{_n(x)} {_n(y)} l")
                 i += 2
             elif letter == "V":
                 y = float(tokens[i + 1])
-                out.append(f"{_n(x)} {tokens[i + 1]} l")
+                out.append(f"{_n(x)} {_n(y)} l")
                 i += 2
             else:
                 return None
@@ -121,6 +125,5 @@ def _path(d: str) -> str | None:
 
 
 def _n(value: float) -> str:
-    """Return a number as PDF text: 1/1000 px of the 20 px drawing, no trailing zeros."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """Return a length in px as PDF text, in ``UNIT``: an integer."""
+    return str(round(value / UNIT))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from exporter.math.draw import VECTORS
-from exporter.math.pdfops import Vector
+from exporter.math.pdfops import UNIT, Vector
 
 
 class FormulaImage:
@@ -35,7 +35,8 @@ class FormulaImage:
         dx = (concrete_width - width * scale) / 2 - x * scale
         dy = (concrete_height - height * scale) / 2 - y * scale
         # In its own graphics state, in black, as WeasyPrint draws ziamath's fill="black".
-        head = f"q\n{scale:f} 0 0 {scale:f} {dx:f} {dy:f} cm\n0 0 0 rg\n".encode()
+        unit = scale * UNIT
+        head = f"q\n{unit:f} 0 0 {unit:f} {dx:f} {dy:f} cm\n0 0 0 rg\n".encode()
         stream.stream.append(head + self.vector.operators + b"\nQ")
 
 
