@@ -25,6 +25,7 @@ import logging
 import re
 from collections.abc import Iterable
 from html import unescape
+from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
 
@@ -59,25 +60,37 @@ _KEPT = 2048
 MIN_AHEAD = 24
 
 
-def draw_ahead(htmls: Iterable[str]) -> None:
+def draw_ahead(htmls: Iterable[str], store: Path | None = None) -> None:
     """Draw the distinct formulas of ``htmls`` not drawn yet on two cores, before rendering.
 
     Drawing is pure Python and most of math's cost in a PDF: this process draws half the
     formulas while a helper forked from it (under the same limits, readahead.mapped) draws
     the other half. Without a helper (one core, a policy of one process, a few formulas)
-    nothing is drawn here: the render draws each formula as it meets it.
+    nothing is drawn here: the render draws each formula as it meets it. With a ``store``
+    (the build cache folder), the drawings kept there by the last build are taken as they
+    are, the others drawn here, and this build's are kept for the next (math.store).
     """
     from exporter.guard.policy import current
+    from exporter.math import store as kept
     from exporter.reading import readahead
 
     _AHEAD.clear()
     todo = list(dict.fromkeys(m.group(0) for html in htmls for m in _MATH.finditer(html)))
-    if len(todo) < MIN_AHEAD or not readahead.may_fork(current()):
-        return
-    split = len(todo) // 2
-    with readahead.mapped(drawing, todo, split) as drawn:
-        for markup, result in zip(todo, drawn, strict=True):
-            _AHEAD[markup] = result
+    stamp = kept.tag(_SIZE, _MARGIN, pdfops.UNIT)
+    stored = kept.load(store, stamp) if store is not None and todo else {}
+    for markup in todo:
+        if (found := stored.get(kept.digest(markup))) is not None:
+            _AHEAD[markup] = Drawn(*found)
+    todo = [markup for markup in todo if markup not in _AHEAD]
+    if len(todo) >= MIN_AHEAD and readahead.may_fork(current()):
+        with readahead.mapped(drawing, todo, len(todo) // 2) as drawn:
+            for markup, result in zip(todo, drawn, strict=True):
+                _AHEAD[markup] = result
+    if store is None or not (todo or len(stored) != len(_AHEAD)):
+        return  # nothing to keep, or the store holds exactly these drawings
+    for markup in todo:
+        _AHEAD[markup] = _AHEAD.get(markup) or drawing(markup)
+    kept.save(store, stamp, {kept.digest(m): tuple(d) for m, d in _AHEAD.items()})
 
 
 def draw_all(html: str) -> str:

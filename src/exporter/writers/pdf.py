@@ -164,7 +164,8 @@ def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
 
         draw_ahead(
             [chapter.html for chapter in doc.chapters]
-            + [note for chapter in doc.chapters for _, note in chapter.notes]
+            + [note for chapter in doc.chapters for _, note in chapter.notes],
+            Path(settings.cache_dir) if settings.cache_dir else None,  # drawings kept there
         )
     return target
 
