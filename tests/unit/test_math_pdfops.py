@@ -91,3 +91,10 @@ def test_a_formula_in_colour_is_drawn_by_weasyprint() -> None:
     draw.drawing.cache_clear()
     drawn = draw.drawing(mathml(r"\color{red}{x+1}", False))
     assert drawn.picture.startswith("<img") and drawn.vector is None
+
+
+@pytest.mark.parametrize(("tex", "display"), FORMULAS)
+def test_operators_made_with_the_outline_are_those_read_back_from_it(tex, display) -> None:
+    root, known, *_ = draw._layout(mathml(tex, display))
+    assert known  # paths.outline wrote them in its one pass
+    assert pdfops.vector(root, known) == pdfops.vector(root)

@@ -9,12 +9,13 @@ the text around it, and ``vertical-align`` puts its baseline on the line's basel
 depth below the baseline is the box's lowest point). A display formula is centred by its
 ``div.equation``; an equation number (``span.eqno``) sits at the right margin (theme CSS).
 
-Drawing is the cost of math in a PDF: per distinct formula about 50 ms in ziamath (pure
-Python; bench/formulas.py's mix) and 15-35 ms for WeasyPrint to draw the SVG. So each
-distinct formula is drawn once per process (``functools.lru_cache``); a book repeats many
-(``$x$``, ``$n$``), and its outline is written in fewer points (``paths``). Measured
-(bench/formulas.py, load 3.4-3.7): 496 formulas (375 distinct) in a 255-page book cost
-1.61x the wall time and 1.71x the CPU time of the same book without them.
+Drawing is the cost of math in a PDF. Each distinct formula is drawn once per process
+(``functools.lru_cache``; a book repeats many, ``$x$``, ``$n$``), on two cores for a book
+(``draw_ahead``), and kept in the build cache for the next build (math.store); ziamath's
+layout is shortened where it repeats work (``lean``) and the outline written in fewer
+points (``paths``). The drawing is also written once as PDF operators (``pdfops``), which
+the PDF writer hands WeasyPrint as a ready image instead of letting it parse the SVG's
+path at every place (writers.pdf_formulas). bench/README.md has the measurements.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def drawing(markup: str) -> Drawn:
     tex = _tex(markup)
     display = 'display="block"' in markup[: markup.find(">")]
     try:
-        root, width, height, depth = _layout(markup)
+        root, known, width, height, depth = _layout(markup)
     except Exception as exc:  # ziamath raises many kinds on MathML it cannot lay out
         reason = f"it cannot be laid out ({str(exc).strip() or type(exc).__name__})"
         return Drawn(f'<code class="math-error">{attr(tex)}</code>', reason)
@@ -138,18 +139,18 @@ def drawing(markup: str) -> Drawn:
     kind = "math-display" if display else "math-inline"
     style = f"width:{width:.3f}em;height:{height:.3f}em;vertical-align:{depth:.3f}em"
     picture = f'<img class="{kind}" alt="{attr(tex)}" style="{style}" src="{url}"/>'
-    return Drawn(picture, "", url, pdfops.vector(root))
+    return Drawn(picture, "", url, pdfops.vector(root, known))
 
 
 def _svg(markup: str) -> tuple[str, float, float, float]:
     """Return the SVG of one formula, its width and height, and its baseline shift, in em."""
-    root, width, height, depth = _layout(markup)
+    root, _, width, height, depth = _layout(markup)
     return ElementTree.tostring(root, encoding="unicode"), width, height, depth
 
 
-def _layout(markup: str) -> tuple[ElementTree.Element, float, float, float]:
-    """Return the SVG element of one formula, its width and height, and its baseline shift,
-    in em."""
+def _layout(markup: str) -> tuple[ElementTree.Element, dict[str, str], float, float, float]:
+    """Return the SVG element of one formula, its paths' PDF operators (by path data), its
+    width and height, and its baseline shift, in em."""
     import ziamath
 
     lean.apply()
@@ -158,22 +159,28 @@ def _layout(markup: str) -> tuple[ElementTree.Element, float, float, float]:
     box = math.node.bbox
     width = box.xmax - box.xmin + 2 * _MARGIN
     height = box.ymax - box.ymin + 2 * _MARGIN
-    return _one_path(math.svgxml()), width / _SIZE, height / _SIZE, (box.ymin - _MARGIN) / _SIZE
+    svg, known = _one_path(math.svgxml())
+    return svg, known, width / _SIZE, height / _SIZE, (box.ymin - _MARGIN) / _SIZE
 
 
-def _one_path(svg: ElementTree.Element) -> ElementTree.Element:
+def _one_path(svg: ElementTree.Element) -> tuple[ElementTree.Element, dict[str, str]]:
     """Merge the glyphs' paths of one colour into one path: the same picture, drawn faster.
 
     WeasyPrint sets up every SVG element on its own (style, transform, markers): on 60
     formulas, one path instead of one per glyph made the PDF's drawing ~30% faster. The
-    merged outline is then written in fewer points (paths.compact).
+    merged outline is then written in fewer points (paths.compact), and as PDF operators
+    in the same pass (returned by path data).
     """
     glyphs = [el for el in svg if el.tag == "path" and set(el.attrib) <= {"d", "fill"}]
     by_fill: dict[str, list[ElementTree.Element]] = {}
     for path in glyphs:
         by_fill.setdefault(path.get("fill", ""), []).append(path)
+    known: dict[str, str] = {}
     for group in by_fill.values():
-        group[0].set("d", paths.compact(" ".join(path.get("d", "") for path in group)))
+        d, ops = paths.outline(" ".join(path.get("d", "") for path in group))
+        group[0].set("d", d)
+        if ops is not None:
+            known[d] = ops
         for path in group[1:]:
             svg.remove(path)
-    return svg
+    return svg, known

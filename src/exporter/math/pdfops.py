@@ -19,6 +19,7 @@ compress than WeasyPrint's six decimals.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -37,8 +38,11 @@ class Vector:
     operators: bytes  # filled in black, y downwards as in the SVG, in ``UNIT`` of its px
 
 
-def vector(svg: ElementTree.Element) -> Vector | None:
-    """Return ``svg`` (ziamath's drawing, after draw._one_path) as PDF operators, or None."""
+def vector(svg: ElementTree.Element, known: Mapping[str, str] | None = None) -> Vector | None:
+    """Return ``svg`` (ziamath's drawing, after draw._one_path) as PDF operators, or None.
+
+    ``known`` gives the operators of path data already read (paths.outline), by the data.
+    """
     try:
         box = tuple(float(n) for n in svg.attrib["viewBox"].split())
         width, height = float(svg.attrib["width"]), float(svg.attrib["height"])
@@ -53,7 +57,7 @@ def vector(svg: ElementTree.Element) -> Vector | None:
         if attrs.pop("fill", "black") not in _BLACK:
             return None  # a colour: WeasyPrint knows the PDF's colour space
         if tag == "path" and set(attrs) == {"d"}:
-            drawn = _path(attrs["d"])
+            drawn = (known or {}).get(attrs["d"]) or _path(attrs["d"])
         elif tag == "rect" and set(attrs) == {"x", "y", "width", "height"}:
             drawn = _rect(attrs)
         else:
@@ -70,7 +74,7 @@ def _rect(attrs: dict[str, str]) -> str | None:
         x, y, w, h = (float(attrs[k]) for k in ("x", "y", "width", "height"))
     except ValueError:
         return None
-    return f"{_n(x)} {_n(y)} {_n(w)} {_n(h)} re"
+    return f"{number(x)} {number(y)} {number(w)} {number(h)} re"
 
 
 def _path(d: str) -> str | None:
@@ -93,9 +97,9 @@ def _path(d: str) -> str | None:
                     qx, qy = 2 * x - control[0], 2 * y - control[1]
                 ex, ey = float(tokens[i + 1]), float(tokens[i + 2])
                 out.append(
-                    f"{_n(x + 2 * (qx - x) / 3)} {_n(y + 2 * (qy - y) / 3)} "
-                    f"{_n(ex + 2 * (qx - ex) / 3)} {_n(ey + 2 * (qy - ey) / 3)} "
-                    f"{_n(ex)} {_n(ey)} c"
+                    f"{number(x + 2 * (qx - x) / 3)} {number(y + 2 * (qy - y) / 3)} "
+                    f"{number(ex + 2 * (qx - ex) / 3)} {number(ey + 2 * (qy - ey) / 3)} "
+                    f"{number(ex)} {number(ey)} c"
                 )
                 x, y, control, i = ex, ey, (qx, qy), i + 3
                 continue
@@ -105,17 +109,17 @@ def _path(d: str) -> str | None:
                 x, y, i = start_x, start_y, i + 1
             elif letter == "M" or letter == "L":
                 x, y = float(tokens[i + 1]), float(tokens[i + 2])
-                out.append(f"{_n(x)} {_n(y)} {'m' if letter == 'M' else 'l'}")
+                out.append(f"{number(x)} {number(y)} {'m' if letter == 'M' else 'l'}")
                 if letter == "M":
                     start_x, start_y = x, y
                 i += 3
             elif letter == "H":
                 x = float(tokens[i + 1])
-                out.append(f"{_n(x)} {_n(y)} l")
+                out.append(f"{number(x)} {number(y)} l")
                 i += 2
             elif letter == "V":
                 y = float(tokens[i + 1])
-                out.append(f"{_n(x)} {_n(y)} l")
+                out.append(f"{number(x)} {number(y)} l")
                 i += 2
             else:
                 return None
@@ -124,6 +128,6 @@ def _path(d: str) -> str | None:
     return "\n".join(out)
 
 
-def _n(value: float) -> str:
+def number(value: float) -> str:
     """Return a length in px as PDF text, in ``UNIT``: an integer."""
     return str(round(value / UNIT))
