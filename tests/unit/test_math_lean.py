@@ -29,6 +29,11 @@ FORMULAS = [
     (r"\left(\frac{1}{2}\right)^{\left(\frac{1}{2}\right)} + \left(\frac{1}{2}\right)", True),
     (r"(a+b)^{(a+b)_{(a+b)}}", False),
     (r"\left(\frac{1}{2}\right) \mathbf{\left(\frac{1}{2}\right)}", True),
+    # Rows without a stretchy operator (no measure), beside rows with one, nested both ways.
+    (r"\|v_{12}\|_2 + |x| - \lim_{n \to \infty} \left(1 + \frac{7}{n}\right)^n", False),
+    (r"\frac{a_{k} x^{k}}{\sqrt{k + n}} = e^{-k t} \cdot \frac{\left[ x \right]}{2}", True),
+    (r"\int_0^{9} x^2 \, dx = \frac{9^3}{3} \quad x \mid y \quad f'(x) \to \infty", True),
+    (r"\sin x + \log_2 n + \max(a, b) \le \langle u, v \rangle", False),
 ]
 
 

@@ -12,6 +12,9 @@ without them and requires the same SVG, byte for byte.
   is kept under those (for one formula at a time) and made once. Skipping the measure
   inside a measure instead changes drawings (a fence's superscript sits by the fence's
   size): the test has such a formula.
+  A row with no operator that could stretch anywhere below it needs no measure at all,
+  since only a stretchy ``<mo>`` reads it: most rows of a book's formulas (``x^2 + 1``,
+  ``\\frac{a}{b}``) skip it.
 - ``styles.parse_style`` turns the parent's style into a dict with ``dataclasses.asdict``
   (a deep copy) only to look up its scalar fields: a shallow copy gives the same lookups.
 """
@@ -40,6 +43,8 @@ def apply() -> None:
     _saved.update(measure=measure, asdict=styles.asdict)
 
     def lean_measure(self: Any, line: Any, **kwargs: Any) -> tuple[float, float]:
+        if not any(_may_stretch(el) for child in line for el in child.iter()):
+            return 0.0, 0.0  # read by nothing below: no stretchy operator to size
         key = (
             tuple(ElementTree.tostring(child) for child in line),
             repr(sorted(kwargs.items())),
@@ -54,6 +59,27 @@ def apply() -> None:
 
     mrow.Mrow._get_height_nostretch = lean_measure  # type: ignore[method-assign]
     styles.asdict = lambda style: dict(vars(style))  # type: ignore[assignment]
+
+
+def _may_stretch(el: ElementTree.Element) -> bool:
+    """Tell whether ``el`` may be laid out as a stretchy operator (sized by its row).
+
+    As ziamath decides (``Moperator``): its ``stretchy`` attribute, else the operator
+    dictionary's entry in any form (the form is inferred later); an ``<mi>`` that names an
+    operator is turned into an ``<mo>`` by its row.
+    """
+    from ziamath import operators
+
+    tag = str(el.tag).rsplit("}", 1)[-1]
+    text = (el.text or "").strip()
+    if tag != "mo" and not (tag == "mi" and text in operators.names):
+        return False
+    if "stretchy" in el.attrib:
+        return el.attrib["stretchy"] != "false"
+    return any(
+        operators.get_params(text, form).get("stretchy", "false") != "false"
+        for form in ("prefix", "infix", "postfix")
+    )
 
 
 def undo() -> None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from exporter.math import pdfops
+
 _TOKEN = re.compile(r"[MLQZ]|[^\sMLQZ]+")
 # px of ziamath's 20 px drawing (1/1000 em): the rounding of a mirrored control point
 _CLOSE = 0.02
@@ -32,8 +34,16 @@ def compact(d: str) -> str:
 
     Path data in another shape (relative commands, arcs, cubic curves) is returned as it is.
     """
+    return outline(d)[0]
+
+
+def outline(d: str) -> tuple[str, str | None]:
+    """Return ``compact(d)``, and the same outline as PDF operators (pdfops, None when ``d``
+    is in another shape): made in one pass, as the points are read once."""
     tokens = _TOKEN.findall(d)
     out: list[str] = []
+    ops: list[str] = []
+    n = pdfops.number
     start = here = (0.0, 0.0)
     control: tuple[float, float] | None = None  # the last Q/T control point, as drawn
     i = 0
@@ -42,6 +52,7 @@ def compact(d: str) -> str:
             letter = tokens[i]
             if letter == "Z":
                 out.append("Z")
+                ops.append("h")
                 here, control, i = start, None, i + 1
                 continue
             if letter == "Q":
@@ -52,28 +63,36 @@ def compact(d: str) -> str:
                 else:
                     out += ("Q", *_text(bend), *_text(point))
                     control = bend
+                (hx, hy), (qx, qy), (ex, ey) = here, control, point
+                ops.append(
+                    f"{n(hx + 2 * (qx - hx) / 3)} {n(hy + 2 * (qy - hy) / 3)} "
+                    f"{n(ex + 2 * (qx - ex) / 3)} {n(ey + 2 * (qy - ey) / 3)} {n(ex)} {n(ey)} c"
+                )
                 here, i = point, i + 5
                 continue
             if letter not in "ML":
-                return d
+                return d, None
             point, i = _pair(tokens, i + 1), i + 3
             control = None
             x, y = _text(point)
             if letter == "M":
                 out += ("M", x, y)
+                ops.append(f"{n(point[0])} {n(point[1])} m")
                 start = point
             elif point == here:
                 continue
-            elif point[1] == here[1]:
-                out += ("H", x)
-            elif point[0] == here[0]:
-                out += ("V", y)
             else:
-                out += ("L", x, y)
+                if point[1] == here[1]:
+                    out += ("H", x)
+                elif point[0] == here[0]:
+                    out += ("V", y)
+                else:
+                    out += ("L", x, y)
+                ops.append(f"{n(point[0])} {n(point[1])} l")
             here = point
     except (ValueError, IndexError):  # a token that is not a number, a command cut short
-        return d
-    return " ".join(out)
+        return d, None
+    return " ".join(out), "\n".join(ops)
 
 
 def _pair(tokens: list[str], at: int) -> tuple[float, float]:

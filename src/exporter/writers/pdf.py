@@ -39,6 +39,7 @@ from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
 from exporter.writers import linebreak, pagelabels, printpdf
 from exporter.writers.glyphs import missing_glyphs_by_script
+from exporter.writers.pdf_formulas import FormulaImages
 from exporter.writers.pdflog import (
     KnownAltFilter,
     SubsetterNotice,
@@ -163,7 +164,8 @@ def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
 
         draw_ahead(
             [chapter.html for chapter in doc.chapters]
-            + [note for chapter in doc.chapters for _, note in chapter.notes]
+            + [note for chapter in doc.chapters for _, note in chapter.notes],
+            Path(settings.cache_dir) if settings.cache_dir else None,  # drawings kept there
         )
     return target
 
@@ -252,12 +254,20 @@ def write_pdf(
         with complexity_limit(), _fewer_collections():
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
-            ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+            ).render(
+                stylesheets=[stylesheet],
+                font_config=_font_config(theme.path),
+                cache=FormulaImages(),
+            )
             again = _index_pages(document, html) if index_pages.MARK in html else None
             if again is not None:  # the index's pages, read from the first layout
                 document = HTML(
                     string=again, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
-                ).render(stylesheets=[stylesheet], font_config=_font_config(theme.path))
+                ).render(
+                    stylesheets=[stylesheet],
+                    font_config=_font_config(theme.path),
+                    cache=FormulaImages(),
+                )
             # WeasyPrint's PDF/X stamps the current time as the creation date when the
             # HTML gives none: the build's date keeps the bytes the same from run to run.
             meta = document.metadata

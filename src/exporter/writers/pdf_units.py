@@ -35,6 +35,7 @@ from exporter.writers.pdf import (
     _margin_texts,
     _theme_css,
 )
+from exporter.writers.pdf_formulas import FormulaImages
 from exporter.writers.pdflog import KnownAltFilter, complexity_limit
 
 Bookmark = tuple[int, str, int, float, float]  # level, label, page in the piece, x, y (px)
@@ -83,7 +84,11 @@ def lay_out(
         with complexity_limit(), _fewer_collections(), deferred:
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
-            ).render(stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path))
+            ).render(
+                stylesheets=[_theme_css(theme, css)],
+                font_config=_font_config(theme.path),
+                cache=FormulaImages(),  # the drawn formulas' operators, not their SVG
+            )
             pages = document.pages
             begin = _page_of(pages, first) if first else 0
             end = _page_of(pages, stop) if stop else len(pages)
