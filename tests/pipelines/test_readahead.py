@@ -395,6 +395,30 @@ def test_work_that_fails_meanwhile_does_not_fail_the_reading():
         assert list(reads) == [0, 10, 20, 30]
 
 
+def _wait_for_the_reader(item: tuple[int, str]) -> str:
+    """In the helper: the second source waits (at most 5 s) until the first was received."""
+    number, flag = item
+    if number == 2:
+        return "first sent alone"
+    deadline = time.monotonic() + 5
+    while not os.path.exists(flag) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return "after the first was taken" if os.path.exists(flag) else "only after all were read"
+
+
+def test_the_helper_sends_each_read_as_soon_as_it_is_made(tmp_path):
+    """This process cleans the helper's first sources while the helper reads the last."""
+    flag = str(tmp_path / "taken")
+    items = readahead.mapped(_wait_for_the_reader, [(0, flag), (1, flag), (2, flag), (3, flag)], 2)
+    got = []
+    with using(Policy(read_processes=2)), items as reads:
+        for value in reads:
+            got.append(value)
+            if value == "first sent alone":
+                Path(flag).touch()
+    assert got[2:] == ["first sent alone", "after the first was taken"]
+
+
 # --- batch ----------------------------------------------------------------------------------
 
 

@@ -3,7 +3,8 @@
 Converting Markdown runs on one core and is most of a long book's reading. For a book big
 enough to gain from it, a helper forked from this process reads the sources after a split
 point while this one reads, and cleans, the ones before it. The helper's results come back
-in source order, each with the log records it made, and a failure at its own place, so that
+in source order, each as soon as it is read (so this process cleans them while the helper
+reads on), each with the log records it made, and a failure at its own place, so that
 warnings, --strict and the error reported (the earliest source's) are those of reading one
 source after another. The cleaning stage stays in this process: it hands out ids and assets
 unique in the publication. The split leaves this process less to read, as it also cleans.
@@ -16,10 +17,12 @@ import contextvars
 import functools
 import logging
 import os
+import pickle
+import queue
 import select
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import BinaryIO, TypeVar, cast
 
 from exporter.errors import ExporterError
 from exporter.guard import isolate
@@ -92,10 +95,10 @@ _MEANWHILE: contextvars.ContextVar[Callable[[], object] | None] = contextvars.Co
 def meanwhile(work: Callable[[], object]) -> Iterator[None]:
     """Have ``work`` done, once, while this process waits for a helper's reads.
 
-    The helper hands its reads back when it has read them all: what this process would do
-    after the reading anyway (loading the writers) fills that wait instead. Not done when
-    the helper has answered already, nor without a helper. A failure is left for when the
-    work is needed.
+    When this process comes to the helper's sources and the helper has not sent the next
+    one yet, what this process would do after the reading anyway (loading the writers) fills
+    that wait instead. Not done when the helper's read is there already, nor without a
+    helper. A failure is left for when the work is needed.
     """
     token = _MEANWHILE.set(work)
     try:
@@ -118,13 +121,19 @@ def mapped(read: Callable[[S], T], items: Sequence[S], split: int) -> Iterator[I
         # modules (Markdown, its extensions, Pygments) instead of importing them again, which
         # saved about 0.15 s of CPU on the 31-chapter bench book for no wall time.
         first.append(_outcome(read, items[0]))
+    stream, sink = os.pipe() if split < len(items) else (-1, -1)
     if split < len(items):  # under the same limits; it dies with this process
-        helper = isolate.start(functools.partial(_read_all, read, items[split:], policy), policy)
+        work = functools.partial(_read_all, read, items[split:], policy, stream, sink)
+        try:
+            helper = isolate.start(work, policy)
+        finally:
+            os.close(sink)
     try:
-        yield _results(read, items[len(first) : split], helper, first)
+        yield _results(read, items[len(first) : split], helper, stream, first)
     finally:
         if helper:
             helper.cancel()
+            os.close(stream)
 
 
 def _outcome(read: Callable[[S], T], item: S) -> Callable[[], T]:
@@ -144,7 +153,8 @@ def _outcome(read: Callable[[S], T], item: S) -> Callable[[], T]:
 def _results(
     read: Callable[[S], T],
     mine: Sequence[S],
-    helper: isolate.Pending[list] | None,
+    helper: isolate.Pending[int] | None,
+    stream: int,
     first: Sequence[Callable[[], T]] = (),
 ) -> Iterator[T]:
     for outcome in first:
@@ -154,25 +164,71 @@ def _results(
     if helper is None:
         return
     work = _MEANWHILE.get()
-    if work is not None and not select.select([helper.fd], [], [], 0)[0]:
-        with contextlib.suppress(Exception):
-            work()
-    for ok, value, records in helper.result():
-        isolate.replay(records)
-        if not ok:
-            raise value
-        yield value
+    with os.fdopen(os.dup(stream), "rb") as pipe:
+        while True:
+            if work is not None and not select.select([stream], [], [], 0)[0]:
+                with contextlib.suppress(Exception):
+                    work()
+                work = None
+            frame = _frame(pipe)
+            if frame is None:  # all sent, or the helper died: its result says which
+                helper.result()
+                return
+            ok, value, records = frame
+            isolate.replay(records)
+            if not ok:
+                raise cast(ExporterError, value)
+            yield cast(T, value)
 
 
-def _read_all(read: Callable[[S], T], items: Sequence[S], policy: Policy) -> list:
-    """In the helper: read items until one fails; each outcome keeps its own log records."""
-    outcomes: list[tuple[bool, T | ExporterError, list[logging.LogRecord]]] = []
-    for item in items:
-        with isolate.captured_logs() as records:
-            try:
-                with isolate.translated():
-                    outcomes.append((True, read(item), records))
-            except ExporterError as exc:
-                outcomes.append((False, isolate.portable(exc, policy), records))
+def _frame(pipe: BinaryIO) -> tuple[bool, object, list[logging.LogRecord]] | None:
+    """Return the helper's next outcome from the pipe, or None at its end."""
+    size = pipe.read(8)
+    if len(size) < 8:
+        return None
+    data = pipe.read(int.from_bytes(size, "big"))
+    return pickle.loads(data) if len(data) == int.from_bytes(size, "big") else None
+
+
+def _read_all(
+    read: Callable[[S], T], items: Sequence[S], policy: Policy, stream: int, sink: int
+) -> int:
+    """In the helper: read items until one fails, sending each outcome (with its own log
+    records) as soon as it is made; return how many were sent.
+
+    A thread writes them to the pipe: this one reads on while the pipe is full, as this
+    process has not come to the helper's sources yet.
+    """
+    os.close(stream)
+    frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    writer = threading.Thread(target=_send, args=(frames, sink), name="exporter-send")
+    writer.start()
+    sent = 0
+    try:
+        for item in items:
+            with isolate.captured_logs() as records:
+                try:
+                    with isolate.translated():
+                        outcome: tuple[bool, object, list] = (True, read(item), records)
+                except ExporterError as exc:
+                    outcome = (False, isolate.portable(exc, policy), records)
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            frames.put(len(data).to_bytes(8, "big") + data)
+            sent += 1
+            if not outcome[0]:
                 break
-    return outcomes
+    finally:
+        frames.put(None)
+        writer.join()
+    return sent
+
+
+def _send(frames: queue.SimpleQueue[bytes | None], sink: int) -> None:
+    """Write each frame to the pipe until the None that ends them; then close it."""
+    try:
+        while (frame := frames.get()) is not None:
+            isolate.write_all(sink, frame)
+    except BrokenPipeError:  # the reader is gone (it failed or stopped early)
+        pass
+    finally:
+        os.close(sink)
