@@ -42,6 +42,7 @@ class Walk:
         ]
         self.memo: dict[str, Piece] = {}
         self._jobs: dict[tuple[int, units.HandedIn], Job] = {}
+        self._fetched: dict[str, Piece] = {}  # pieces read from the cache in this build
         self.laid_out: list[str] = []
         self.cached: list[str] = []
         self._last: list[Piece] = []
@@ -74,9 +75,12 @@ class Walk:
 
     def fetch(self, job: Job) -> Piece | None:
         """Return the job's piece from this build's memory or the cache."""
-        piece = self.memo.get(job.key)
+        piece = self.memo.get(job.key, self._fetched.get(job.key))
         if piece is None and self.cache is not None:
+            # Read (and its PDF checked) once a build, not at each of the walk's 2-3 asks.
             piece = self.cache.get(job.key)
+            if piece is not None:
+                self._fetched[job.key] = piece
         return piece
 
     def round(self, pages: Mapping[str, int]) -> list[Piece]:
