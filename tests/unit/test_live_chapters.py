@@ -75,8 +75,8 @@ def test_the_last_pdf_says_what_a_one_shot_build_says(edited, tmp_path):
     assert len(last.pages) == len(got) and {page.pdf for page in last.pages} == {last.pdf}
 
 
-def test_the_previews_pdfs_are_uncompressed_drafts(edited):
-    """The preview's units and book are written uncompressed (shown sooner)."""
+def test_the_chapters_shown_early_are_drafts_and_the_last_pdf_is_compressed(edited):
+    """The preview's units are written uncompressed (sooner shown); the book is not."""
     import io
 
     import pikepdf
@@ -90,4 +90,4 @@ def test_the_previews_pdfs_are_uncompressed_drafts(edited):
     early = next(s for s in during if s.busy == "pdf" and s.pages is not first.pages)
     drafts = {page.pdf for page in early.pages if page not in first.pages}
     assert drafts and not any(compressed(data) for data in drafts)
-    assert not compressed(last.pdf) and not compressed(first.pdf)
+    assert compressed(last.pdf)

@@ -31,14 +31,11 @@ from exporter.writers.pdf_units import Bookmark, Piece
 _PX = 0.75  # PDF points per CSS pixel
 
 
-def assemble(
-    pieces: Sequence[Piece], modified: str = "", stamp: str = "", compress: bool = True
-) -> bytes:
+def assemble(pieces: Sequence[Piece], modified: str = "", stamp: str = "") -> bytes:
     """Return one PDF made of the pieces' pages, with the book's outline, links and tags.
 
     The pieces were laid out with the modification date ``stamp``; the book's is
-    ``modified`` (both ISO 8601, UTC): it replaces the stamp in the metadata. Without
-    ``compress``, streams the pieces left uncompressed stay so (a preview's draft).
+    ``modified`` (both ISO 8601, UTC): it replaces the stamp in the metadata.
     """
     out = pikepdf.open(io.BytesIO(pieces[0].pdf))
     if modified and stamp:
@@ -91,12 +88,7 @@ def assemble(
     buffer = io.BytesIO()
     # Object streams for all: the pieces' structure elements otherwise stay loose objects
     # (on the bench book 3.9 MB -> 2.3 MB before the fonts are shared).
-    out.save(
-        buffer,
-        deterministic_id=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        compress_streams=compress,
-    )
+    out.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
 
 

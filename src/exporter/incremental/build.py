@@ -95,5 +95,4 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
         len(walk.cached),
         cache.root if cache else "this build",
     )
-    pdf = assemble(pieces, book.modified, units.STAMP, compress=not settings.draft_pdf)
-    return Built(pdf, walk.laid_out, walk.cached)
+    return Built(assemble(pieces, book.modified, units.STAMP), walk.laid_out, walk.cached)
