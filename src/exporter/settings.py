@@ -77,10 +77,6 @@ class Settings:
     incremental: bool = True
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     cache_dir: str | os.PathLike[str] | None = None
-    # The live preview's: a book's units written with uncompressed streams, shown sooner
-    # (compressing took about 40% of writing a chapter's PDF); the assembled PDF is
-    # compressed as ever. Not for a build's cache: the key tells them apart.
-    draft_pdf: bool = False
 
     def __post_init__(self) -> None:
         if self.layout not in (None, *LAYOUTS):

@@ -73,21 +73,3 @@ def test_the_last_pdf_says_what_a_one_shot_build_says(edited, tmp_path):
     assert got == expected
     assert squash(MARKER) in squash(" ".join(got))
     assert len(last.pages) == len(got) and {page.pdf for page in last.pages} == {last.pdf}
-
-
-def test_the_chapters_shown_early_are_drafts_and_the_last_pdf_is_compressed(edited):
-    """The preview's units are written uncompressed (sooner shown); the book is not."""
-    import io
-
-    import pikepdf
-
-    _, first, during, last = edited
-
-    def compressed(data: bytes) -> bool:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            return all("/Filter" in page.obj.Contents for page in pdf.pages)
-
-    early = next(s for s in during if s.busy == "pdf" and s.pages is not first.pages)
-    drafts = {page.pdf for page in early.pages if page not in first.pages}
-    assert drafts and not any(compressed(data) for data in drafts)
-    assert compressed(last.pdf)

@@ -191,27 +191,6 @@ def test_a_corrupt_cache_entry_is_laid_out_again_with_a_note(tmp_path, capsys):
     assert _facts(again.pdf) == _facts(first.pdf)
 
 
-def _compressed(data: bytes) -> bool:
-    """Tell whether every page's content stream is compressed."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return all("/Filter" in page.obj.Contents for page in pdf.pages)
-
-
-def test_a_previews_draft_units_are_uncompressed_and_never_taken_for_a_builds(tmp_path):
-    """The preview writes its units uncompressed (shown sooner); the assembled PDF is
-    compressed and reads the same; a build sharing the cache lays out its own units."""
-    paths = write_book(tmp_path / "src")
-    settings = Settings(layout="book", jobs=1, cache_dir=str(tmp_path / "cache"), formats=("pdf",))
-    theme = load_theme(None)
-    draft = build_book(_doc(paths, settings), theme, replace(settings, draft_pdf=True))
-    units = [p.read_bytes() for p in sorted((tmp_path / "cache").glob("*.pdf"))]
-    assert units and not any(_compressed(unit) for unit in units)
-    assert _compressed(draft.pdf)
-    built = build_book(_doc(paths, settings), theme, settings)
-    assert built.cached == [] and built.laid_out  # the drafts' keys are not the build's
-    assert _facts(built.pdf) == _facts(draft.pdf)
-
-
 def test_the_cli_keeps_a_cache_beside_the_outputs_and_no_cache_keeps_none(tmp_path):
     paths = [str(p) for p in write_book(tmp_path / "src")]
     runner = CliRunner()

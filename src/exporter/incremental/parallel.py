@@ -257,5 +257,5 @@ def _lay_out(
     """Lay out one job, print-ready when the build is (``--print``)."""
     return lay_out(
         job.html, css, theme, assets, job.first, job.stop, job.phantoms, settings.pdf_variant,
-        ask, settings.press, page_css(theme, settings.page_size), not settings.draft_pdf,
+        ask, settings.press, page_css(theme, settings.page_size),
     )  # fmt: skip

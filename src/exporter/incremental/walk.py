@@ -66,8 +66,7 @@ class Walk:
         html = units.unit_html(self.book, index, handed)
         used = [a.data for a in self.doc.assets if a.name in html]
         press = [repr(self.settings.press).encode()] if self.settings.press else []
-        draft = [b"draft: uncompressed"] if self.settings.draft_pdf else []
-        files = [*self.theme_files, *used, *press, *draft]
+        files = [*self.theme_files, *used, *press]
         key = unit_key(html, self.css, files, self.settings.pdf_variant)
         first = self.book.units[index].name if index else None
         stop = units.stop(self.book, index, handed)

@@ -214,9 +214,7 @@ class Worker:
 
     def _produce(self, settings: Settings) -> Produced:
         """Run the build through the API, warm, under the build's own limits."""
-        chosen = replace(
-            settings, formats=("html", "pdf"), warm_up=True, keep_html=False, draft_pdf=True
-        )
+        chosen = replace(settings, formats=("html", "pdf"), warm_up=True, keep_html=False)
         if chosen.cache_dir is None:
             chosen = replace(chosen, incremental=True, cache_dir=self._cache)
         return produce(self.sources, settings=chosen)

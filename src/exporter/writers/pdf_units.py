@@ -66,7 +66,6 @@ def lay_out(
     ask: Ask | None = None,
     press: PrintSpec | None = None,
     trim: str = "A4",
-    compress: bool = True,
 ) -> Piece:
     """Lay out a unit's document; keep the pages from anchor ``first`` to before ``stop``.
 
@@ -75,7 +74,6 @@ def lay_out(
     page (counted from the one before the unit) once its pages are made, and returns what
     to add to the page counter of every page before the margin boxes are.
     ``press`` and ``trim`` (the @page size) make it print-ready, as ``pdf.write_pdf`` does.
-    Without ``compress`` its streams are left uncompressed (a preview's draft).
     """
     quiet = KnownAltFilter()
     weasy_log = logging.getLogger("weasyprint")
@@ -105,7 +103,6 @@ def lay_out(
                 finisher=lambda _, pdf: printpdf.finish(pdf, press, trim, variant, ident),
                 pdf_variant=None if variant == "none" else variant,
                 pdf_tags=variant != "none",
-                uncompressed_pdf=not compress,
                 **printpdf.write_options(press, variant),
             )
     finally:
