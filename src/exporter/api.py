@@ -139,8 +139,6 @@ def produce(
                 log.info("read %d source(s): %s", len(doc.chapters), doc.metadata.title)
             if send is not None:
                 send(doc)
-            if aside and not doc.is_book:  # an article's HTML is quicker made first, here
-                fmts, aside = [f for f in order if f in {*fmts, *aside}], ()
             beside = partial.start_each(doc, aside, chosen, settings) if aside else None
             try:
                 outputs, failed = partial.render_each(doc, fmts, chosen, settings)
@@ -177,12 +175,10 @@ def produce(
         if settings.warm_up:
             prepare(chosen, settings)
         if not (active.isolate and heavy and _can_relay(light, heavy)):
-            # A warm build of a book (the preview, --watch): the engine is loaded here and
-            # the build's child lays out at once, while a child of it makes the other formats
-            # on another core (the HTML: about 0.1 s sooner to the edited chapter's pages).
-            # Not with one job (a batch's workers already fill the cores).
-            apart = settings.warm_up and active.isolate and settings.jobs > 1
-            aside = light if apart and heavy else []
+            # A warm build (the preview, --watch): the engine is loaded here and the build's
+            # child lays out at once, while a child of it makes the other formats on the
+            # other core (a book's HTML: about 0.1 s sooner to the edited chapter's pages).
+            aside = light if settings.warm_up and active.isolate and heavy else []
             main = [f for f in order if f not in aside]
             return partial.complete(isolate.run(lambda: make(main, aside=aside), active), order)
         # A one-shot build (the PDF engine not loaded here): one child loads WeasyPrint, the
