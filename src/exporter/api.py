@@ -122,14 +122,12 @@ def produce(
         doc: Document | None = None,
         send: Callable[[Document], None] | None = None,
         spare: Sequence[str] = (),
-        aside: Sequence[str] = (),
     ) -> Produced:
         """Read (unless given the document) and render ``fmts``: the work of a child.
 
         ``send`` hands the document to the layout child as soon as it is read; ``spare``
         formats are made after ``fmts`` with their log records held back (the layout child
-        makes them again, and logs). ``aside`` formats are made meanwhile, in a child of
-        this one (``partial.start_each``). A format that fails to render fails alone
+        makes them again, and logs). A format that fails to render fails alone
         (``Produced.failed``); strict mode fails the whole build.
         """
         parses = _css_parses()
@@ -139,15 +137,7 @@ def produce(
                 log.info("read %d source(s): %s", len(doc.chapters), doc.metadata.title)
             if send is not None:
                 send(doc)
-            beside = partial.start_each(doc, aside, chosen, settings) if aside else None
-            try:
-                outputs, failed = partial.render_each(doc, fmts, chosen, settings)
-            except BaseException:
-                if beside is not None:
-                    beside.cancel()
-                raise
-            if beside is not None:
-                outputs, failed = partial.joined((outputs, failed), beside, aside, order)
+            outputs, failed = partial.render_each(doc, fmts, chosen, settings)
             with isolate.captured_logs() as held:
                 more, failed_too = partial.render_each(doc, spare, chosen, settings)
             keep = settings.keep_html and "pdf" in outputs
@@ -175,12 +165,7 @@ def produce(
         if settings.warm_up:
             prepare(chosen, settings)
         if not (active.isolate and heavy and _can_relay(light, heavy)):
-            # A warm build (the preview, --watch): the engine is loaded here and the build's
-            # child lays out at once, while a child of it makes the other formats on the
-            # other core (a book's HTML: about 0.1 s sooner to the edited chapter's pages).
-            aside = light if settings.warm_up and active.isolate and heavy else []
-            main = [f for f in order if f not in aside]
-            return partial.complete(isolate.run(lambda: make(main, aside=aside), active), order)
+            return partial.complete(isolate.run(lambda: make(order), active), order)
         # A one-shot build (the PDF engine not loaded here): one child loads WeasyPrint, the
         # theme's print CSS and fonts while another reads the sources and makes the other
         # formats, each on its own core; the document then goes to the first for layout.

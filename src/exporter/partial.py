@@ -59,31 +59,6 @@ def render_each(
     return outputs, failed
 
 
-def start_each(
-    doc: Document, fmts: Sequence[str], theme: Theme, settings: Settings
-) -> isolate.Pending[tuple[dict[str, bytes], dict[str, ExporterError]]]:
-    """Start ``render_each`` of ``fmts`` in a child (forked: the document is shared)."""
-    return isolate.start(lambda: render_each(doc, fmts, theme, settings), current())
-
-
-def joined(
-    made: tuple[dict[str, bytes], dict[str, ExporterError]],
-    pending: isolate.Pending[tuple[dict[str, bytes], dict[str, ExporterError]]],
-    fmts: Sequence[str],
-    order: Sequence[str],
-) -> tuple[dict[str, bytes], dict[str, ExporterError]]:
-    """Join ``made`` with what ``start_each`` made, in ``order``; its child's death (a
-    limit) fails its formats alone."""
-    try:
-        outputs, failed = pending.result()
-    except StrictError:
-        raise
-    except ExporterError as exc:
-        outputs, failed = {}, {f: isolate.portable(exc, current()) for f in fmts}
-    outputs = {**made[0], **outputs}
-    return {f: outputs[f] for f in order if f in outputs}, {**made[1], **failed}
-
-
 def complete(made: Produced, formats: Sequence[str]) -> Produced:
     """Return what a build made; raise the first failure when no format was made.
 

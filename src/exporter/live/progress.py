@@ -3,24 +3,18 @@
 The build runs in a child forked from the preview's process, so a listener installed here
 before the fork runs there: it sends each event down a pipe, and a thread here reads them
 and hands them on as they come. The child writes whole messages (a length, then the
-pickled event); a child of it making another format meanwhile (``partial.start_each``)
-writes to the same pipe, so each message is written under a lock on a file (a POSIX record
-lock: one process at a time, and released if its holder is killed), as a message longer
-than the pipe's atomic size would otherwise interleave with another. What is still in the
-pipe when the build returns is read before ``relayed`` ends, so no event comes after the
-build's result.
+pickled event) and is the only writer while it runs; what is still in the pipe when the
+build returns is read before ``relayed`` ends, so no event comes after the build's result.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import pickle
 import select
 import struct
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -39,18 +33,13 @@ def relayed(handler: Handler) -> Iterator[None]:
     read_fd, write_fd = os.pipe()
     owner = os.getpid()
     done = threading.Event()
-    lock = tempfile.TemporaryFile()  # noqa: SIM115  (closed when the block ends)
 
     def send(event: str, data: dict[str, Any]) -> None:
         if os.getpid() == owner:  # a build that was not isolated: no pipe needed
             handler(event, data)
             return
         message = pickle.dumps((event, data), protocol=pickle.HIGHEST_PROTOCOL)
-        fcntl.lockf(lock, fcntl.LOCK_EX)
-        try:
-            isolate.write_all(write_fd, _SIZE.pack(len(message)) + message)
-        finally:
-            fcntl.lockf(lock, fcntl.LOCK_UN)
+        isolate.write_all(write_fd, _SIZE.pack(len(message)) + message)
 
     def read_all() -> None:
         with os.fdopen(read_fd, "rb", buffering=0) as pipe:
@@ -80,7 +69,6 @@ def relayed(handler: Handler) -> Iterator[None]:
         done.set()
         os.close(write_fd)
         reader.join()
-        lock.close()
 
 
 def _exactly(pipe: Any, size: int) -> bytes | None:
