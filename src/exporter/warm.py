@@ -80,3 +80,10 @@ def _warm_up(theme: Theme, formats: tuple[str, ...], page_size: str | None) -> N
     settings = Settings(formats=formats, page_size=page_size)
     for fmt in formats:
         write(doc, fmt, theme, settings, {})
+    # What a book's build would load in every forked child otherwise: pikepdf for its
+    # assembly, and the code width its layout measures (40-80 ms before its first page).
+    preload_engines(theme, settings)
+    if "pdf" in formats:
+        from exporter.writers.pdf import code_columns, print_css
+
+        code_columns(theme, print_css(theme, settings), True)

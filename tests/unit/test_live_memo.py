@@ -76,3 +76,21 @@ def test_a_broken_source_shows_its_error_and_the_last_good_text_stays(book):
     assert broken.html == good.html
     (book / "c.md").write_text("# Gamma\n\nThe gamma chapter, back.\n")
     assert "gamma chapter, back" in _html(worker)
+
+
+def test_the_code_languages_read_are_made_warm_for_the_next_builds(book, monkeypatch):
+    """The child tells the languages it highlighted; their lexers are made here, once."""
+    from exporter.readers import highlight
+
+    monkeypatch.setattr(highlight, "_WARMED", set())
+    made: list[str] = []
+    monkeypatch.setattr(highlight, "_lexer", lambda language: made.append(language))
+    (book / "c.md").write_text("# Gamma\n\n```python\nprint('gamma')\n```\n")
+    worker = Worker([str(book)], lambda: Settings(formats=("html",)))
+    assert "gamma" in _html(worker)
+    assert "python" in made and "python" in highlight._WARMED
+
+    made.clear()
+    (book / "a.md").write_text("# Alpha\n\nThe alpha chapter, edited.\n")
+    assert "edited" in _html(worker)
+    assert made == []  # made once in this process: the next children inherit it

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from exporter import progress
 from exporter.guard.policy import current
+from exporter.readers import highlight
 
 if TYPE_CHECKING:
     from exporter.book import Book
@@ -57,9 +58,11 @@ def enable() -> None:
 
 
 def keep(data: dict[str, Any]) -> None:
-    """Keep a read a build told (``remember``'s event data)."""
+    """Keep a read a build told (``remember``'s event data), and its code languages' lexers
+    made (the next build's child then finds them made, instead of compiling them again)."""
     if _entries is not None:
         _entries[data["key"]] = (data["fingerprint"], data["got"])
+        highlight.warm(data.get("languages", ()))
 
 
 class Recall:
@@ -103,7 +106,10 @@ def remember(reads: Iterator[Read]) -> Iterator[Got]:
     """Give each read on, telling the ones to keep (to the preview, through progress)."""
     for one in reads:
         if one.note is not None:
-            progress.tell("read", key=one.note[0], fingerprint=one.note[1], got=one.got)
+            languages = sorted(highlight.ASKED)
+            progress.tell(
+                "read", key=one.note[0], fingerprint=one.note[1], got=one.got, languages=languages
+            )
         yield one.got
 
 
