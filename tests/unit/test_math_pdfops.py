@@ -98,3 +98,22 @@ def test_operators_made_with_the_outline_are_those_read_back_from_it(tex, displa
     root, known, *_ = draw._layout(mathml(tex, display))
     assert known  # paths.outline wrote them in its one pass
     assert pdfops.vector(root, known) == pdfops.vector(root)
+
+
+def test_only_a_checked_weasyprint_is_handed_the_operators(monkeypatch) -> None:
+    """The image interface is WeasyPrint's own: another version draws the SVG itself."""
+    import weasyprint
+
+    from exporter.writers import pdf_formulas
+
+    assert weasyprint.__version__.startswith(pdf_formulas.CHECKED)  # what the tests above ran
+    assert isinstance(pdf_formulas.image_cache(), FormulaImages)
+    monkeypatch.setattr(weasyprint, "__version__", "99.0")
+    other = pdf_formulas.image_cache()
+    assert type(other) is dict and not other
+    tex, display = FORMULAS[0]
+    html = f'<p style="font-size: 40px">{draw.draw_all(mathml(tex, display))}</p>'
+    by_weasyprint, content = _page(html, other)
+    _, svg_content = _page(html, {})
+    assert content == svg_content  # WeasyPrint read and drew the SVG itself
+    assert by_weasyprint.getextrema()[0] < 128  # and the formula is on the page

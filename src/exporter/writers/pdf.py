@@ -39,7 +39,7 @@ from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
 from exporter.writers import linebreak, pagelabels, printpdf
 from exporter.writers.glyphs import missing_glyphs_by_script
-from exporter.writers.pdf_formulas import FormulaImages
+from exporter.writers.pdf_formulas import image_cache
 from exporter.writers.pdflog import (
     KnownAltFilter,
     SubsetterNotice,
@@ -257,7 +257,7 @@ def write_pdf(
             ).render(
                 stylesheets=[stylesheet],
                 font_config=_font_config(theme.path),
-                cache=FormulaImages(),
+                cache=image_cache(),
             )
             again = _index_pages(document, html) if index_pages.MARK in html else None
             if again is not None:  # the index's pages, read from the first layout
@@ -266,7 +266,7 @@ def write_pdf(
                 ).render(
                     stylesheets=[stylesheet],
                     font_config=_font_config(theme.path),
-                    cache=FormulaImages(),
+                    cache=image_cache(),
                 )
             # WeasyPrint's PDF/X stamps the current time as the creation date when the
             # HTML gives none: the build's date keeps the bytes the same from run to run.

@@ -16,6 +16,20 @@ from typing import Any
 from exporter.math.draw import VECTORS
 from exporter.math.pdfops import UNIT, Vector
 
+# FormulaImage answers to WeasyPrint's image interface (get_intrinsic_size, draw(stream,
+# ...), the stream's list of operators): WeasyPrint's own, not a documented API. It is used
+# with the WeasyPrint versions it was checked against (tests/unit/test_math_pdfops.py draws
+# each formula both ways and compares the pixels); any other loads and draws the SVG itself.
+CHECKED = ("70.",)
+
+
+def image_cache() -> dict[str, Any]:
+    """Return the image cache to give WeasyPrint's ``render``: one that knows the drawn
+    formulas, with a WeasyPrint it was checked against; else an ordinary one."""
+    import weasyprint
+
+    return FormulaImages() if weasyprint.__version__.startswith(CHECKED) else {}
+
 
 class FormulaImage:
     """A formula's drawing as WeasyPrint's image interface: intrinsic size and ``draw``."""

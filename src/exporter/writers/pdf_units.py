@@ -35,7 +35,7 @@ from exporter.writers.pdf import (
     _margin_texts,
     _theme_css,
 )
-from exporter.writers.pdf_formulas import FormulaImages
+from exporter.writers.pdf_formulas import image_cache
 from exporter.writers.pdflog import KnownAltFilter, complexity_limit
 
 Bookmark = tuple[int, str, int, float, float]  # level, label, page in the piece, x, y (px)
@@ -87,7 +87,7 @@ def lay_out(
             ).render(
                 stylesheets=[_theme_css(theme, css)],
                 font_config=_font_config(theme.path),
-                cache=FormulaImages(),  # the drawn formulas' operators, not their SVG
+                cache=image_cache(),  # the drawn formulas' operators, not their SVG
             )
             pages = document.pages
             begin = _page_of(pages, first) if first else 0
