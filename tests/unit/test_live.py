@@ -114,3 +114,32 @@ def test_the_preview_lays_a_books_pdf_out_chapter_by_chapter_from_its_own_cache(
     (both,) = seen
     assert both.incremental and Path(both.cache_dir).is_dir()
     assert both.formats == ("html", "pdf")  # one build: the sources are read once
+
+
+def test_a_build_failed_while_a_watched_file_changed_is_run_again(tmp_path):
+    """A save caught half written fails the build; the worker builds again once it is whole,
+    though the watcher's event for it came before the build had read the file."""
+    from exporter.live import worker as live_worker
+
+    source = tmp_path / "w.md"
+    source.write_text("Half")
+    worker = Worker([str(source)], Settings)
+    worker.watched = lambda: [source]
+    stop = threading.Event()
+    read = []
+
+    def rebuild():
+        read.append(source.read_text())
+        if len(read) == 1:  # the rest of the save lands while the build reads
+            source.write_text("Half, then the whole save.")
+            return live_worker.Snapshot(error=f"{source}: not valid (caught half written)")
+        stop.set()
+        return live_worker.Snapshot()
+
+    worker.rebuild = rebuild
+    thread = threading.Thread(target=worker.serve, args=(stop,))
+    thread.start()
+    stop.wait(5)
+    stop.set()
+    thread.join()
+    assert read == ["Half", "Half, then the whole save."]

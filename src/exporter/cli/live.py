@@ -97,6 +97,7 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
             theme = params.get("theme")
         return inputs_of(sources, state.inputs, theme)
 
+    worker.watched = lambda: current().files
     _threads(
         (server.serve_forever, "serve"),
         (lambda: worker.serve(stop), "build"),

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from exporter.api import Produced, Source, produce
 from exporter.errors import ExporterError
 from exporter.live.pages import Page, pages_of, spliced
 from exporter.live.progress import relayed
+from exporter.live.watcher import stamps
 from exporter.reading import memo
 from exporter.settings import Settings
 
@@ -103,6 +104,10 @@ class Worker:
         self._dirty = threading.Event()
         self._round: _Round | None = None
         self._serial = itertools.count(1)
+        # The files a save of which rebuilds (set by the CLI to the watcher's): a build that
+        # failed while one of them changed is run again, as the save may have been caught
+        # half written.
+        self.watched: Callable[[], Iterable[Path]] = lambda: ()
         memo.enable()  # each build reads again only the sources changed since the last
         # A book's PDF chapter by chapter, its pieces kept for this session only: after an
         # edit only the chapters that changed or moved are laid out again.
@@ -130,8 +135,11 @@ class Worker:
         while not stop.is_set():
             if self._dirty.wait(0.2):
                 self._dirty.clear()
+                files = list(self.watched())
+                seen = stamps(files)
                 try:
-                    self.rebuild()
+                    if self.rebuild().error and stamps(files) != seen:
+                        self._dirty.set()
                 except KeyboardInterrupt:  # Ctrl-C reached the build's child: we stop too
                     return
                 except Exception as exc:  # a bug: say so on the page, keep serving
