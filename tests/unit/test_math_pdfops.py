@@ -106,9 +106,10 @@ def test_only_a_checked_weasyprint_is_handed_the_operators(monkeypatch) -> None:
 
     from exporter.writers import pdf_formulas
 
+    assert pdf_formulas.weasyprint_version() == weasyprint.__version__
     assert weasyprint.__version__.startswith(pdf_formulas.CHECKED)  # what the tests above ran
     assert isinstance(pdf_formulas.image_cache(), FormulaImages)
-    monkeypatch.setattr(weasyprint, "__version__", "99.0")
+    monkeypatch.setattr(pdf_formulas, "weasyprint_version", lambda: "99.0")
     other = pdf_formulas.image_cache()
     assert type(other) is dict and not other
     tex, display = FORMULAS[0]

@@ -11,6 +11,8 @@ same HTML given to WeasyPrint by hand (``--keep-html``): the data: URL holds the
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 from typing import Any
 
 from exporter.math.draw import VECTORS
@@ -26,9 +28,13 @@ CHECKED = ("70.",)
 def image_cache() -> dict[str, Any]:
     """Return the image cache to give WeasyPrint's ``render``: one that knows the drawn
     formulas, with a WeasyPrint it was checked against; else an ordinary one."""
-    import weasyprint
+    return FormulaImages() if weasyprint_version().startswith(CHECKED) else {}
 
-    return FormulaImages() if weasyprint.__version__.startswith(CHECKED) else {}
+
+@functools.cache
+def weasyprint_version() -> str:
+    """Return the installed WeasyPrint's version (read, not imported: writers.pdf does)."""
+    return importlib.metadata.version("weasyprint")
 
 
 class FormulaImage:
