@@ -65,3 +65,16 @@ def test_a_warm_book_is_the_same_pdf(tmp_path) -> None:
     assert warm == cold
     pages = PdfReader(io.BytesIO(warm)).pages
     assert any("Chapter 2" in page.extract_text() for page in pages)
+
+
+def test_a_store_someone_else_wrote_is_not_used(tmp_path) -> None:
+    """The drawings go into the HTML as they are: a store edited by someone else (its seal
+    no longer verifies) is drawn again, and nothing of it reaches the HTML."""
+    first = _ahead(tmp_path)
+    kept = json.loads((tmp_path / store.NAME).read_text("utf-8"))
+    for entry in kept["drawings"].values():
+        entry[0] = '<img src="x" onerror="alert(1)">'
+    (tmp_path / store.NAME).write_text(json.dumps(kept), "utf-8")
+    again = _ahead(tmp_path)
+    assert again == first and "onerror" not in again
+    assert "onerror" not in (tmp_path / store.NAME).read_text("utf-8")  # written anew

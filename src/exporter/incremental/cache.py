@@ -7,9 +7,11 @@ file (fonts included) and of the images it uses, the PDF variant, and the versio
 exporter and WeasyPrint. Sources, includes, a bibliography or a CSL style reach a unit only
 through its HTML, so they are in the key too.
 
-The cache is never trusted blindly: a record names the SHA-256 of its piece, and an entry
-whose JSON does not parse, whose piece is missing or truncated, or whose digest differs is
-dropped and laid out again, with a note. It is safe to delete at any time, and kept under
+The cache is never trusted blindly: a record names the SHA-256 of its piece and carries a
+seal of itself under this user's key (guard.seal: an output folder may come with the
+sources, cache and all), and an entry whose JSON does not parse, whose piece is missing or
+truncated, whose digest differs or whose seal does not verify is dropped and laid out
+again, with a note. It is safe to delete at any time, and kept under
 its size bound by removing the least recently used entries (by modification time, which a
 hit refreshes).
 """
@@ -22,14 +24,15 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from exporter.guard import seal
 from exporter.writers.pdf_units import Piece
 
 DEFAULT_LIMIT = 500 * 1024 * 1024  # bytes kept on disk, at most
-FORMAT = "1"  # bump when a record's shape changes
+FORMAT = "2"  # bump when a record's shape changes
 
 
 @functools.cache  # importlib.metadata scans sys.path: ~7 ms a call, twice per unit key
@@ -56,6 +59,7 @@ class Cache:
     def __init__(self, root: Path, limit: int = DEFAULT_LIMIT) -> None:
         self.root = root
         self.limit = limit
+        seal.key()  # made here, before layout workers are forked: theirs is the same
 
     def get(self, key: str) -> Piece | None:
         """Return the piece stored under ``key``, or None (a bad entry is removed)."""
@@ -64,6 +68,8 @@ class Cache:
             return None
         try:
             meta = json.loads(record.read_text("utf-8"))
+            if not seal.sealed(meta.pop("seal", None), key.encode(), _canonical(meta)):
+                raise ValueError("it was not written by this user's exporter")
             data = pdf.read_bytes()
             if hashlib.sha256(data).hexdigest() != meta["sha256"]:
                 raise ValueError("its PDF does not match its record")
@@ -98,6 +104,7 @@ class Cache:
             "bookmarks": piece.bookmarks,
             "phantoms": piece.phantoms,
         }
+        meta["seal"] = seal.seal(key.encode(), _canonical(meta))
         self._write(self.root / f"{key}.pdf", piece.pdf)
         self._write(self.root / f"{key}.json", json.dumps(meta).encode())
 
@@ -123,3 +130,8 @@ class Cache:
     def _remove(self, key: str) -> None:
         for suffix in (".json", ".pdf"):
             (self.root / f"{key}{suffix}").unlink(missing_ok=True)
+
+
+def _canonical(meta: Mapping[str, object]) -> bytes:
+    """Return a record's fields as the same bytes before writing and after reading."""
+    return json.dumps(meta, sort_keys=True).encode()

@@ -5,8 +5,10 @@ that, and the HTML holds the formulas' drawings: without this file every formula
 again by ziamath (~15 ms each, the bulk of a warm book's math). One JSON file holds the
 drawings of the last build's formulas, by a digest of each formula's MathML, under a tag of
 everything else that decides a drawing (the versions of exporter and ziamath, the drawing
-size and margin, the operators' unit). A file that does not parse, or has another tag, is
-ignored and written again; like the rest of the cache it is safe to delete at any time.
+size and margin, the operators' unit), sealed under this user's key (guard.seal: the
+drawings go into the HTML as they are, and an output folder may come with the sources). A
+file that does not parse, has another tag or a seal that does not verify is ignored and
+written again; like the rest of the cache it is safe to delete at any time.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from exporter.guard import seal
 from exporter.math.pdfops import Vector
 
 NAME = "formulas.json"
-FORMAT = "1"  # bump when an entry's shape changes
+FORMAT = "2"  # bump when an entry's shape changes
 
 
 def tag(*decisive: object) -> str:
@@ -45,7 +48,7 @@ def load(root: Path, stamp: str) -> dict[str, tuple[str, str, str, Vector | None
     """Return the stored drawings by digest (empty if none, unreadable or of another tag)."""
     try:
         data = json.loads((root / NAME).read_text("utf-8"))
-        if data.get("tag") != stamp:
+        if data.get("tag") != stamp or not seal.sealed(data.pop("seal", None), _canonical(data)):
             return {}
         return {key: _entry(value) for key, value in data["drawings"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -59,7 +62,8 @@ def save(root: Path, stamp: str, drawn: Mapping[str, tuple[Any, ...]]) -> None:
         root.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=root, prefix=".tmp-")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump({"tag": stamp, "drawings": entries}, stream)
+            kept: dict[str, Any] = {"tag": stamp, "drawings": entries}
+            json.dump({**kept, "seal": seal.seal(_canonical(kept))}, stream)
         os.replace(name, root / NAME)
     except OSError:  # a read-only or full disk costs the next build the drawing, no more
         pass
@@ -78,3 +82,8 @@ def _entry(value: list[Any]) -> tuple[str, str, str, Vector | None]:
     width, height, box, ops = vector
     x, y, w, h = (float(n) for n in box)
     return str(picture), str(error), str(url), Vector(width, height, (x, y, w, h), ops.encode())
+
+
+def _canonical(data: dict[str, Any]) -> bytes:
+    """Return the file's fields as the same bytes before writing and after reading."""
+    return json.dumps(data, sort_keys=True).encode()
