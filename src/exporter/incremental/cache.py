@@ -18,35 +18,26 @@ hit refreshes).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from exporter.guard import seal
+from exporter.versions import installed
 from exporter.writers.pdf_units import Piece
 
 DEFAULT_LIMIT = 500 * 1024 * 1024  # bytes kept on disk, at most
 FORMAT = "2"  # bump when a record's shape changes
 
 
-@functools.cache  # importlib.metadata scans sys.path: ~7 ms a call, twice per unit key
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def unit_key(html: str, css: str, files: Iterable[bytes], variant: str) -> str:
     """Return the cache key of a unit laid out from this HTML, CSS and files (bytes)."""
     digest = hashlib.sha256()
-    for part in (FORMAT, _version("exporter"), _version("weasyprint"), variant, css, html):
+    for part in (FORMAT, installed("exporter"), installed("weasyprint"), variant, css, html):
         digest.update(hashlib.sha256(part.encode()).digest())
     for data in files:
         digest.update(hashlib.sha256(data).digest())

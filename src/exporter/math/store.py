@@ -18,12 +18,12 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from exporter.guard import seal
 from exporter.math.pdfops import Vector
+from exporter.versions import installed
 
 NAME = "formulas.json"
 FORMAT = "2"  # bump when an entry's shape changes
@@ -31,12 +31,7 @@ FORMAT = "2"  # bump when an entry's shape changes
 
 def tag(*decisive: object) -> str:
     """Return the tag of drawings made by these versions with these settings."""
-    versions = []
-    for package in ("exporter", "ziamath", "ziafont"):
-        try:
-            versions.append(version(package))
-        except PackageNotFoundError:
-            versions.append("unknown")
+    versions = (installed(package) for package in ("exporter", "ziamath", "ziafont"))
     return " ".join(map(str, (FORMAT, *versions, *decisive)))
 
 

@@ -11,12 +11,11 @@ same HTML given to WeasyPrint by hand (``--keep-html``): the data: URL holds the
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
 from typing import Any
 
 from exporter.math.draw import VECTORS
 from exporter.math.pdfops import UNIT, Vector
+from exporter.versions import installed
 
 # FormulaImage answers to WeasyPrint's image interface (get_intrinsic_size, draw(stream,
 # ...), the stream's list of operators): WeasyPrint's own, not a documented API. It is used
@@ -31,10 +30,9 @@ def image_cache() -> dict[str, Any]:
     return FormulaImages() if weasyprint_version().startswith(CHECKED) else {}
 
 
-@functools.cache
 def weasyprint_version() -> str:
     """Return the installed WeasyPrint's version (read, not imported: writers.pdf does)."""
-    return importlib.metadata.version("weasyprint")
+    return installed("weasyprint")
 
 
 class FormulaImage:
