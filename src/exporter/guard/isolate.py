@@ -187,13 +187,6 @@ class Pending(Generic[T]):
             os.close(self.fd)
 
 
-def write_all(fd: int, data: bytes) -> None:
-    """Write all of ``data`` to the pipe ``fd`` (``os.write`` may take only part of it)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 def _kill(pid: int) -> None:
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)

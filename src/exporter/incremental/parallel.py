@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from exporter.guard import isolate
+from exporter.guard import isolate, pipes
 from exporter.guard.policy import Policy, current
 from exporter.model import Asset
 from exporter.settings import Settings
@@ -231,7 +231,7 @@ class _Worker:
         self._write(f"job {len(data)}\n".encode() + data)
 
     def _write(self, data: bytes) -> None:
-        isolate.write_all(self.tasks, data)
+        pipes.write_all(self.tasks, data)
 
     def result(self) -> dict[int, Piece]:
         """Return the pieces the worker made (raise its error if it failed)."""

@@ -12,18 +12,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import pickle
 import select
-import struct
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from exporter import progress
-from exporter.guard import isolate
+from exporter.guard import pipes
 
 log = logging.getLogger("exporter")
-_SIZE = struct.Struct("!I")
 Handler = Callable[[str, dict[str, Any]], None]
 
 
@@ -38,8 +35,7 @@ def relayed(handler: Handler) -> Iterator[None]:
         if os.getpid() == owner:  # a build that was not isolated: no pipe needed
             handler(event, data)
             return
-        message = pickle.dumps((event, data), protocol=pickle.HIGHEST_PROTOCOL)
-        isolate.write_all(write_fd, _SIZE.pack(len(message)) + message)
+        pipes.write_all(write_fd, pipes.framed((event, data)))
 
     def read_all() -> None:
         with os.fdopen(read_fd, "rb", buffering=0) as pipe:
@@ -49,14 +45,11 @@ def relayed(handler: Handler) -> Iterator[None]:
                     if done.is_set():
                         return
                     continue
-                head = _exactly(pipe, _SIZE.size)
-                if head is None:
-                    return
-                body = _exactly(pipe, _SIZE.unpack(head)[0])
-                if body is None:
-                    return
                 try:  # the reader must go on: a full pipe would stop the build
-                    handler(*pickle.loads(body))
+                    message = pipes.read_frame(pipe)
+                    if message is None:
+                        return
+                    handler(*message)
                 except Exception as exc:
                     log.warning("preview: a progress event was lost (%s)", exc)
 
@@ -69,14 +62,3 @@ def relayed(handler: Handler) -> Iterator[None]:
         done.set()
         os.close(write_fd)
         reader.join()
-
-
-def _exactly(pipe: Any, size: int) -> bytes | None:
-    """Read ``size`` bytes, or None at the end of the pipe (a child killed mid-message)."""
-    data = b""
-    while len(data) < size:
-        chunk = pipe.read(size - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data

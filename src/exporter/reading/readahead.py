@@ -15,17 +15,15 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import logging
 import os
-import pickle
 import queue
 import select
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO, TypeVar, cast
+from typing import TypeVar, cast
 
 from exporter.errors import ExporterError
-from exporter.guard import isolate
+from exporter.guard import isolate, pipes
 from exporter.guard.policy import Policy, current
 
 T = TypeVar("T")
@@ -170,7 +168,7 @@ def _results(
                 with contextlib.suppress(Exception):
                     work()
                 work = None
-            frame = _frame(pipe)
+            frame = pipes.read_frame(pipe)
             if frame is None:  # all sent, or the helper died: its result says which
                 helper.result()
                 return
@@ -179,15 +177,6 @@ def _results(
             if not ok:
                 raise cast(ExporterError, value)
             yield cast(T, value)
-
-
-def _frame(pipe: BinaryIO) -> tuple[bool, object, list[logging.LogRecord]] | None:
-    """Return the helper's next outcome from the pipe, or None at its end."""
-    size = pipe.read(8)
-    if len(size) < 8:
-        return None
-    data = pipe.read(int.from_bytes(size, "big"))
-    return pickle.loads(data) if len(data) == int.from_bytes(size, "big") else None
 
 
 def _read_all(
@@ -212,8 +201,7 @@ def _read_all(
                         outcome: tuple[bool, object, list] = (True, read(item), records)
                 except ExporterError as exc:
                     outcome = (False, isolate.portable(exc, policy), records)
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-            frames.put(len(data).to_bytes(8, "big") + data)
+            frames.put(pipes.framed(outcome))
             sent += 1
             if not outcome[0]:
                 break
@@ -227,7 +215,7 @@ def _send(frames: queue.SimpleQueue[bytes | None], sink: int) -> None:
     """Write each frame to the pipe until the None that ends them; then close it."""
     try:
         while (frame := frames.get()) is not None:
-            isolate.write_all(sink, frame)
+            pipes.write_all(sink, frame)
     except BrokenPipeError:  # the reader is gone (it failed or stopped early)
         pass
     finally:
