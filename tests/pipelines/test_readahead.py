@@ -396,10 +396,11 @@ def test_work_that_fails_meanwhile_does_not_fail_the_reading():
 
 
 def _wait_for_the_reader(item: tuple[int, str]) -> str:
-    """In the helper: the second source waits (at most 5 s) until the first was received."""
+    """In the helper: its second source (the last) waits, at most 5 s, until its first was
+    received; the others are read at once."""
     number, flag = item
-    if number == 2:
-        return "first sent alone"
+    if number < 3:
+        return "first sent alone" if number == 2 else "read here"
     deadline = time.monotonic() + 5
     while not os.path.exists(flag) and time.monotonic() < deadline:
         time.sleep(0.01)
