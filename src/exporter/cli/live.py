@@ -187,7 +187,7 @@ def watch_build(
     """Build, then rebuild whenever an input changes, one line per build, until Ctrl-C."""
     from exporter.errors import ExporterError, UsageError
     from exporter.live.rebuild import build_once
-    from exporter.live.watcher import inputs_of, stamps, watch
+    from exporter.live.watcher import changed_since, inputs_of, stamps, watch
 
     if check:
         run(ctx, lambda: _refuse(UsageError("--check and --watch: run 'exporter check' instead.")))
@@ -202,15 +202,13 @@ def watch_build(
     def once(why: str) -> None:
         """Build and print what was written, or the error; keep watching either way."""
         start = time.monotonic()
-        watched = inputs_of(sources, read, settings.theme).files
-        seen = stamps(watched)
+        seen = stamps(inputs_of(sources, read, settings.theme).files)
         try:
             done = build_once(sources, settings, output_dir)
         except ExporterError as exc:
             click.echo(f"error: {exc}", err=True)
-            now = stamps(watched)
-            if now != seen:  # saved while being read: the error may be of a half-written file
-                changes.put(sorted(p for p in watched if now[p] != seen[p]))
+            if moved := changed_since(seen):  # saved while read: a half-written file's error
+                changes.put(sorted(moved))
             return
         read[:] = done.inputs
         if not quiet:

@@ -110,6 +110,12 @@ def stamps(files: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
     return found
 
 
+def changed_since(seen: dict[Path, tuple[int, int] | None]) -> list[Path]:
+    """Return the files of ``seen`` (``stamps``) whose stamp is not the same now."""
+    now = stamps(seen)
+    return [path for path in seen if now[path] != seen[path]]
+
+
 def inputs_of(
     sources: Iterable[str], read: Iterable[Path], theme: str | os.PathLike[str] | None
 ) -> Watched:

@@ -38,7 +38,7 @@ from exporter.api import Produced, Source, produce
 from exporter.errors import ExporterError
 from exporter.live.pages import Page, pages_of, spliced
 from exporter.live.progress import relayed
-from exporter.live.watcher import stamps
+from exporter.live.watcher import changed_since, stamps
 from exporter.reading import memo
 from exporter.settings import Settings
 
@@ -135,10 +135,9 @@ class Worker:
         while not stop.is_set():
             if self._dirty.wait(0.2):
                 self._dirty.clear()
-                files = list(self.watched())
-                seen = stamps(files)
+                seen = stamps(self.watched())
                 try:
-                    if self.rebuild().error and stamps(files) != seen:
+                    if self.rebuild().error and changed_since(seen):
                         self._dirty.set()
                 except KeyboardInterrupt:  # Ctrl-C reached the build's child: we stop too
                     return
