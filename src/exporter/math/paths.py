@@ -63,11 +63,7 @@ def outline(d: str) -> tuple[str, str | None]:
                 else:
                     out += ("Q", *_text(bend), *_text(point))
                     control = bend
-                (hx, hy), (qx, qy), (ex, ey) = here, control, point
-                ops.append(
-                    f"{n(hx + 2 * (qx - hx) / 3)} {n(hy + 2 * (qy - hy) / 3)} "
-                    f"{n(ex + 2 * (qx - ex) / 3)} {n(ey + 2 * (qy - ey) / 3)} {n(ex)} {n(ey)} c"
-                )
+                ops.append(pdfops.curve(here, control, point))
                 here, i = point, i + 5
                 continue
             if letter not in "ML":

@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 _SVG = "{http://www.w3.org/2000/svg}"
 _BLACK = ("black", "#000", "#000000")
 UNIT = 0.01  # the SVG px in an operator's number: 1 is 1/100 px
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,7 @@ def _path(d: str) -> str | None:
                 else:
                     qx, qy = 2 * x - control[0], 2 * y - control[1]
                 ex, ey = float(tokens[i + 1]), float(tokens[i + 2])
-                out.append(
-                    f"{number(x + 2 * (qx - x) / 3)} {number(y + 2 * (qy - y) / 3)} "
-                    f"{number(ex + 2 * (qx - ex) / 3)} {number(ey + 2 * (qy - ey) / 3)} "
-                    f"{number(ex)} {number(ey)} c"
-                )
+                out.append(curve((x, y), (qx, qy), (ex, ey)))
                 x, y, control, i = ex, ey, (qx, qy), i + 3
                 continue
             control = None
@@ -126,6 +123,17 @@ def _path(d: str) -> str | None:
     except (ValueError, IndexError):  # not a number, a command cut short
         return None
     return "\n".join(out)
+
+
+def curve(start: Point, control: Point, end: Point) -> str:
+    """Return the quadratic curve from ``start`` to ``end`` as the PDF's cubic ``c``: its
+    control points two thirds of the way from each end to ``control``."""
+    (sx, sy), (qx, qy), (ex, ey) = start, control, end
+    return (
+        f"{number(sx + 2 * (qx - sx) / 3)} {number(sy + 2 * (qy - sy) / 3)} "
+        f"{number(ex + 2 * (qx - ex) / 3)} {number(ey + 2 * (qy - ey) / 3)} "
+        f"{number(ex)} {number(ey)} c"
+    )
 
 
 def number(value: float) -> str:
