@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -144,29 +143,3 @@ def test_a_build_failed_while_a_watched_file_changed_is_run_again(tmp_path):
     stop.set()
     thread.join()
     assert read == ["Half", "Half, then the whole save."]
-
-
-def test_a_save_of_an_input_found_since_the_folders_were_watched_is_seen(tmp_path):
-    """The first build finds the book's chapters after the watcher started on the manifest's
-    folder: a chapter saved at once counts, before the watcher's next look at its inputs."""
-    from exporter.live.watcher import watch
-
-    manifest, chapter = tmp_path / "book.toml", tmp_path / "two.md"
-    manifest.write_text("")
-    chapter.write_text("drafted")
-    inputs = [Watched.of([manifest])]
-    seen: list[list[Path]] = []
-    stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(lambda: inputs[0], seen.append, stop))
-    thread.start()
-    try:
-        time.sleep(0.3)  # the folder is being registered
-        inputs[0] = Watched.of([manifest, chapter])  # what the first build read
-        chapter.write_text("revised")
-        deadline = time.monotonic() + 3
-        while not seen and time.monotonic() < deadline:
-            time.sleep(0.02)
-    finally:
-        stop.set()
-        thread.join()
-    assert seen and chapter.resolve() in seen[0]

@@ -60,10 +60,7 @@ def watch(
     """Call ``on_change`` with the changed paths after each burst of edits until ``stop``.
 
     ``current`` is asked again every RECHECK_MS, so inputs a rebuild added (a new image, a
-    chapter in another folder) are watched from then on. A burst is judged by the inputs
-    as they are when it comes, not as they were when the folders were watched: a chapter
-    the first build has just found, in a folder already watched, is not missed if saved
-    before the next RECHECK_MS.
+    chapter in another folder) are watched from then on.
     """
     import watchfiles
 
@@ -75,6 +72,7 @@ def watch(
             continue
         for changes in watchfiles.watch(
             *roots,
+            watch_filter=lambda _change, name, w=watched: w.matters(Path(name)),  # type: ignore[misc]
             debounce=DEBOUNCE_MS,
             step=STEP_MS,
             stop_event=stop,
@@ -83,12 +81,9 @@ def watch(
             recursive=False,
             raise_interrupt=False,
         ):
-            now = current()
-            changed = {Path(name) for _change, name in changes}
-            changed = {p for p in changed if now.matters(p) or watched.matters(p)}
-            if changed:
-                on_change(sorted(changed))
-            if now != watched:  # the inputs changed: watch the new set
+            if changes:
+                on_change(sorted({Path(name) for _change, name in changes}))
+            if current() != watched:  # the inputs changed: watch the new set
                 break
 
 
