@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,71 @@ def test_a_build_failed_while_a_watched_file_changed_is_run_again(tmp_path):
     stop.set()
     thread.join()
     assert read == ["Half", "Half, then the whole save."]
+
+
+def _watching(inputs, probe: Path):
+    """Start ``watch`` on ``inputs``; return once it reports a save of ``probe`` (it is live)."""
+    from exporter.live.watcher import watch
+
+    seen: list[list[Path]] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(inputs, seen.append, stop))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not seen and time.monotonic() < deadline:
+        probe.write_text("probe")
+        time.sleep(0.05)
+    assert seen, "the watcher never started"
+    seen.clear()
+    return seen, stop, thread
+
+
+def _wait_seen(seen: list[list[Path]], path: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(path.resolve() in batch for batch in seen):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_save_of_an_input_found_after_watching_started_is_seen_at_once(tmp_path):
+    """The first build of a book finds its chapters once the watcher is on the manifest's
+    folder; a chapter saved at once, before the watcher's next look (RECHECK_MS), counts."""
+    from exporter.live.watcher import RECHECK_MS, Inputs
+
+    manifest, chapter = tmp_path / "book.toml", tmp_path / "two.md"
+    manifest.write_text("")
+    chapter.write_text("drafted")
+    inputs = Inputs(Watched.of([manifest]))
+    seen, stop, thread = _watching(inputs, manifest)
+    try:
+        inputs.set(Watched.of([manifest, chapter]))  # what the first build read
+        chapter.write_text("revised")  # one save, at once: no second chance
+        found = _wait_seen(seen, chapter, timeout=4 * RECHECK_MS / 1000)
+    finally:
+        stop.set()
+        thread.join()
+    assert found, seen
+
+
+def test_an_input_in_a_folder_not_watched_yet_is_watched_soon(tmp_path):
+    from exporter.live.watcher import Inputs
+
+    (tmp_path / "src").mkdir()
+    manifest, chapter = tmp_path / "book.toml", tmp_path / "src" / "one.md"
+    manifest.write_text("")
+    chapter.write_text("drafted")
+    inputs = Inputs(Watched.of([manifest]))
+    seen, stop, thread = _watching(inputs, manifest)
+    try:
+        inputs.set(Watched.of([manifest, chapter]))
+        found = False
+        for _ in range(40):  # saved until seen: the folder is being registered
+            chapter.write_text("revised")
+            if found := _wait_seen(seen, chapter, timeout=0.1):
+                break
+    finally:
+        stop.set()
+        thread.join()
+    assert found, seen
