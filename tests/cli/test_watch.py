@@ -129,13 +129,29 @@ def test_watch_refuses_check(tmp_path):
     assert result.exit_code == 2 and "exporter check" in result.output
 
 
+def _watch_silently(monkeypatch, source, build_once):
+    """Run ``build --watch`` on ``source`` with ``build_once`` and a watcher that reports
+    nothing (only what a build tells can start another); the CliRunner result."""
+    import _thread
+
+    from exporter.live import rebuild, watcher
+
+    def silent_watch(inputs, on_change, stop):
+        if not stop.wait(10):
+            _thread.interrupt_main()
+
+    monkeypatch.setattr(rebuild, "build_once", build_once)
+    monkeypatch.setattr(watcher, "watch", silent_watch)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    assert threading.current_thread() is threading.main_thread()
+    out = str(source.parent / "out")
+    return CliRunner().invoke(cli, ["build", str(source), "-f", "html", "-o", out, "--watch"])
+
+
 def test_a_save_during_a_failed_build_is_built_again_without_an_event(tmp_path, monkeypatch):
     """A save caught half written fails the build; if the watcher's event for the rest of
     the save was folded into the one that started the build, the changed stamp rebuilds."""
-    import _thread
-
     from exporter.errors import SourceError
-    from exporter.live import rebuild, watcher
 
     source = tmp_path / "doc.md"
     source.write_text("Half")
@@ -148,18 +164,31 @@ def test_a_save_during_a_failed_build_is_built_again_without_an_event(tmp_path, 
             raise SourceError(f"{source}: cannot read a half-written file")
         raise KeyboardInterrupt  # the second build: the watch is stopped, as by Ctrl-C
 
-    def silent_watch(current, on_change, stop):  # no events: only the stamps can tell
-        if not stop.wait(10):
-            _thread.interrupt_main()
-
-    monkeypatch.setattr(rebuild, "build_once", build_once)
-    monkeypatch.setattr(watcher, "watch", silent_watch)
-    monkeypatch.setattr(signal, "signal", lambda *args: None)
-    assert threading.current_thread() is threading.main_thread()
-    result = CliRunner().invoke(
-        cli, ["build", str(source), "-f", "html", "-o", str(tmp_path / "out"), "--watch"]
-    )
+    result = _watch_silently(monkeypatch, source, build_once)
     assert result.exit_code == 0, result.output
     assert calls == ["Half", "Half, then the whole save."]
     assert "cannot read a half-written file" in result.stderr
     assert result.stderr.rstrip().endswith("stopped")
+
+
+def test_a_file_the_first_build_found_and_saved_meanwhile_is_built_again(tmp_path, monkeypatch):
+    """The watcher knew only the source as the first build began; the build found an
+    included file and read it before the author's save landed. No event can tell of it (the
+    file was not watched yet): its time, after the build's start, does."""
+    from exporter.live.rebuild import Written
+
+    source, included = tmp_path / "doc.md", tmp_path / "part.md"
+    source.write_text("{{#include part.md}}")
+    included.write_text("drafted")
+    calls: list[str] = []
+
+    def build_once(sources, settings, output_dir):
+        calls.append(included.read_text())
+        if len(calls) == 1:
+            included.write_text("revised")  # saved while the build runs, after it was read
+            return Written((tmp_path / "out" / "doc.html",), (source, included), ())
+        raise KeyboardInterrupt
+
+    result = _watch_silently(monkeypatch, source, build_once)
+    assert result.exit_code == 0, result.output
+    assert calls == ["drafted", "revised"]  # the second build was of the saved file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -212,3 +213,52 @@ def test_an_input_in_a_folder_not_watched_yet_is_watched_soon(tmp_path):
         stop.set()
         thread.join()
     assert found, seen
+
+
+def test_a_build_knows_which_saves_the_watcher_could_not_report(tmp_path):
+    """An input a build found that was not watched as it started, saved since: missed. An
+    input watched already: the watcher reports it. A save before the build: it was read."""
+    from exporter.live.watcher import Before
+
+    watched, early, late = tmp_path / "book.toml", tmp_path / "one.md", tmp_path / "two.md"
+    for path in (watched, early, late):
+        path.write_text("drafted")
+    old = time.time_ns() - 10**9  # a second before the build
+    os.utime(early, ns=(old, old))
+    before = Before.now([watched])
+    watched.write_text("revised")
+    late.write_text("revised")
+    assert before.missed([watched, early, late]) == [late]
+    assert before.missed(None) == [watched]  # a failed build: the watched files that moved
+
+
+def test_the_worker_builds_again_when_a_chapter_it_found_was_saved_meanwhile(tmp_path):
+    """The first build finds a chapter the watcher did not know of, and reads it before the
+    author's save lands: no event can tell, so the worker builds again."""
+    from exporter.live import worker as live_worker
+
+    manifest, chapter = tmp_path / "book.toml", tmp_path / "two.md"
+    manifest.write_text("")
+    chapter.write_text("drafted")
+    known = [manifest]
+    worker = Worker([str(tmp_path)], Settings)
+    worker.watched = lambda: list(known)
+    stop = threading.Event()
+    read = []
+
+    def rebuild():
+        read.append(chapter.read_text())
+        if len(read) == 1:
+            chapter.write_text("revised")  # saved while the build runs, after it was read
+            known.append(chapter)  # the build ends: its inputs are watched from now on
+            return live_worker.Snapshot(inputs=(manifest, chapter))
+        stop.set()
+        return live_worker.Snapshot(inputs=(manifest, chapter))
+
+    worker.rebuild = rebuild
+    thread = threading.Thread(target=worker.serve, args=(stop,))
+    thread.start()
+    stop.wait(5)
+    stop.set()
+    thread.join()
+    assert read == ["drafted", "revised"]

@@ -197,7 +197,7 @@ def watch_build(
     """Build, then rebuild whenever an input changes, one line per build, until Ctrl-C."""
     from exporter.errors import ExporterError, UsageError
     from exporter.live.rebuild import build_once
-    from exporter.live.watcher import Inputs, changed_since, inputs_of, stamps, watch
+    from exporter.live.watcher import Before, Inputs, inputs_of, watch
 
     if check:
         run(ctx, lambda: _refuse(UsageError("--check and --watch: run 'exporter check' instead.")))
@@ -212,18 +212,20 @@ def watch_build(
     def once(why: str) -> None:
         """Build and print what was written, or the error; keep watching either way."""
         start = time.monotonic()
-        seen = stamps(inputs.watched.files)
+        before = Before.now(inputs.watched.files)
         try:
             done = build_once(sources, settings, output_dir)
         except ExporterError as exc:
             click.echo(f"error: {exc}", err=True)
-            if moved := changed_since(seen):  # saved while read: a half-written file's error
+            if moved := before.missed(None):  # saved while read: a half-written file's error
                 changes.put(sorted(moved))
             return
         if not quiet:  # first: the outputs are written, the line says so at once
             names = ", ".join(str(p) for p in done.paths)
             click.echo(f"{why} in {time.monotonic() - start:.2f} s: {names}", err=True)
         inputs.set(inputs_of(sources, done.inputs, settings.theme))  # watched from now on
+        if late := before.missed(inputs.watched.files):  # found by this build, saved since
+            changes.put(sorted(late))
 
     # Watching starts first: a save during the first build is a change to build again.
     _threads((lambda: watch(inputs, changes.put, stop), "watch"))

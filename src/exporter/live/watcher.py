@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from pathlib import Path
 STEP_MS = 30  # quiet time that ends a burst of changes: an editor's save is one burst
 DEBOUNCE_MS = 300  # the longest a burst is grouped before it is reported
 RECHECK_MS = 500  # how often a watcher with nothing to watch looks again
+# A file's time may come from a coarse clock, a tick (4-10 ms) behind time_ns() (0 seen here).
+CLOCK_TICK_NS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,34 @@ def changed_since(seen: dict[Path, tuple[int, int] | None]) -> list[Path]:
     """Return the files of ``seen`` (``stamps``) whose stamp is not the same now."""
     now = stamps(seen)
     return [path for path in seen if now[path] != seen[path]]
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the watcher covered as a build started, to tell when it ends which saves it missed."""
+
+    stamps: dict[Path, tuple[int, int] | None]
+    started_ns: int
+
+    @classmethod
+    def now(cls, watched: Iterable[Path]) -> Before:
+        """Stamp the watched files and the time, just before a build."""
+        return cls(stamps(watched), time.time_ns())
+
+    def missed(self, found: Iterable[Path] | None) -> list[Path]:
+        """Return the inputs changed during the build that no watcher event may tell of.
+
+        ``found`` is what the build read, None if it failed. After a failure: the watched
+        files whose stamps moved (a save caught half written, whose event came before the
+        build read the file or was folded into the one that started it). After a success:
+        the inputs the build found that were not watched as it started (a book's chapters,
+        on its first build) and were changed since it started, perhaps after it read them.
+        """
+        if found is None:
+            return changed_since(self.stamps)
+        since = self.started_ns - CLOCK_TICK_NS
+        new = stamps(p for p in found if p not in self.stamps)
+        return [p for p, stamp in new.items() if stamp is not None and stamp[0] >= since]
 
 
 def inputs_of(
