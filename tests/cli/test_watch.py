@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import threading
 import time
 
 from click.testing import CliRunner
+from PIL import Image
 from pypdf import PdfReader
 
 from exporter.cli import cli
 from liveutil import interrupt, next_line, processes_with, start, wait_for
 
 ARTICLE = "---\ntitle: Watched\n---\n\nThe {word} sentence.\n\n![figure](images/{image})\n"
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8"
-    "cfc0f01f0005000201a5f8a0a90000000049454e44ae426082"
-)
+
+
+def _png(colour: str, size: int) -> bytes:
+    """Return a PNG that Pillow (and so WeasyPrint) loads."""
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(out, "PNG")
+    return out.getvalue()
 
 
 def _text(path):
@@ -27,16 +34,36 @@ def _text(path):
         return ""
 
 
+def _rebuilt(lines: list[str]) -> set[str]:
+    """Return the names the "rebuilt after a change to ..." lines give."""
+    # A change seen late may join the next one's batch: "a change to a.png, watched.md".
+    changed = [re.match(r"rebuilt after a change to (.+?) in ", line) for line in lines]
+    return {name for found in changed if found for name in found.group(1).split(", ")}
+
+
+def _collect(stream, lines: list[str]) -> threading.Thread:
+    """Append each line of a process's pipe to ``lines`` as it comes, until the pipe ends."""
+
+    def read() -> None:
+        for line in stream:
+            lines.append(line.decode().rstrip("\n"))
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
 def test_watch_rebuilds_on_a_source_and_an_image_change(tmp_path):
     (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "a.png").write_bytes(PNG)
+    (tmp_path / "images" / "a.png").write_bytes(_png("red", 8))
     source = tmp_path / "watched.md"
     source.write_text(ARTICLE.format(word="first", image="a.png"))
     out = tmp_path / "out"
     process = start("build", str(source), "-f", "pdf", "-o", str(out), "--watch", cwd=tmp_path)
     try:
         pdf = out / "watched.pdf"
-        first = next_line(process.stderr)
+        lines = [next_line(process.stderr)]
+        reader = _collect(process.stderr, lines)
         assert "first sentence" in _text(pdf)
         time.sleep(0.3)  # the watcher's folders are being registered
         source.write_text(ARTICLE.format(word="second", image="a.png"))
@@ -45,21 +72,23 @@ def test_watch_rebuilds_on_a_source_and_an_image_change(tmp_path):
         # Saved as an image editor saves: a whole new file put in place (a file caught half
         # written is a failed build, then a rebuild: see the test of that below).
         changed = tmp_path / "images" / "a.png.new"
-        changed.write_bytes(PNG.replace(b"\x00\x00\x00\x01", b"\x00\x00\x00\x02"))
+        changed.write_bytes(_png("blue", 16))
         changed.replace(tmp_path / "images" / "a.png")
         wait_for(lambda: pdf.read_bytes() != before, what="the rebuild after the image")
-        code, err = interrupt(process)
+        # Its line comes just after the PDF: a Ctrl-C in between would cut it off.
+        wait_for(lambda: "a.png" in _rebuilt(lines), timeout=5, what="the image's line")
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
+        code = process.wait(timeout=15)
+        reader.join(timeout=5)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert code == 0, err
-    lines = [first, *err.splitlines()]
+    assert code == 0, lines
     assert lines[0].startswith("built in ") and lines[0].endswith("watched.pdf")
-    # A change seen late may join the next one's batch: "a change to a.png, watched.md".
-    changed = [re.match(r"rebuilt after a change to (.+?) in ", line) for line in lines]
-    names = {name for found in changed if found for name in found.group(1).split(", ")}
-    assert {"watched.md", "a.png"} <= names, lines
+    assert {"watched.md", "a.png"} <= _rebuilt(lines), lines
+    # Both images load: no "error: weasyprint: Failed to load image" line.
+    assert not [line for line in lines if line.startswith("error")], lines
     assert lines[-1] == "stopped"
     assert not processes_with(str(source))
 
@@ -100,15 +129,29 @@ def test_watch_refuses_check(tmp_path):
     assert result.exit_code == 2 and "exporter check" in result.output
 
 
+def _watch_silently(monkeypatch, source, build_once):
+    """Run ``build --watch`` on ``source`` with ``build_once`` and a watcher that reports
+    nothing (only what a build tells can start another); the CliRunner result."""
+    import _thread
+
+    from exporter.live import rebuild, watcher
+
+    def silent_watch(inputs, on_change, stop):
+        if not stop.wait(10):
+            _thread.interrupt_main()
+
+    monkeypatch.setattr(rebuild, "build_once", build_once)
+    monkeypatch.setattr(watcher, "watch", silent_watch)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    assert threading.current_thread() is threading.main_thread()
+    out = str(source.parent / "out")
+    return CliRunner().invoke(cli, ["build", str(source), "-f", "html", "-o", out, "--watch"])
+
+
 def test_a_save_during_a_failed_build_is_built_again_without_an_event(tmp_path, monkeypatch):
     """A save caught half written fails the build; if the watcher's event for the rest of
     the save was folded into the one that started the build, the changed stamp rebuilds."""
-    import _thread
-    import signal
-    import threading
-
     from exporter.errors import SourceError
-    from exporter.live import rebuild, watcher
 
     source = tmp_path / "doc.md"
     source.write_text("Half")
@@ -121,18 +164,31 @@ def test_a_save_during_a_failed_build_is_built_again_without_an_event(tmp_path, 
             raise SourceError(f"{source}: cannot read a half-written file")
         raise KeyboardInterrupt  # the second build: the watch is stopped, as by Ctrl-C
 
-    def silent_watch(current, on_change, stop):  # no events: only the stamps can tell
-        if not stop.wait(10):
-            _thread.interrupt_main()
-
-    monkeypatch.setattr(rebuild, "build_once", build_once)
-    monkeypatch.setattr(watcher, "watch", silent_watch)
-    monkeypatch.setattr(signal, "signal", lambda *args: None)
-    assert threading.current_thread() is threading.main_thread()
-    result = CliRunner().invoke(
-        cli, ["build", str(source), "-f", "html", "-o", str(tmp_path / "out"), "--watch"]
-    )
+    result = _watch_silently(monkeypatch, source, build_once)
     assert result.exit_code == 0, result.output
     assert calls == ["Half", "Half, then the whole save."]
     assert "cannot read a half-written file" in result.stderr
     assert result.stderr.rstrip().endswith("stopped")
+
+
+def test_a_file_the_first_build_found_and_saved_meanwhile_is_built_again(tmp_path, monkeypatch):
+    """The watcher knew only the source as the first build began; the build found an
+    included file and read it before the author's save landed. No event can tell of it (the
+    file was not watched yet): its time, after the build's start, does."""
+    from exporter.live.rebuild import Written
+
+    source, included = tmp_path / "doc.md", tmp_path / "part.md"
+    source.write_text("{{#include part.md}}")
+    included.write_text("drafted")
+    calls: list[str] = []
+
+    def build_once(sources, settings, output_dir):
+        calls.append(included.read_text())
+        if len(calls) == 1:
+            included.write_text("revised")  # saved while the build runs, after it was read
+            return Written((tmp_path / "out" / "doc.html",), (source, included), ())
+        raise KeyboardInterrupt
+
+    result = _watch_silently(monkeypatch, source, build_once)
+    assert result.exit_code == 0, result.output
+    assert calls == ["drafted", "revised"]  # the second build was of the saved file

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,120 @@ def test_a_build_failed_while_a_watched_file_changed_is_run_again(tmp_path):
     stop.set()
     thread.join()
     assert read == ["Half", "Half, then the whole save."]
+
+
+def _watching(inputs, probe: Path):
+    """Start ``watch`` on ``inputs``; return once it reports a save of ``probe`` (it is live)."""
+    from exporter.live.watcher import watch
+
+    seen: list[list[Path]] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(inputs, seen.append, stop))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not seen and time.monotonic() < deadline:
+        probe.write_text("probe")
+        time.sleep(0.05)
+    assert seen, "the watcher never started"
+    seen.clear()
+    return seen, stop, thread
+
+
+def _wait_seen(seen: list[list[Path]], path: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(path.resolve() in batch for batch in seen):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_save_of_an_input_found_after_watching_started_is_seen_at_once(tmp_path):
+    """The first build of a book finds its chapters once the watcher is on the manifest's
+    folder; a chapter saved at once, before the watcher's next look (RECHECK_MS), counts."""
+    from exporter.live.watcher import RECHECK_MS, Inputs
+
+    manifest, chapter = tmp_path / "book.toml", tmp_path / "two.md"
+    manifest.write_text("")
+    chapter.write_text("drafted")
+    inputs = Inputs(Watched.of([manifest]))
+    seen, stop, thread = _watching(inputs, manifest)
+    try:
+        inputs.set(Watched.of([manifest, chapter]))  # what the first build read
+        chapter.write_text("revised")  # one save, at once: no second chance
+        found = _wait_seen(seen, chapter, timeout=4 * RECHECK_MS / 1000)
+    finally:
+        stop.set()
+        thread.join()
+    assert found, seen
+
+
+def test_an_input_in_a_folder_not_watched_yet_is_watched_soon(tmp_path):
+    from exporter.live.watcher import Inputs
+
+    (tmp_path / "src").mkdir()
+    manifest, chapter = tmp_path / "book.toml", tmp_path / "src" / "one.md"
+    manifest.write_text("")
+    chapter.write_text("drafted")
+    inputs = Inputs(Watched.of([manifest]))
+    seen, stop, thread = _watching(inputs, manifest)
+    try:
+        inputs.set(Watched.of([manifest, chapter]))
+        found = False
+        for _ in range(40):  # saved until seen: the folder is being registered
+            chapter.write_text("revised")
+            if found := _wait_seen(seen, chapter, timeout=0.1):
+                break
+    finally:
+        stop.set()
+        thread.join()
+    assert found, seen
+
+
+def test_a_build_knows_which_saves_the_watcher_could_not_report(tmp_path):
+    """An input a build found that was not watched as it started, saved since: missed. An
+    input watched already: the watcher reports it. A save before the build: it was read."""
+    from exporter.live.watcher import Before
+
+    watched, early, late = tmp_path / "book.toml", tmp_path / "one.md", tmp_path / "two.md"
+    for path in (watched, early, late):
+        path.write_text("drafted")
+    old = time.time_ns() - 10**9  # a second before the build
+    os.utime(early, ns=(old, old))
+    before = Before.now([watched])
+    watched.write_text("revised")
+    late.write_text("revised")
+    assert before.missed([watched, early, late]) == [late]
+    assert before.missed(None) == [watched]  # a failed build: the watched files that moved
+
+
+def test_the_worker_builds_again_when_a_chapter_it_found_was_saved_meanwhile(tmp_path):
+    """The first build finds a chapter the watcher did not know of, and reads it before the
+    author's save lands: no event can tell, so the worker builds again."""
+    from exporter.live import worker as live_worker
+
+    manifest, chapter = tmp_path / "book.toml", tmp_path / "two.md"
+    manifest.write_text("")
+    chapter.write_text("drafted")
+    known = [manifest]
+    worker = Worker([str(tmp_path)], Settings)
+    worker.watched = lambda: list(known)
+    stop = threading.Event()
+    read = []
+
+    def rebuild():
+        read.append(chapter.read_text())
+        if len(read) == 1:
+            chapter.write_text("revised")  # saved while the build runs, after it was read
+            known.append(chapter)  # the build ends: its inputs are watched from now on
+            return live_worker.Snapshot(inputs=(manifest, chapter))
+        stop.set()
+        return live_worker.Snapshot(inputs=(manifest, chapter))
+
+    worker.rebuild = rebuild
+    thread = threading.Thread(target=worker.serve, args=(stop,))
+    thread.start()
+    stop.wait(5)
+    stop.set()
+    thread.join()
+    assert read == ["drafted", "revised"]

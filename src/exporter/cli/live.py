@@ -64,13 +64,32 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
     """
     from exporter.errors import ExporterError
     from exporter.live.server import LOOPBACK
-    from exporter.live.watcher import inputs_of, watch
-    from exporter.live.worker import Worker
+    from exporter.live.watcher import Inputs, inputs_of, watch
+    from exporter.live.worker import Snapshot, Worker
 
     port, host = params.pop("port"), params.pop("host")
     setup_logging(quiet=True, verbose=params.pop("verbose"))
     configure = _configure(ctx, params, sources)
-    worker = Worker(list(sources), configure, _report)
+
+    def inputs_now(state: Snapshot) -> Watched:
+        """The inputs ``state``'s build read, and the config and theme (file I/O: per build)."""
+        try:
+            theme = configure().theme
+        except ExporterError:  # a broken config file: the rebuild shows it
+            theme = params.get("theme")
+        return inputs_of(sources, state.inputs, theme)
+
+    held: tuple[Path, ...] = ()
+
+    def report(state: Snapshot) -> None:
+        """Hand the watcher the inputs as soon as a build finds them (and as it ends), print."""
+        nonlocal held
+        if not state.busy or state.inputs != held:
+            held = state.inputs
+            inputs.set(inputs_now(state))
+        _report(state)
+
+    worker = Worker(list(sources), configure, report)
     try:
         server = _bind(host, port, worker, Path(sources[0]).name)
     except OSError as exc:
@@ -87,21 +106,12 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
             err=True,
         )
     stop = threading.Event()
-
-    def current() -> Watched:
-        """The inputs the latest good build read, and the config and theme."""
-        state = worker.snapshot()
-        try:
-            theme = configure().theme
-        except ExporterError:  # a broken config file: the rebuild shows it
-            theme = params.get("theme")
-        return inputs_of(sources, state.inputs, theme)
-
-    worker.watched = lambda: current().files
+    inputs = Inputs(inputs_now(Snapshot()))  # before any build reports (no build runs yet)
+    worker.watched = lambda: inputs.watched.files
     _threads(
         (server.serve_forever, "serve"),
         (lambda: worker.serve(stop), "build"),
-        (lambda: watch(current, lambda changed: worker.request(), stop), "watch"),
+        (lambda: watch(inputs, lambda changed: worker.request(), stop), "watch"),
     )
     _wait(stop)
     server.stop()
@@ -187,7 +197,7 @@ def watch_build(
     """Build, then rebuild whenever an input changes, one line per build, until Ctrl-C."""
     from exporter.errors import ExporterError, UsageError
     from exporter.live.rebuild import build_once
-    from exporter.live.watcher import changed_since, inputs_of, stamps, watch
+    from exporter.live.watcher import Before, Inputs, inputs_of, watch
 
     if check:
         run(ctx, lambda: _refuse(UsageError("--check and --watch: run 'exporter check' instead.")))
@@ -195,29 +205,30 @@ def watch_build(
         run(ctx, lambda: _refuse(UsageError("--watch writes files: give -o FOLDER, not -o -.")))
     if not all(isinstance(s, str) and s != "-" for s in sources):
         run(ctx, lambda: _refuse(UsageError("--watch watches files: give paths, not - or --from.")))
-    read: list[Path] = []
+    inputs = Inputs(inputs_of(sources, (), settings.theme))
     changes: queue.Queue[list[Path]] = queue.Queue()
     stop = threading.Event()
 
     def once(why: str) -> None:
         """Build and print what was written, or the error; keep watching either way."""
         start = time.monotonic()
-        seen = stamps(inputs_of(sources, read, settings.theme).files)
+        before = Before.now(inputs.watched.files)
         try:
             done = build_once(sources, settings, output_dir)
         except ExporterError as exc:
             click.echo(f"error: {exc}", err=True)
-            if moved := changed_since(seen):  # saved while read: a half-written file's error
+            if moved := before.missed(None):  # saved while read: a half-written file's error
                 changes.put(sorted(moved))
             return
-        read[:] = done.inputs
-        if not quiet:
+        if not quiet:  # first: the outputs are written, the line says so at once
             names = ", ".join(str(p) for p in done.paths)
             click.echo(f"{why} in {time.monotonic() - start:.2f} s: {names}", err=True)
+        inputs.set(inputs_of(sources, done.inputs, settings.theme))  # watched from now on
+        if late := before.missed(inputs.watched.files):  # found by this build, saved since
+            changes.put(sorted(late))
 
     # Watching starts first: a save during the first build is a change to build again.
-    _threads((lambda: watch(lambda: inputs_of(sources, read, settings.theme), changes.put, stop),
-              "watch"))  # fmt: skip
+    _threads((lambda: watch(inputs, changes.put, stop), "watch"))
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         once("built")

@@ -38,7 +38,7 @@ from exporter.api import Produced, Source, produce
 from exporter.errors import ExporterError
 from exporter.live.pages import Page, pages_of, spliced
 from exporter.live.progress import relayed
-from exporter.live.watcher import changed_since, stamps
+from exporter.live.watcher import Before
 from exporter.reading import memo
 from exporter.settings import Settings
 
@@ -104,9 +104,10 @@ class Worker:
         self._dirty = threading.Event()
         self._round: _Round | None = None
         self._serial = itertools.count(1)
-        # The files a save of which rebuilds (set by the CLI to the watcher's): a build that
-        # failed while one of them changed is run again, as the save may have been caught
-        # half written.
+        # The files a save of which rebuilds (set by the CLI to the watcher's, which it
+        # updates from ``on_change``): a build that changed one the watcher could not report
+        # is run again (``Before.missed``: a save caught half written, a chapter the first
+        # build found and that was saved while it ran).
         self.watched: Callable[[], Iterable[Path]] = lambda: ()
         memo.enable()  # each build reads again only the sources changed since the last
         # A book's PDF chapter by chapter, its pieces kept for this session only: after an
@@ -135,9 +136,10 @@ class Worker:
         while not stop.is_set():
             if self._dirty.wait(0.2):
                 self._dirty.clear()
-                seen = stamps(self.watched())
+                before = Before.now(self.watched())
                 try:
-                    if self.rebuild().error and changed_since(seen):
+                    made = self.rebuild()
+                    if before.missed(None if made.error else self.watched()):
                         self._dirty.set()
                 except KeyboardInterrupt:  # Ctrl-C reached the build's child: we stop too
                     return
