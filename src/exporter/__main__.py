@@ -1,5 +1,5 @@
 """Run the command-line interface: ``python -m exporter``."""
 
-from exporter.cli import main
+from exporter.command import main
 
 main()

@@ -29,9 +29,8 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from exporter.crossref import theme_words
 from exporter.crossref.text import place, text_slots
-from exporter.crossref.words import capitalised, crossref_words
+from exporter.crossref.words import capitalised, crossref_words, theme_words
 from exporter.markup import EPUB_NS, attr, inner_xhtml, parse_fragment
 from exporter.model import Chapter, Document
 from exporter.settings import Settings

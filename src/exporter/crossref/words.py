@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from exporter.model import Document
 from exporter.rendering.words import primary, words
+from exporter.settings import Settings
 
 # Keys: caption words (listing), reference words per kind and their plurals, "and", the
 # printed page ("p. 41"), and the titles of the generated lists.
@@ -71,3 +72,10 @@ def crossref_words(doc: Document, theme_words: tuple[tuple[str, str], ...] = ())
 def capitalised(text: str) -> str:
     """Return ``text`` with its first letter upper-cased ("figure 2" -> "Figure 2")."""
     return text[:1].upper() + text[1:]
+
+
+def theme_words(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """Return the [words] of the build's theme (which may replace "Figure {n}")."""
+    from exporter.themes import load_theme
+
+    return load_theme(settings.theme).words

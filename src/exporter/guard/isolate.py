@@ -235,7 +235,17 @@ def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> 
     except BaseException:
         code = 70
     finally:
+        _before_exit()
         os._exit(code)
+
+
+def _before_exit() -> None:
+    """Keep what the child compiled for the next run (``exporter.patterns``, which only
+    the command installs): a child ends with ``os._exit``, past any exit handler."""
+    kept = sys.modules.get("exporter.patterns")
+    if kept is not None:
+        with contextlib.suppress(Exception):
+            kept.save()
 
 
 def die_with(parent: int) -> None:

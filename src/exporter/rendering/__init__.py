@@ -13,7 +13,6 @@ import datetime as dt
 from exporter.ids import chapter_id
 from exporter.markup import EPUB_NS, XHTML_NS
 from exporter.markup import attr as _e
-from exporter.math.draw import draw_all
 from exporter.model import Document, Metadata
 from exporter.rendering import matter
 from exporter.rendering.codewrap import wrap_code
@@ -156,7 +155,9 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
         heading = title_block(doc.metadata, words_of(doc, target))
     offset = note_offset(doc, index) if target.note_numbering == "book" else 0
     body = chapter_body(chapter, target, offset, initial=target.profile.initials and doc.is_book)
-    if target.profile.draws_math:
+    if target.profile.draws_math and "<math" in body:  # the drawing modules only if needed
+        from exporter.math.draw import draw_all
+
         body = draw_all(body)
     kind = "" if chapter.type == "chapter" else f" {chapter.type}"
     kind += " numbered" if label else ""  # a theme may show the label, or count them
