@@ -240,9 +240,9 @@ def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> 
 
 
 def _before_exit() -> None:
-    """Keep what the child compiled for the next run (``exporter.patterns``, which only
+    """Keep what the child compiled for the next run (``exporter.compiled``, which only
     the command installs): a child ends with ``os._exit``, past any exit handler."""
-    kept = sys.modules.get("exporter.patterns")
+    kept = sys.modules.get("exporter.compiled")
     if kept is not None:
         with contextlib.suppress(Exception):
             kept.save()

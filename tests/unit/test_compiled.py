@@ -1,8 +1,8 @@
-"""The command's compiled regular expressions, kept between runs (exporter.patterns).
+"""What the command compiles at start-up, kept between runs (exporter.compiled).
 
 Each check runs in a fresh interpreter with its own cache folder: the first run compiles and
-saves, the second must take every pattern from the file (the parser is made to fail) and
-get patterns that behave exactly as freshly compiled ones.
+saves, the second must take every regular expression and every dataclass method from the
+file (the compilers are made to fail) and get objects that behave exactly as fresh ones.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 # real lexer's hundred (Pygments' Python lexer compiles its states on first use).
 SCRIPT = r"""
 import json, re, sys
-from exporter import patterns
-patterns.install()
-if sys.argv[1] == "strict":  # every pattern must come from the file now
+import dataclasses
+from exporter import compiled
+compiled.install()
+if sys.argv[1] == "strict":  # every pattern and method must come from the file now
     def refuse(*args, **kwargs):
         raise AssertionError("compiled, not taken from the cache")
     re._compiler._parser.parse = refuse
+    compiled.compile = refuse
 CASES = [
     (r"(?P<year>\d{4})-(?P<month>\d\d)", 0, "on 2024-05-01 at"),
     (r"^#{1,6}\s+(.*?)\s*#*$", re.M, "text\n## Title ##\n"),
@@ -39,14 +41,30 @@ CASES = [
 ]
 out = []
 for pattern, flags, text in CASES:
-    compiled = re.compile(pattern, flags)
-    out.append([compiled.pattern if isinstance(pattern, str) else pattern.hex(),
-                int(compiled.flags), compiled.groups, dict(compiled.groupindex),
-                [m.span() for m in compiled.finditer(text)]])
+    made = re.compile(pattern, flags)
+    out.append([made.pattern if isinstance(pattern, str) else pattern.hex(),
+                int(made.flags), made.groups, dict(made.groupindex),
+                [m.span() for m in made.finditer(text)]])
 from pygments.lexers.python import PythonLexer
 tokens = list(PythonLexer().get_tokens("def f(x: int) -> str:\n    return f'{x!r:>4}' # done\n"))
 out.append([str(kind) + value for kind, value in tokens])
+# A frozen dataclass: its generated methods, annotations (types, not strings), hash, repr.
+@dataclasses.dataclass(frozen=True)
+class Point:
+    x: int
+    label: str = "o"
+    tags: tuple = ()
+p = Point(1, tags=("a",))
+try:
+    p.x = 2
+    frozen = "mutable"
+except dataclasses.FrozenInstanceError:
+    frozen = "frozen"
+out.append([repr(p), p == Point(1, "o", ("a",)), hash(p) == hash(Point(1, tags=("a",))), frozen,
+            {k: getattr(v, "__name__", v) for k, v in Point.__init__.__annotations__.items()},
+            Point.__init__.__code__.co_filename])
 print(json.dumps(out))
+print(json.dumps(sorted({key[0] for key in compiled._used})))
 """
 
 
@@ -60,21 +78,26 @@ def _run(mode: str, cache: Path, **env: str) -> subprocess.CompletedProcess[str]
     )
 
 
+def _out(proc: subprocess.CompletedProcess[str]) -> object:
+    return json.loads(proc.stdout.splitlines()[0])
+
+
 def _file(cache: Path) -> Path:
-    found = list((cache / "exporter").glob("regex-*.bin"))
+    found = list((cache / "exporter").glob("compiled-*.bin"))
     assert len(found) == 1, found
     return found[0]
 
 
-def test_a_second_run_takes_every_pattern_from_the_file_and_they_behave_the_same(tmp_path):
+def test_a_second_run_takes_everything_from_the_file_and_it_behaves_the_same(tmp_path):
     first = _run("learn", tmp_path)
     assert first.returncode == 0, first.stderr
     second = _run("strict", tmp_path)
     assert second.returncode == 0, second.stderr
-    assert json.loads(second.stdout) == json.loads(first.stdout)
+    assert _out(second) == _out(first)
+    assert json.loads(second.stdout.splitlines()[1]) == ["code", "re"]  # both served
     # The reference: the same script with the cache off compiles as Python does.
-    plain = _run("learn", tmp_path / "off", EXPORTER_REGEX_CACHE="0")
-    assert json.loads(plain.stdout) == json.loads(first.stdout)
+    plain = _run("learn", tmp_path / "off", EXPORTER_COMPILE_CACHE="0")
+    assert _out(plain) == _out(first)
     assert not (tmp_path / "off").exists()
 
 
@@ -99,12 +122,13 @@ def test_a_damaged_file_is_not_trusted_and_is_written_again(tmp_path, damage):
 
 def test_a_library_user_keeps_an_untouched_re(tmp_path, samples):
     code = (
-        "import re, exporter\n"
+        "import dataclasses, re, exporter\n"
         "from exporter.guard.policy import Policy\n"
         "stock = re._compiler.compile\n"
         f"exporter.convert([{str(samples / 'features.md')!r}], ['epub'], {str(tmp_path)!r},"
         " policy=Policy(isolate=False), warm_up=False)\n"
         "assert re._compiler.compile is stock\n"
+        "assert 'exec' not in vars(dataclasses)\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code],
@@ -112,7 +136,7 @@ def test_a_library_user_keeps_an_untouched_re(tmp_path, samples):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert not list((tmp_path / "cache" / "exporter").glob("regex-*"))
+    assert not list((tmp_path / "cache" / "exporter").glob("compiled-*"))
 
 
 def test_the_command_keeps_what_its_build_child_compiled(tmp_path, samples):
@@ -136,8 +160,8 @@ def test_the_command_keeps_what_its_build_child_compiled(tmp_path, samples):
     # The Ruby lexer was first compiled in the child: now it comes from the file.
     check = (
         "import re\n"
-        "from exporter import patterns\n"
-        "patterns.install()\n"
+        "from exporter import compiled\n"
+        "compiled.install()\n"
         "def refuse(*args, **kwargs):\n"
         "    raise AssertionError('compiled, not taken from the cache')\n"
         "re._compiler._parser.parse = refuse\n"
