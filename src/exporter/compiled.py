@@ -40,8 +40,12 @@ from typing import Any
 # abbreviations are, pile up over many builds), the file keeps only what this run used.
 _LIMIT = 3000
 _DIGEST = 32
+FORMAT = "v2"  # in the file name: a file of another layout is another file
 _lock = threading.Lock()
-_known: dict[Any, Any] = {}  # ("re", pattern, flags) -> args; ("code", source) -> code
+# ("re", pattern, flags) -> args; ("code", source) -> code. Read from the file, each value
+# is still marshalled bytes: most of what the file holds (a PDF build's patterns, say) is
+# not used by a given run, and unmarshalling it all cost 7-10 ms at every start.
+_known: dict[Any, Any] = {}
 _new: dict[Any, Any] = {}
 _used: set[Any] = set()
 _state: dict[str, Any] = {}
@@ -72,12 +76,12 @@ def save() -> None:
     if not fresh or not _state:
         return
     path = _path()
-    merged = {**_load(path), **fresh}
+    merged = {**_load(path), **{key: marshal.dumps(value) for key, value in fresh.items()}}
     if len(merged) > _LIMIT:
         merged = {key: value for key, value in merged.items() if key in _used or key in fresh}
     draft = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        payload = marshal.dumps(list(merged.items())[:_LIMIT])
+        payload = marshal.dumps(dict(list(merged.items())[:_LIMIT]))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         draft.write_bytes(hashlib.sha256(payload).digest() + payload)
         os.replace(draft, path)
@@ -90,7 +94,7 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
     """``re._compiler.compile``, from the cache where the pattern is known."""
     if type(pattern) in (str, bytes) and not flags & re.DEBUG:
         key = ("re", pattern, int(flags))
-        known = _known.get(key)
+        known = _take(key)
         if known is not None:
             _used.add(key)
             return _state["real"].compile(pattern, *known)
@@ -107,7 +111,7 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     if type(source) is not str:
         return builtins.exec(source, globals, locals)
     key = ("code", source)
-    code = _known.get(key)
+    code = _take(key)
     if code is None:
         # As exec compiles a string: no flags inherited (this module's __future__ import
         # must not reach the generated methods' annotations).
@@ -116,6 +120,20 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     else:
         _used.add(key)
     return builtins.exec(code, globals, locals)
+
+
+def _take(key: Any) -> Any:
+    """Return the known value for ``key`` (unmarshalled on first use), or None."""
+    value = _known.get(key)
+    if type(value) is bytes:
+        try:
+            value = marshal.loads(value)
+        except (ValueError, EOFError, TypeError):
+            value = None
+        if not _sound(key, value):
+            value = None
+        _known[key] = value
+    return value
 
 
 def _keep(key: Any, value: Any) -> None:
@@ -149,11 +167,12 @@ def _path() -> Path:
     build = hashlib.sha256(
         f"{sys.version}|{sys.implementation.cache_tag}|{_state['real'].MAGIC}".encode()
     ).hexdigest()[:16]
-    return Path(base) / "exporter" / f"compiled-{build}.bin"
+    return Path(base) / "exporter" / f"compiled-{FORMAT}-{build}.bin"
 
 
-def _load(path: Path) -> dict[Any, Any]:
-    """Return the entries of the cache file, or none if it is missing or in any doubt."""
+def _load(path: Path) -> dict[Any, bytes]:
+    """Return the entries of the cache file, each value still marshalled, or none if the file
+    is missing or in any doubt."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -163,8 +182,12 @@ def _load(path: Path) -> dict[Any, Any]:
         return {}
     try:
         items = marshal.loads(payload)
-        return {key: value for key, value in items if _sound(key, value)}
-    except (ValueError, EOFError, TypeError):
+        return {
+            key: value
+            for key, value in items.items()
+            if isinstance(key, tuple) and key and type(value) is bytes
+        }
+    except (ValueError, EOFError, TypeError, AttributeError):
         return {}
 
 
