@@ -174,7 +174,10 @@ def _load(path: Path) -> dict[Any, bytes]:
     """Return the entries of the cache file, each value still marshalled, or none if the file
     is missing or in any doubt."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            if not _owned(os.fstat(handle.fileno())):
+                return {}
+            data = handle.read()
     except OSError:
         return {}
     digest, payload = data[:_DIGEST], data[_DIGEST:]
@@ -189,6 +192,13 @@ def _load(path: Path) -> dict[Any, bytes]:
         }
     except (ValueError, EOFError, TypeError, AttributeError):
         return {}
+
+
+def _owned(info: os.stat_result) -> bool:
+    """Tell whether the file is this user's and no one else may write it (it holds code)."""
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return False
+    return not info.st_mode & 0o022
 
 
 def _sound(key: Any, value: Any) -> bool:

@@ -172,3 +172,13 @@ def test_the_command_keeps_what_its_build_child_compiled(tmp_path, samples):
         [sys.executable, "-c", check], env=env, capture_output=True, text=True, check=False
     )
     assert ruby.returncode == 0, ruby.stderr
+
+
+def test_a_file_others_may_write_is_not_trusted(tmp_path):
+    """The file holds code objects: like ssh's keys, one that others could write is ignored."""
+    assert _run("learn", tmp_path).returncode == 0
+    path = _file(tmp_path)
+    path.chmod(0o666)
+    assert _run("strict", tmp_path).returncode != 0
+    path.chmod(0o644)
+    assert _run("strict", tmp_path).returncode == 0
