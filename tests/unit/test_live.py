@@ -139,12 +139,17 @@ def test_a_build_failed_while_a_watched_file_changed_is_run_again(tmp_path):
         return live_worker.Snapshot()
 
     worker.rebuild = rebuild
+    _serve(worker, stop)
+    assert read == ["Half", "Half, then the whole save."]
+
+
+def _serve(worker, stop: threading.Event) -> None:
+    """Run the worker's loop until its rebuild sets ``stop`` (at most 5 s)."""
     thread = threading.Thread(target=worker.serve, args=(stop,))
     thread.start()
     stop.wait(5)
     stop.set()
     thread.join()
-    assert read == ["Half", "Half, then the whole save."]
 
 
 def _watching(inputs, probe: Path):
@@ -256,9 +261,5 @@ def test_the_worker_builds_again_when_a_chapter_it_found_was_saved_meanwhile(tmp
         return live_worker.Snapshot(inputs=(manifest, chapter))
 
     worker.rebuild = rebuild
-    thread = threading.Thread(target=worker.serve, args=(stop,))
-    thread.start()
-    stop.wait(5)
-    stop.set()
-    thread.join()
+    _serve(worker, stop)
     assert read == ["drafted", "revised"]
