@@ -36,6 +36,8 @@ import types
 from pathlib import Path
 from typing import Any
 
+from exporter.guard.userdirs import cache_folder
+
 # Entries kept in the file. Past it (patterns made from documents, as Markdown's
 # abbreviations are, pile up over many builds), the file keeps only what this run used.
 _LIMIT = 3000
@@ -96,7 +98,6 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
         key = ("re", pattern, int(flags))
         known = _take(key)
         if known is not None:
-            _used.add(key)
             return _state["real"].compile(pattern, *known)
         compiled = _state["compile"](pattern, flags)
         made = _state["recorder"].taken()
@@ -117,13 +118,12 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
         # must not reach the generated methods' annotations).
         code = compile(source, "<string>", "exec", dont_inherit=True)
         _keep(key, code)
-    else:
-        _used.add(key)
     return builtins.exec(code, globals, locals)
 
 
 def _take(key: Any) -> Any:
-    """Return the known value for ``key`` (unmarshalled on first use), or None."""
+    """Return the known value for ``key`` (unmarshalled on first use, and marked as used,
+    to be kept when the file is trimmed), or None."""
     value = _known.get(key)
     if type(value) is bytes:
         try:
@@ -133,6 +133,8 @@ def _take(key: Any) -> Any:
         if not _sound(key, value):
             value = None
         _known[key] = value
+    if value is not None:
+        _used.add(key)
     return value
 
 
@@ -163,11 +165,10 @@ class _Recorder:
 
 
 def _path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     build = hashlib.sha256(
         f"{sys.version}|{sys.implementation.cache_tag}|{_state['real'].MAGIC}".encode()
     ).hexdigest()[:16]
-    return Path(base) / "exporter" / f"compiled-{FORMAT}-{build}.bin"
+    return cache_folder() / f"compiled-{FORMAT}-{build}.bin"
 
 
 def _load(path: Path) -> dict[Any, bytes]:

@@ -19,20 +19,16 @@ import hashlib
 import hmac
 import os
 import secrets
-from pathlib import Path
+
+from exporter.guard.userdirs import cache_folder
 
 SIZE = 32  # bytes of key
-
-
-def _folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "exporter"
 
 
 @functools.cache
 def key() -> bytes:
     """Return this user's sealing key, made (atomically, for concurrent builds) if needed."""
-    path = _folder() / "seal.key"
+    path = cache_folder() / "seal.key"
     try:
         if len(known := path.read_bytes()) == SIZE:
             return known
