@@ -64,6 +64,7 @@ class Built:
     pdf: bytes
     laid_out: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    remargined: list[str] = field(default_factory=list)  # moved: their margin boxes re-made
 
 
 def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
@@ -90,9 +91,11 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
     if cache:
         cache.prune()
     log.info(
-        "PDF: %d unit(s) laid out, %d taken from %s",
+        "PDF: %d unit(s) laid out, %d moved (margins re-made), %d taken from %s",
         len(walk.laid_out),
+        len(walk.remargined),
         len(walk.cached),
         cache.root if cache else "this build",
     )
-    return Built(assemble(pieces, book.modified, units.STAMP), walk.laid_out, walk.cached)
+    pdf = assemble(pieces, book.modified, units.STAMP)
+    return Built(pdf, walk.laid_out, walk.cached, walk.remargined)

@@ -1,0 +1,113 @@
+"""Each page's margin boxes as a form XObject of its own, so that they can be swapped.
+
+A piece is written with its body pages followed by margin-only copies of them, in one
+``write_pdf`` (``pdf_margins.split``): one subset per font for both. ``fold`` turns each
+margin-only page into a form XObject drawn on its body page (``/ExporterMargins<i>`` on
+page ``i``, in the resource dictionary WeasyPrint's pages share, which the form draws
+with too: assembling walks no more dictionaries than before) and drops the margin pages.
+``swap`` replaces a piece's forms with those of margin-only pages made later
+(``pdf_units.remargin``: new folios, same body).
+
+Running heads and folios are artifacts (ISO 32000-1, 14.8.2.2): the form's marked content
+(WeasyPrint tags it with MCIDs of structure elements it leaves out of the tree) becomes one
+``/Artifact`` sequence, and the margin pages' entries leave the ``/ParentTree``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pikepdf
+
+# Operators that paint: a margin page without them (a blank page's) gets no form.
+_PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
+
+
+def _name(index: int) -> pikepdf.Name:
+    return pikepdf.Name(f"/ExporterMargins{index}")
+
+
+def fold(data: bytes) -> bytes:
+    """Return the PDF with its second half of pages drawn as forms on the first half."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    count = len(pdf.pages) // 2
+    tagged = "/StructTreeRoot" in pdf.Root
+    for index in range(count):
+        body, margins = pdf.pages[index], pdf.pages[count + index]
+        form = _form(pdf, margins, tagged)
+        if form is None:
+            continue
+        shared = body.obj.Resources
+        if "/XObject" not in shared:
+            shared.XObject = pikepdf.Dictionary()
+        shared.XObject[_name(index)] = form
+        # The body's content leaves its y-axis flip in place: the form starts from the
+        # page's own space, as the margin page's content did. One stream still (a stream
+        # is an object of its own, out of the object streams: ~70 bytes each).
+        body.contents_coalesce()
+        draw = f"\nQ q {_name(index)} Do Q\n".encode()
+        body.obj.Contents.write(b"q\n" + body.obj.Contents.read_bytes() + draw)
+    if tagged:
+        _drop_keys(pdf, {int(page.obj.get("/StructParents", -1)) for page in pdf.pages[count:]})
+    del pdf.pages[count:]
+    return _save(pdf)
+
+
+def forms(data: bytes, tagged: bool) -> tuple[pikepdf.Pdf, list[pikepdf.Object | None]]:
+    """Return a margin-only PDF and each of its pages as a form, None where it paints
+    nothing (keep the PDF while the forms are used: they are its objects)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    return pdf, [_form(pdf, page, tagged) for page in pdf.pages]
+
+
+def swap(data: bytes, new: Sequence[pikepdf.Object | None]) -> bytes:
+    """Return the folded PDF ``data`` with its pages' margin forms replaced by ``new``
+    (from ``forms``: their resources are those of the margin-only PDF, not the piece's)."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    if len(pdf.pages) != len(new):
+        raise ValueError("a piece and its new margins differ in pages")
+    for index, (page, form) in enumerate(zip(pdf.pages, new, strict=True)):
+        drawn = page.obj.Resources.get("/XObject", pikepdf.Dictionary())
+        if (form is None) != (_name(index) not in drawn):
+            raise ValueError(f"page {index + 1} had margins and has none now, or the reverse")
+        if form is not None:
+            drawn[_name(index)] = pdf.copy_foreign(form)
+    return _save(pdf)
+
+
+def _form(pdf: pikepdf.Pdf, page: pikepdf.Page, tagged: bool) -> pikepdf.Object | None:
+    """Return the page's content as a form drawn in the same space, an artifact if tagged;
+    None when it paints nothing."""
+    operators = []
+    for instruction in pikepdf.parse_content_stream(page):
+        if str(instruction.operator) in ("BDC", "BMC", "EMC"):
+            continue  # marks of structure elements left out of the tree
+        operators.append(instruction)
+    if not any(str(instruction.operator) in _PAINT for instruction in operators):
+        return None
+    content = pikepdf.unparse_content_stream(operators)
+    if tagged:
+        content = b"/Artifact BMC\n" + content + b"\nEMC"
+    form = pdf.make_stream(content)
+    form.Subtype = pikepdf.Name.Form  # no /Type (optional): a stream is ~300 bytes a page
+    form.BBox = page.mediabox
+    form.Resources = page.obj.Resources  # WeasyPrint's pages share one dictionary
+    return pdf.make_indirect(form)
+
+
+def _drop_keys(pdf: pikepdf.Pdf, keys: set[int]) -> None:
+    """Remove the ``/ParentTree`` entries of the given structure keys (flat ``/Nums``)."""
+    tree = pdf.Root.StructTreeRoot.ParentTree
+    nums = tree.Nums
+    kept: list[object] = []
+    for index in range(0, len(nums), 2):
+        if int(nums[index]) not in keys:
+            kept += [nums[index], nums[index + 1]]
+    tree.Nums = pikepdf.Array(kept)
+
+
+def _save(pdf: pikepdf.Pdf) -> bytes:
+    buffer = io.BytesIO()
+    pdf.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
