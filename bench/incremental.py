@@ -13,7 +13,7 @@ and of every layout process it waited for) from ``os.wait4``:
 And the size of the assembled PDF against the whole-document writer's PDF of the same book
 (the pieces' font subsets are merged into one per font: the target is within 10%).
 
-    python bench/incremental.py [--runs 3] [--chapters 31] [--parallel-only]
+    python bench/incremental.py [--runs 3] [--chapters 31] [--parallel-only | --warm-only]
 
 Run it with ``PYTHONPATH=src`` from a worktree to measure that worktree's code.
 
@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="pairs of runs per comparison")
     parser.add_argument("--chapters", type=int, default=31)
     parser.add_argument("--parallel-only", action="store_true", help="skip warm / cold")
+    parser.add_argument("--warm-only", action="store_true", help="skip -j 2 / -j 1")
     args = parser.parse_args()
     work = OUT / "incremental"
     shutil.rmtree(work, ignore_errors=True)
@@ -115,10 +116,11 @@ def main() -> None:
             pairs["grown/cold"].append((*moved, *cold))
             edited.write_text(original, "utf-8")
         order = [("2", "1"), ("1", "2")][run % 2]  # alternate which goes first
-        got = {}
-        for jobs in order:
+        got = {"1": (0.0, 0.0), "2": (0.0, 0.0)}
+        for jobs in order if not args.warm_only else ():
             got[jobs] = timed([*build, "-o", str(target), "--no-cache", "-j", jobs], work)
-        pairs["j2/j1"].append((*got["2"], *got["1"]))
+        if not args.warm_only:
+            pairs["j2/j1"].append((*got["2"], *got["1"]))
         print(f"run {run + 1}: cold {cold[0]:.1f}s warm {warm[0]:.1f}s grown {moved[0]:.1f}s, "
               f"-j2 {got['2'][0]:.1f}s ({got['2'][1]:.1f}s CPU) "
               f"-j1 {got['1'][0]:.1f}s ({got['1'][1]:.1f}s CPU) (load {load()})")  # fmt: skip

@@ -7,6 +7,12 @@ file (fonts included) and of the images it uses, the PDF variant, and the versio
 exporter and WeasyPrint. Sources, includes, a bibliography or a CSL style reach a unit only
 through its HTML, so they are in the key too.
 
+A unit's record also names its *body key* (``walk``: the key of its HTML without the page
+counter before it) and what its margin boxes need (``pdf_margins.Margins``); a small
+``body-<body key>.json`` names the last entry laid out under each body key, so that a unit
+that only moved finds its body. That pointer is only a hint: the entry it names must carry
+the same body key under its seal.
+
 The cache is never trusted blindly: a record names the SHA-256 of its piece and carries a
 seal of itself under this user's key (guard.seal: an output folder may come with the
 sources, cache and all), and an entry whose JSON does not parse, whose piece is missing or

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 import pikepdf
 
+from exporter.writers import cidfonts
+
 # Operators that paint: a margin page without them (a blank page's) gets no form.
 _PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
 
@@ -63,17 +65,68 @@ def forms(data: bytes, tagged: bool) -> tuple[pikepdf.Pdf, list[pikepdf.Object |
 
 def swap(data: bytes, new: Sequence[pikepdf.Object | None]) -> bytes:
     """Return the folded PDF ``data`` with its pages' margin forms replaced by ``new``
-    (from ``forms``: their resources are those of the margin-only PDF, not the piece's)."""
+    (from ``forms``: they draw with the resources of the margin-only PDF).
+
+    When the piece's own resources hold all those (the same fonts with every glyph the new
+    margins show, the same graphics states), the new forms draw with the piece's: it keeps
+    one subset of each font. Otherwise the margin-only PDF's fonts come along: assembly
+    merges the subsets of a font (merged here, the program would no longer be the same
+    as other pieces' subsets glyph for glyph, and assembly would keep it apart).
+    """
     pdf = pikepdf.open(io.BytesIO(data))
     if len(pdf.pages) != len(new):
         raise ValueError("a piece and its new margins differ in pages")
+    own = pdf.pages[0].obj.Resources
+    drawing = [form for form in new if form is not None]
+    adopt = bool(drawing) and _covers(own, drawing[0].Resources)
     for index, (page, form) in enumerate(zip(pdf.pages, new, strict=True)):
         drawn = page.obj.Resources.get("/XObject", pikepdf.Dictionary())
         if (form is None) != (_name(index) not in drawn):
             raise ValueError(f"page {index + 1} had margins and has none now, or the reverse")
-        if form is not None:
+        if form is None:
+            continue
+        if adopt:
+            copied = pdf.make_stream(form.read_bytes())
+            copied.Subtype, copied.BBox = pikepdf.Name.Form, pikepdf.Array(form.BBox)
+            copied.Resources = own
+            drawn[_name(index)] = pdf.make_indirect(copied)
+        else:
             drawn[_name(index)] = pdf.copy_foreign(form)
     return _save(pdf)
+
+
+def _covers(own: pikepdf.Object, theirs: pikepdf.Object) -> bool:
+    """Tell whether resources ``own`` hold all of ``theirs`` under the same names."""
+    for kind, entries in theirs.items():
+        mine = own.get(kind)
+        if kind == "/ProcSet":
+            continue
+        if kind not in ("/Font", "/ExtGState", "/ColorSpace") or mine is None:
+            return False
+        for name, theirs_entry in entries.items():
+            if name not in mine:
+                return False
+            if kind == "/Font":
+                if not _font_covers(mine[name], theirs_entry):
+                    return False
+            elif mine[name].unparse(resolved=True) != theirs_entry.unparse(resolved=True):
+                return False
+    return True
+
+
+def _font_covers(mine: pikepdf.Object, theirs: pikepdf.Object) -> bool:
+    """Tell whether subset ``mine`` of a font holds every glyph of ``theirs``, read alike."""
+    if mine.get("/BaseFont") != theirs.get("/BaseFont"):
+        return False
+    if mine.get("/Subtype") != pikepdf.Name.Type0 or theirs.get("/Subtype") != pikepdf.Name.Type0:
+        return False
+    widths, wanted = cidfonts.widths(mine), cidfonts.widths(theirs)
+    texts, read = cidfonts.to_unicode(mine), cidfonts.to_unicode(theirs)
+    if texts is None or read is None:
+        return False
+    return all(widths.get(cid) == width for cid, width in wanted.items()) and all(
+        texts.get(cid) == text for cid, text in read.items()
+    )
 
 
 def _form(pdf: pikepdf.Pdf, page: pikepdf.Page, tagged: bool) -> pikepdf.Object | None:
