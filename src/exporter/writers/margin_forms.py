@@ -1,12 +1,14 @@
-"""Each page's margin boxes as a form XObject of its own, so that they can be swapped.
+"""Each page's margin boxes kept as a form XObject of its own, so that they can be swapped.
 
 A piece is written with its body pages followed by margin-only copies of them, in one
-``write_pdf`` (``pdf_margins.split``): one subset per font for both. ``fold`` turns each
-margin-only page into a form XObject drawn on its body page (``/ExporterMargins<i>`` on
-page ``i``, in the resource dictionary WeasyPrint's pages share, which the form draws
-with too: assembling walks no more dictionaries than before) and drops the margin pages.
-``swap`` replaces a piece's forms with those of margin-only pages made later
-(``pdf_units.remargin``: new folios, same body).
+``write_pdf`` (``pdf_units.lay_out``, ``pdf_margins.split``): one subset per font for both.
+``fold`` draws each margin-only page's content after its body page's (inline: what a reader
+sees and what assembly copies) and keeps it as a form XObject under the page's
+``/ExporterMargins`` key, which nothing draws; then drops the margin pages. ``swap`` puts
+the margins of margin-only pages made later (``pdf_units.remargin``: new folios, same body)
+in place of the inline ones, known by their bytes. Assembly drops the kept forms
+(``drop_kept``): drawn with ``Do``, each cost ~300 bytes (an object of its own, compressed
+apart: 7% of the bench book), and drawing them inline at assembly cost it time.
 
 Running heads and folios are artifacts (ISO 32000-1, 14.8.2.2): the form's marked content
 (WeasyPrint tags it with MCIDs of structure elements it leaves out of the tree) becomes one
@@ -16,6 +18,7 @@ Running heads and folios are artifacts (ISO 32000-1, 14.8.2.2): the form's marke
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import pikepdf
@@ -26,12 +29,12 @@ from exporter.writers import cidfonts
 _PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI"}
 
 
-def _name(index: int) -> pikepdf.Name:
-    return pikepdf.Name(f"/ExporterMargins{index}")
+KEPT = pikepdf.Name("/ExporterMargins")  # a page's margins as a form, drawn by nothing
+_DRAW = re.compile(rb"q (/ExporterMargins\d+) Do Q\n")
 
 
 def fold(data: bytes) -> bytes:
-    """Return the PDF with its second half of pages drawn as forms on the first half."""
+    """Return the PDF with its second half of pages drawn on (and kept with) the first."""
     pdf = pikepdf.open(io.BytesIO(data))
     count = len(pdf.pages) // 2
     tagged = "/StructTreeRoot" in pdf.Root
@@ -40,20 +43,21 @@ def fold(data: bytes) -> bytes:
         form = _form(pdf, margins, tagged)
         if form is None:
             continue
-        shared = body.obj.Resources
-        if "/XObject" not in shared:
-            shared.XObject = pikepdf.Dictionary()
-        shared.XObject[_name(index)] = form
-        # The body's content leaves its y-axis flip in place: the form starts from the
+        # The body's content leaves its y-axis flip in place: the margins start from the
         # page's own space, as the margin page's content did. One stream still (a stream
         # is an object of its own, out of the object streams: ~70 bytes each).
         body.contents_coalesce()
-        draw = f"\nQ q {_name(index)} Do Q\n".encode()
-        body.obj.Contents.write(b"q\n" + body.obj.Contents.read_bytes() + draw)
+        content = body.obj.Contents
+        content.write(b"q\n" + content.read_bytes() + b"\nQ\n" + _drawing(form.read_bytes()))
+        body.obj[KEPT] = form
     if tagged:
         _drop_keys(pdf, {int(page.obj.get("/StructParents", -1)) for page in pdf.pages[count:]})
     del pdf.pages[count:]
     return _save(pdf)
+
+
+def _drawing(content: bytes) -> bytes:
+    return b"q\n" + content + b"\nQ\n"
 
 
 def forms(data: bytes, tagged: bool) -> tuple[pikepdf.Pdf, list[pikepdf.Object | None]]:
@@ -64,14 +68,14 @@ def forms(data: bytes, tagged: bool) -> tuple[pikepdf.Pdf, list[pikepdf.Object |
 
 
 def swap(data: bytes, new: Sequence[pikepdf.Object | None]) -> bytes:
-    """Return the folded PDF ``data`` with its pages' margin forms replaced by ``new``
+    """Return the folded PDF ``data`` with its pages' margins replaced by ``new``
     (from ``forms``: they draw with the resources of the margin-only PDF).
 
     When the piece's own resources hold all those (the same fonts with every glyph the new
-    margins show, the same graphics states), the new forms draw with the piece's: it keeps
-    one subset of each font. Otherwise the margin-only PDF's fonts come along: assembly
-    merges the subsets of a font (merged here, the program would no longer be the same
-    as other pieces' subsets glyph for glyph, and assembly would keep it apart).
+    margins show, the same graphics states), the new margins are drawn inline with the
+    piece's: it keeps one subset of each font. Otherwise they are drawn as forms with the
+    margin-only PDF's fonts (assembly merges the subsets of a font; merged here, the
+    program would no longer be other pieces' subsets glyph for glyph, and be kept apart).
     """
     pdf = pikepdf.open(io.BytesIO(data))
     if len(pdf.pages) != len(new):
@@ -80,19 +84,40 @@ def swap(data: bytes, new: Sequence[pikepdf.Object | None]) -> bytes:
     drawing = [form for form in new if form is not None]
     adopt = bool(drawing) and _covers(own, drawing[0].Resources)
     for index, (page, form) in enumerate(zip(pdf.pages, new, strict=True)):
-        drawn = page.obj.Resources.get("/XObject", pikepdf.Dictionary())
-        if (form is None) != (_name(index) not in drawn):
+        old = page.obj.get(KEPT)
+        if (form is None) != (old is None):
             raise ValueError(f"page {index + 1} had margins and has none now, or the reverse")
-        if form is None:
+        if form is None or old is None:
             continue
+        content = page.obj.Contents
+        data = content.read_bytes()
+        drawn = _DRAW.search(data[-40:])
+        ending = _drawing(old.read_bytes()) if drawn is None else drawn.group(0)
+        if not data.endswith(ending):
+            raise ValueError(f"page {index + 1} does not end with its margins")
+        if drawn is not None:  # margins drawn as a form last time: no longer
+            del own.XObject[drawn.group(1).decode()]
         if adopt:
             copied = pdf.make_stream(form.read_bytes())
             copied.Subtype, copied.BBox = pikepdf.Name.Form, pikepdf.Array(form.BBox)
             copied.Resources = own
-            drawn[_name(index)] = pdf.make_indirect(copied)
+            page.obj[KEPT] = pdf.make_indirect(copied)
+            margins = _drawing(copied.read_bytes())
         else:
-            drawn[_name(index)] = pdf.copy_foreign(form)
+            page.obj[KEPT] = pdf.copy_foreign(form)
+            if "/XObject" not in own:
+                own.XObject = pikepdf.Dictionary()
+            own.XObject[f"/ExporterMargins{index}"] = page.obj[KEPT]
+            margins = f"q /ExporterMargins{index} Do Q\n".encode()
+        content.write(data[: len(data) - len(ending)] + margins)
     return _save(pdf)
+
+
+def drop_kept(pdf: pikepdf.Pdf) -> None:
+    """Remove the kept forms from the pages (before they are copied into a book)."""
+    for page in pdf.pages:
+        if KEPT in page.obj:
+            del page.obj[KEPT]
 
 
 def _covers(own: pikepdf.Object, theirs: pikepdf.Object) -> bool:
