@@ -46,7 +46,7 @@ def test_cjk_punctuation_is_reported_with_han():
 
 
 @pytest.mark.skipif(not has_cjk_font(), reason="needs fonts-noto-cjk (apt-get install)")
-def test_a_chinese_book_with_the_fonts_installed_has_every_glyph(tmp_path, epubcheck):
+def test_a_chinese_book_with_the_fonts_installed_has_every_glyph(tmp_path, epubcheck, ace):
     made = produce([SAMPLE], ["pdf", "epub"], strict=True)
     assert made.warnings == ()
     pdf = tmp_path / "chinese.pdf"
@@ -63,6 +63,7 @@ def test_a_chinese_book_with_the_fonts_installed_has_every_glyph(tmp_path, epubc
         root = etree.fromstring(book.read("EPUB/chapter-001.xhtml"))
         assert root.get("lang") == "zh" and root.get("dir") is None
     epubcheck.queue(epub)
+    ace.assert_clean(epub)  # the sample in another script, as the others are
 
 
 def build_without_fonts(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:

@@ -37,7 +37,7 @@ from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
-from exporter.writers import linebreak, pagelabels, printpdf
+from exporter.writers import linebreak, pagelabels, pdftags, printpdf
 from exporter.writers.glyphs import missing_glyphs_by_script
 from exporter.writers.pdf_formulas import image_cache
 from exporter.writers.pdflog import (
@@ -297,8 +297,9 @@ def _finish(
     variant: str,
     ident: bytes,
 ) -> None:
-    """Label the pages; make a print PDF's boxes and output intent (``printpdf``)."""
+    """Label the pages; finish the tags (``pdftags``); make a print PDF's boxes and intent."""
     _label_pages(document, pdf)
+    pdftags.tidy(pdf, document.pages)  # type: ignore[attr-defined]
     printpdf.finish(pdf, press, page, variant, ident)
 
 
