@@ -30,6 +30,20 @@ def test_a_heading_with_markup_at_its_end_or_one_word_is_left_alone():
         assert typeset(html) == html
 
 
+def test_a_dedication_ends_with_its_last_two_words_tied_inside_its_emphasis():
+    html = (
+        '<section class="chapter dedication" id="c1"><h1 class="chapter-title">Dedication</h1>'
+        "<p><em>For everyone who has ever counted the lines to see whether they line up.</em>"
+        "</p></section><p>A body paragraph ends as it likes.</p>"
+    )
+    assert typeset(html, names=False) == (
+        '<section class="chapter dedication" id="c1"><h1 class="chapter-title">Dedication</h1>'
+        "<p><em>For everyone who has ever counted the lines to see whether they "
+        '<span class="tie">line up.</span></em></p></section>'
+        "<p>A body paragraph ends as it likes.</p>"
+    )
+
+
 def test_a_short_table_is_marked_and_a_long_one_is_not():
     short = '<div class="table-wrap"><table>' + "<tr><td>a</td></tr>" * 3 + "</table></div>"
     long = '<div class="table-wrap"><table>' + "<tr><td>a</td></tr>" * 40 + "</table></div>"

@@ -8,7 +8,9 @@ table from a long one. This pass, on a body part's serialised XHTML, wraps
   (``hyphens: manual`` in the print basics): a typesetter never splits a name;
 - the last two words of a heading in ``span.tie`` (``white-space: nowrap``), so a title
   never ends with one word alone on its last line. A span rather than a no-break space, so
-  the outline, the running heads and a search still see a plain space;
+  the outline, the running heads and a search still see a plain space. The same for the
+  paragraphs of a dedication or an epigraph, centred lines where one word alone shows
+  ("... whether they line / up.");
 - tables of a few rows: their ``div.table-wrap`` gets the class ``short``, which the print
   basics keep on one page.
 
@@ -37,6 +39,10 @@ _TAG_NAME = re.compile(r"</?([a-zA-Z][\w:-]*)")
 _VERBATIM = {"pre", "code", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6"}
 _HEADING = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2>)", re.S)
 _TABLE = re.compile(r'<div class="table-wrap">(.*?)</div>', re.S)
+_CENTRED = re.compile(
+    r'<section class="chapter (?:dedication|epigraph)\b[^"]*"[^>]*>.*?</section>', re.S
+)
+_PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)((?:</[a-z]+>\s*)*</p>)", re.S)
 
 
 def typeset(html: str, names: bool = True) -> str:
@@ -45,6 +51,7 @@ def typeset(html: str, names: bool = True) -> str:
     if names:
         html = _keep_names_whole(html)
     html = _HEADING.sub(_tie_heading, html)
+    html = _CENTRED.sub(lambda section: _PARAGRAPH.sub(_tie_end, section.group(0)), html)
     return _TABLE.sub(_mark_short_table, html)
 
 
@@ -68,14 +75,23 @@ def _whole(match: re.Match[str]) -> str:
 
 def _tie_heading(match: re.Match[str]) -> str:
     start, _, content, end = match.groups()
+    return _tie(start, content, end, match.group(0))
+
+
+def _tie_end(match: re.Match[str]) -> str:
+    """Tie a paragraph's last two words, inside the inline elements it ends with."""
+    return _tie(*match.groups(), match.group(0))
+
+
+def _tie(start: str, content: str, end: str, whole: str) -> str:
     cut = content.rstrip().rfind(" ")
     if cut < 0:
-        return match.group(0)
+        return whole
     before = content[:cut].rstrip()
     space = before.rfind(" ")
     tail = content[space + 1 :].strip()
     if space < 0 or "<" in tail or ">" in tail or len(tail) > TIE_LENGTH:
-        return match.group(0)
+        return whole
     return f'{start}{content[: space + 1]}<span class="tie">{tail}</span>{end}'
 
 
