@@ -80,7 +80,8 @@ def _tie_heading(match: re.Match[str]) -> str:
 
 def _tie_end(match: re.Match[str]) -> str:
     """Tie a paragraph's last two words, inside the inline elements it ends with."""
-    return _tie(*match.groups(), match.group(0))
+    start, content, end = match.groups()
+    return _tie(start, content, end, match.group(0))
 
 
 def _tie(start: str, content: str, end: str, whole: str) -> str:
