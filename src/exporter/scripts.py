@@ -224,8 +224,10 @@ def code_left_to_right(html: str) -> str:
     controls around them changed nothing, so none are added).
     """
     html = _CODE_START.sub(r'<\1 dir="ltr"', html)
-    # A URL in the prose too, for browsers and e-readers. (WeasyPrint 70 still sets a URL
-    # broken across lines with its "://" at the line's far end, isolate or not.)
+    # A URL in the prose too, bare or as a link's text. Without it WeasyPrint 70 set a URL
+    # broken across lines as "//:https" / "docs.python.org" (and browsers do the like);
+    # with it each line's piece reads left to right, the sentence's full stop on the left.
+    html = _URL_LINK.sub(r'<a dir="ltr"\1>', html)
     parts = _TAGS.split(html)
     depth = 0  # inside code, pre or a link: left as it is
     for i, part in enumerate(parts):
@@ -240,4 +242,5 @@ def code_left_to_right(html: str) -> str:
 
 _TAGS = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([\w:-]+)")
+_URL_LINK = re.compile(r"<a(?=[\s>])(?![^>]*\sdir=)([^>]*)>(?=[a-z][a-z0-9+.-]*://)", re.I)
 _PROSE_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<]*[^\s<.,;:!?)\]]", re.I)

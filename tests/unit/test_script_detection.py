@@ -108,12 +108,13 @@ def test_code_is_marked_left_to_right_once():
     )
 
 
-def test_urls_in_right_to_left_prose_are_isolated_but_not_in_code_or_links():
+def test_urls_in_right_to_left_prose_and_links_are_isolated_but_not_in_code():
     html = (
         '<p>ראו https://docs.python.org/3/howto/unicode.html. <a href="http://x.y/">'
-        "http://x.y/</a> <code>a://b</code></p>"
+        'http://x.y/</a> <a href="#s">סעיף</a> <code>a://b</code></p>'
     )
     assert code_left_to_right(html) == (
         '<p>ראו <span dir="ltr">https://docs.python.org/3/howto/unicode.html</span>. '
-        '<a href="http://x.y/">http://x.y/</a> <code dir="ltr">a://b</code></p>'
+        '<a dir="ltr" href="http://x.y/">http://x.y/</a> <a href="#s">סעיף</a> '
+        '<code dir="ltr">a://b</code></p>'
     )
