@@ -183,3 +183,27 @@ def test_a_url_broken_across_lines_keeps_its_order_on_each_line(tmp_path, link):
     pieces = [piece for piece in pieces if piece != "url"]  # the running title
     assert len(pieces) >= 2  # broken across lines
     assert "".join(pieces) == url
+
+
+def test_centred_blocks_stay_centred_in_a_right_to_left_text(tmp_path):
+    # WeasyPrint 70 set a block centred with auto margins a margin's width past the text
+    # block's right edge: classic's rule under the title and a figure's image, off the page.
+    from PIL import Image
+
+    Image.new("RGB", (300, 150), "#445566").save(tmp_path / "box.png")
+    source = tmp_path / "figure.md"
+    source.write_text(
+        "---\ntitle: מדריך קצר\n---\n\nפסקה ראשונה של טקסט בעברית.\n\n![תמונה](box.png)\n\n"
+        "פסקה שנייה של טקסט בעברית.\n",
+        encoding="utf-8",
+    )
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path, theme="classic")
+    page = pdfium.PdfDocument(pdf)[0]
+    width, _ = page.get_size()
+    boxes = [obj.get_bounds() for obj in page.get_objects()]
+    assert all(box[0] >= 0 and box[2] <= width for box in boxes)  # nothing off the page
+    # An article's text block is centred on the page, as its title is.
+    (image,) = [obj.get_bounds() for obj in page.get_objects() if obj.type == 3]  # an image
+    (rule,) = [obj.get_bounds() for obj in page.get_objects() if obj.type == 2]  # a path
+    for left, _, right, _ in (image, rule):
+        assert (left + right) / 2 == pytest.approx(width / 2, abs=3)
