@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -244,3 +244,35 @@ _TAGS = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([\w:-]+)")
 _URL_LINK = re.compile(r"<a(?=[\s>])(?![^>]*\sdir=)([^>]*)>(?=[a-z][a-z0-9+.-]*://)", re.I)
 _PROSE_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<]*[^\s<.,;:!?)\]]", re.I)
+
+
+# Where a source's line break is no space (css-text-3's segment break transformation): between
+# two Han, kana, CJK punctuation or fullwidth characters, a Chinese or Japanese text written
+# with hard-wrapped lines. Not Hangul: Korean spaces its words.
+_WIDE = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
+)
+_WIDE_BREAK = re.compile(  # curly quotes, of ambiguous width, when a wide character is beside
+    f"(?<=[{_WIDE}])[ \\t]*\\n[ \\t]*(?=[{_WIDE}“‘])|(?<=[{_WIDE}”’])[ \\t]*\\n[ \\t]*(?=[{_WIDE}])"
+)
+_CODE_TAGS = ("pre", "code", "kbd", "samp")
+
+
+def join_wide_lines(text: str) -> str:
+    """Return ``text`` with each line break between two CJK characters taken out."""
+    return _WIDE_BREAK.sub("", text)
+
+
+def join_wide_lines_in(root: Any, html: str) -> None:
+    """Take out line breaks between CJK characters in a tree's prose (not in its code);
+    ``html``, the tree's source, tells quickly whether it has any."""
+    if not _WIDE_BREAK.search(html):
+        return
+    # The elements themselves, not their id(): lxml makes a new proxy (and id) per access.
+    verbatim = {inner for block in root.iter(*_CODE_TAGS) for inner in block.iter()}
+    for element in root.iter():
+        if element.text and element not in verbatim:
+            element.text = join_wide_lines(element.text)
+        if element.tail and element.getparent() not in verbatim:
+            element.tail = join_wide_lines(element.tail)
