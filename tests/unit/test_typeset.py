@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from exporter.rendering.typeset import typeset
 
 
@@ -49,3 +51,17 @@ def test_a_short_table_is_marked_and_a_long_one_is_not():
     long = '<div class="table-wrap"><table>' + "<tr><td>a</td></tr>" * 40 + "</table></div>"
     assert typeset(short).startswith('<div class="table-wrap short">')
     assert typeset(long) == long
+
+
+def test_a_code_column_gets_the_width_of_its_longest_identifier():
+    row = "<tr><td><code>hyphenation_language_override</code></td><td>{}</td><td>none</td></tr>"
+    text = "The language whose hyphenation patterns apply instead of the document's"
+    table = f'<div class="table-wrap"><table><tbody>{row.format(text)}</tbody></table></div>'
+    sized = typeset(table, names=False, columns=60)
+    widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%"/>', sized)]
+    assert len(widths) == 3 and abs(sum(widths) - 100) < 0.5
+    assert widths[0] * 60 / 100 >= len("hyphenation_language_override")  # whole, with room
+    assert widths[1] > widths[2]
+    # Words that fit an equal share keep the fixed layout's equal columns.
+    plain = '<div class="table-wrap"><table><tr><td>a</td><td>b</td></tr></table></div>'
+    assert "<colgroup" not in typeset(plain, names=False, columns=60)

@@ -121,3 +121,18 @@ def test_a_hard_wrapped_chinese_line_joins_without_a_space(tmp_path, suffix):
         assert "a\nwrapped" in markup or "a wrapped" in markup
         if code:
             assert "甲\n乙" in markup
+
+
+def test_the_language_found_from_the_script_is_noted(tmp_path):
+    from click.testing import CliRunner
+
+    from exporter.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["build", str(SAMPLE), "-o", str(tmp_path), "-f", "epub", "-v"]
+    )
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.output.splitlines() if "no language given" in line)
+    assert "Han" in note and "'zh'" in note and "set lang" in note
+    quiet = CliRunner().invoke(cli, ["build", str(SAMPLE), "-o", str(tmp_path), "-f", "epub"])
+    assert "no language given" not in quiet.output  # a note, not a warning

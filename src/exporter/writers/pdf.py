@@ -156,8 +156,8 @@ def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
     """Return the rendering target of a PDF: code lines fitted, formulas drawn ahead."""
     modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
     target = Target.of(PDF, theme, settings, modified)
-    if has_code(doc):
-        css = print_css(theme, settings, doc)
+    if has_code(doc) or any("<table" in chapter.html for chapter in doc.chapters):
+        css = print_css(theme, settings, doc)  # code lines fitted, table columns sized
         target = replace(target, code_columns=code_columns(theme, css, doc.is_book))
     if any("<math" in chapter.html for chapter in doc.chapters):
         from exporter.math.draw import draw_ahead  # formulas drawn on two cores
