@@ -249,12 +249,12 @@ _PROSE_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<]*[^\s<.,;:!?)\]]", re.I)
 # Where a source's line break is no space (css-text-3's segment break transformation): between
 # two Han, kana, CJK punctuation or fullwidth characters, a Chinese or Japanese text written
 # with hard-wrapped lines. Not Hangul: Korean spaces its words.
-_WIDE = (
+WIDE = (
     "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
 )
 _WIDE_BREAK = re.compile(  # curly quotes, of ambiguous width, when a wide character is beside
-    f"(?<=[{_WIDE}])[ \\t]*\\n[ \\t]*(?=[{_WIDE}“‘])|(?<=[{_WIDE}”’])[ \\t]*\\n[ \\t]*(?=[{_WIDE}])"
+    f"(?<=[{WIDE}])[ \\t]*\\n[ \\t]*(?=[{WIDE}“‘])|(?<=[{WIDE}”’])[ \\t]*\\n[ \\t]*(?=[{WIDE}])"
 )
 _CODE_TAGS = ("pre", "code", "kbd", "samp")
 

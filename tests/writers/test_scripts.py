@@ -137,3 +137,22 @@ def test_the_language_found_from_the_script_is_noted(tmp_path):
     assert "Han" in note and "'zh'" in note and "set lang" in note
     quiet = CliRunner().invoke(cli, ["build", str(SAMPLE), "-o", str(tmp_path), "-f", "epub"])
     assert "no language given" not in quiet.output  # a note, not a warning
+
+
+@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font (Debian: fonts-noto-cjk)")
+def test_a_chinese_paragraph_is_indented_two_characters_and_its_quotes_open(tmp_path):
+    import pypdfium2
+
+    prose = "中文的断行规则叫做" + '"避头尾"' + "。" + "排版的细节决定了读者是否愿意读下去。" * 6
+    source = tmp_path / "zh.md"
+    source.write_text(f"---\nlang: zh\n---\n\n# 标题\n\n## 小节\n\n{prose}\n", encoding="utf-8")
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path, theme="classic")
+    page = pypdfium2.PdfDocument(pdf)[0]
+    text = page.get_textpage()
+    whole = text.get_text_range()
+    assert "叫做“避头尾”。" in whole  # after a Han character, the first quote opens
+    first = whole.index("中文")
+    second = whole.index("\n", first) + 1  # the paragraph's second line
+    size = text.get_charbox(first)[3] - text.get_charbox(first)[1]
+    indent = text.get_charbox(first)[0] - text.get_charbox(second)[0]
+    assert 1.6 * size < indent < 2.4 * size, (indent, size)  # two characters, after a heading

@@ -19,7 +19,6 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -95,7 +94,7 @@ class ThemeFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes())
 
 
-@cache
+@functools.cache
 def _font_config(theme: Path) -> FontConfiguration:
     # One per theme, shared by all its renders (memory stays flat): @font-face rules of
     # two themes must not meet in one configuration, where a family name one theme maps
@@ -104,7 +103,7 @@ def _font_config(theme: Path) -> FontConfiguration:
     return FontConfiguration()
 
 
-@cache
+@functools.cache
 def _theme_css(theme: Theme, css: str) -> CSS:
     return CSS(
         string=css,
@@ -170,7 +169,7 @@ def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
     return target
 
 
-@cache
+@functools.cache
 def code_columns(theme: Theme, css: str, book: bool) -> int:
     """Return how many characters of a code block fit on a line, for this theme and page.
 
