@@ -79,3 +79,26 @@ def test_a_config_file_cannot_choose_a_theme_whose_css_leaves_its_folder(
     assert result.exit_code == 2, result.output
     assert "epub.css: a symlink to a file outside the theme folder; refused" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('formats = ["docx"]', "formats = ['docx']: Unknown format 'docx'. Use one of: pdf, epub"),
+        (
+            'source-format = "rst"',
+            "source-format = 'rst': Unknown source format 'rst'. Use one of:",
+        ),
+        ('lang = "C"', "lang = 'C': not a BCP 47 tag; use one like 'en' or 'pt-BR'."),
+    ],
+)
+def test_every_bad_value_in_the_config_names_the_config_file(
+    article: Path, tmp_path: Path, line: str, said: str
+) -> None:
+    config = tmp_path / "exporter.toml"
+    config.write_text(line + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["build", str(article), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {config}: {said}")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
