@@ -138,3 +138,19 @@ def test_the_ledger_collects_what_stages_record() -> None:
     assert set(inner) == {"/style.csl"}
     assert set(outer) == {"/a.bib", "/style.csl", "/helper.inc"}
     assert outer["/a.bib"] == hashlib.sha256(b"@book{x}").hexdigest()
+
+
+def test_a_theme_symlink_leaving_the_theme_is_not_read(articles: Path, tmp_path: Path) -> None:
+    # The theme comes from a config file beside the sources: it may hold anything. Reading
+    # /proc/self/mem to hash the theme ended the batch with an internal error (exit 1).
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "styles" / "classic", theme)
+    (theme / "mem").symlink_to("/proc/self/mem")
+    (tmp_path / "outside.txt").write_text("one", "utf-8")
+    (theme / "notes.txt").symlink_to(tmp_path / "outside.txt")
+    (articles / "exporter.toml").write_text('theme = "../theme"\n', "utf-8")
+    out = tmp_path / "out"
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
+    assert SNIPPET in _chapter_text(out / "a.epub")
+    (tmp_path / "outside.txt").write_text("two", "utf-8")  # no build reads it
+    assert _batch(articles, out) == {"a.md": "skipped", "b.md": "skipped"}
