@@ -62,8 +62,9 @@ def test_a_batch_source_with_a_newline_fails_alone(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.html"]
 
 
-def test_a_config_file_cannot_choose_a_theme_whose_css_leaves_its_folder(
-    article: Path, tmp_path: Path
+@pytest.mark.parametrize("name", ["epub.css", "theme.toml"])
+def test_a_config_file_cannot_choose_a_theme_whose_files_leave_its_folder(
+    article: Path, tmp_path: Path, name: str
 ) -> None:
     import shutil
 
@@ -71,13 +72,14 @@ def test_a_config_file_cannot_choose_a_theme_whose_css_leaves_its_folder(
 
     theme = tmp_path / "theme"
     shutil.copytree(styles_dir() / "classic", theme)
-    (tmp_path / "elsewhere.css").write_text("body { color: red }", "utf-8")
-    (theme / "epub.css").unlink(missing_ok=True)
-    (theme / "epub.css").symlink_to(tmp_path / "elsewhere.css")
+    (tmp_path / "elsewhere").write_bytes((theme / name).read_bytes())
+    (theme / name).unlink()
+    (theme / name).symlink_to(tmp_path / "elsewhere")
     (tmp_path / "exporter.toml").write_text(f'theme = "{theme}"\n', "utf-8")  # beside a.md
     result = CliRunner().invoke(cli, ["build", str(article), "-f", "epub", "-o", tmp_path / "o"])
     assert result.exit_code == 2, result.output
-    assert "epub.css: a symlink to a file outside the theme folder; refused" in result.stderr
+    assert f"{name}: a symlink to a file outside the theme folder; refused" in result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path / 'exporter.toml'}: theme = ")
     assert not (tmp_path / "o").exists()
 
 
