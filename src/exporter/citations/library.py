@@ -124,4 +124,6 @@ def _yaml(path: Path, text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise SourceError(f"{path}{where}: not valid YAML ({exc}).") from None
+        raise SourceError(
+            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})."
+        ) from None
