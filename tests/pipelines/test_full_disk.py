@@ -83,3 +83,5 @@ def test_a_batch_into_a_read_only_folder_prints_its_whole_report(
     assert "(Read-only file system); choose another --output-dir." in failed["a.md"]
     assert "the next run rebuilds every article" in failed[".exporter-batch.json"]
     assert report["totals"]["exit_code"] == 6 and report["totals"]["ok"] == 0
+    lines = [line.split("]")[0] for line in result.stderr.splitlines()]
+    assert lines == ["[1/2", "[2/2", "[3/3"]  # the state's failure counts as one more
