@@ -165,11 +165,13 @@ def test_a_batch_symlink_without_a_suffix_fails_alone(tmp_path):
     assert (tmp_path / "out2" / "out.epub").is_file()
 
 
-def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path):
+@pytest.mark.parametrize("codec", ["utf-8", "iso-8859-1", "cp1252"])
+def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path, codec):
     source = write(
         tmp_path / "a.xhtml",
-        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
-        "<head><title>Déclaré</title></head><body><h1>Hi</h1><p>Body text.</p></body></html>\n",
+        f'<?xml version="1.0" encoding="{codec}"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>Déclaré</title></head><body><h1>Hi</h1><p>Body text.</p></body></html>\n"
+        "".encode(codec),
     )
     result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
@@ -177,6 +179,16 @@ def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path):
         opf = epub.read("EPUB/content.opf").decode()
         chapter = epub.read("EPUB/chapter-001.xhtml").decode()
     assert "Déclaré" in opf and "Body text." in chapter
+
+
+def test_an_encoding_declaration_python_does_not_know_names_the_file(tmp_path):
+    source = write(tmp_path / "a.xhtml", '<?xml version="1.0" encoding="klingon-8"?>\n<p>x</p>')
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"error: {source}: its XML declaration names the encoding 'klingon-8', which Python "
+        "does not know; fix the declaration or pass --encoding.\n"
+    )
 
 
 def test_link_warnings_do_not_tell_whether_an_outside_file_exists(tmp_path):
