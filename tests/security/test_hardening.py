@@ -305,6 +305,8 @@ def _book(tmp_path: Path) -> Path:
          '[[parts]]\nchapters = ["chapters/one.md"]\n', "book.toml: front.preface:", "secret"),
         ("book.toml", 'title = "B"\nchapters = ["chapters/one.md"]\ncover = "/etc/hostname"\n',
          "book.toml: cover:", "'/etc/hostname'"),
+        ("book.toml", 'title = "B"\nchapters = ["chapters/one.md"]\n[print]\n'
+         'output_intent = "/dev/zero"\n', "book.toml: [print] output_intent:", "'/dev/zero'"),
         ("SUMMARY.md", "# Summary\n\n- [One](chapters/one.md)\n- [S](../secret.md)\n",
          "SUMMARY.md:4:", "'../secret.md'"),
         ("mkdocs.yml", "site_name: S\ndocs_dir: chapters\nnav:\n  - One: one.md\n"
