@@ -89,8 +89,20 @@ class State:
         write_atomic(self.path, json.dumps(body, indent=1, sort_keys=True).encode())
 
 
+# Larger than any file a build reads (a source is at most --max-input-size, 5 MB unless
+# raised; an image 50 MB), smaller than /proc/kcore's 128 TB.
+_MAX_INPUT_BYTES = 1024 * 1024 * 1024
+
+
 def _digest(path: Path) -> str | None:
+    """Hash a file a build read; None (so: changed) for one that is gone or unusual.
+
+    The paths come from the state file in OUTDIR: a hand-made one may name /dev/zero or a
+    FIFO, which would never end or never answer.
+    """
     try:
+        if not path.is_file() or path.stat().st_size > _MAX_INPUT_BYTES:
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None

@@ -490,3 +490,26 @@ def test_a_state_file_of_the_wrong_shape_is_warned_about_and_rebuilt(tmp_path, s
     assert (out / "a.epub").is_file()
     again = run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1, "--json")
     assert again.exit_code == 0 and '"skipped": 1' in again.stdout
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])  # one never ends, one never answers
+def test_a_state_file_naming_a_device_or_a_fifo_is_rebuilt_at_once(tmp_path, device):
+    import hashlib
+    import json
+    import os
+    import time
+
+    source = write(tmp_path / "in" / "a.md", "# A\n")
+    out = tmp_path / "out"
+    assert run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1).exit_code == 0
+    if device == "fifo":
+        device = str(tmp_path / "fifo")
+        os.mkfifo(device)
+    state = json.loads((out / ".exporter-batch.json").read_text())
+    real = hashlib.sha256(source.read_bytes()).hexdigest()
+    state["entries"]["a.md"]["inputs"] = {device: "0" * 64, str(source.resolve()): real}
+    write(out / ".exporter-batch.json", json.dumps(state))
+    started = time.monotonic()
+    again = run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1, "--json")
+    assert again.exit_code == 0 and '"ok": 1' in again.stdout
+    assert time.monotonic() - started < 30
