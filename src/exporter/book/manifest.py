@@ -107,14 +107,28 @@ def read_toml(manifest: Path) -> dict[str, Any]:
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(f"{manifest}: no such file. Check the path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{manifest}: cannot be read ({exc}).") from None
+        data = tomllib.loads(manifest_text(manifest))
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"{manifest}: not valid TOML: {exc}. Fix the file.") from None
     return data
+
+
+def manifest_text(path: Path) -> str:
+    """Return a manifest's text (UTF-8, a byte-order mark allowed), failing (exit 3) with
+    its name and the fix."""
+    try:
+        if path.exists() and not path.is_file():  # a FIFO would never answer
+            raise SourceError(f"{path}: is not a regular file. Give the manifest itself.")
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file. Check the path.") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path}: not valid UTF-8 at byte {exc.start} (0x{exc.object[exc.start]:02x}); "
+            "save it as UTF-8."
+        ) from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror}).") from None
 
 
 def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
