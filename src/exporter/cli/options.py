@@ -21,7 +21,8 @@ from exporter.guard.policy import MAX_MEMORY, MAX_SOURCE_BYTES, MAX_TIMEOUT, MiB
 SAFETY_HELP = {
     "allow_remote": "Fetch http(s) images (never from loopback, private or link-local "
     "addresses, on any redirect). Default: no network.",
-    "resource_root": "Also allow images from this folder tree; repeatable.",
+    "resource_root": "Also allow images, and files a book's manifest or a batch's "
+    "symlinks name, from this folder tree; repeatable.",
     "trusted_input": "Keep raw HTML's inline CSS (style=). Scripts, forms, embeds etc. are "
     "still removed.",
 }
