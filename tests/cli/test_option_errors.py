@@ -45,6 +45,14 @@ def test_an_output_folder_with_a_newline_is_refused(article: Path, tmp_path: Pat
     assert not out.exists()
 
 
+def test_init_refuses_a_folder_with_a_newline(tmp_path: Path) -> None:
+    folder = tmp_path / "two\nlines"
+    result = CliRunner().invoke(cli, ["init", str(folder)])
+    assert result.exit_code == 2
+    assert "a folder name with a line break or control character" in result.stderr
+    assert result.stdout == "" and not folder.exists()
+
+
 def test_a_batch_source_with_a_newline_fails_alone(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
