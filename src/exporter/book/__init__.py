@@ -13,8 +13,9 @@ from pathlib import Path
 from exporter.book.manifest import Book, Entry
 from exporter.errors import SourceError
 from exporter.formats import PROJECTS, READERS
+from exporter.guard.policy import refuse_outside
 
-__all__ = ["Book", "Entry", "find_manifest", "load_book", "refuse_outside"]
+__all__ = ["Book", "Entry", "find_manifest", "load_book"]
 
 # A manifest of any name is read by its suffix: novel.toml as a book.toml, site.yml as an
 # mkdocs.yml.
@@ -70,21 +71,3 @@ def confine(book: Book) -> Book:
         on_line = origin.rpartition(":")[2].isdigit()
         refuse_outside(path, book.root, origin if on_line else f"{book.manifest}: {origin}")
     return book
-
-
-def refuse_outside(path: Path, root: Path, where: str) -> None:
-    """Fail (exit 3, naming ``where``) unless ``path``'s real path lies inside the book's
-    folder ``root`` or a ``--resource-root``."""
-    from exporter.guard.policy import current
-
-    real = Path(os.path.realpath(path))
-    roots = [Path(os.path.realpath(root)), *current().resource_roots]
-    if any(real.is_relative_to(r) for r in roots):
-        return
-    shown = os.path.relpath(path, root)
-    shown = str(path) if shown.startswith(f"..{os.sep}..{os.sep}") else shown
-    raise SourceError(
-        f"{where}: '{shown}' is outside the book's folder; refused. Move it into the book, "
-        f"or pass --resource-root {real if real.is_dir() else real.parent} to allow files "
-        "from there."
-    )

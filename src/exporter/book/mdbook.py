@@ -20,15 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from exporter.book.manifest import (
-    BACK_TYPES,
-    FRONT_TYPES,
-    Book,
-    Entry,
-    is_ours,
-    manifest_text,
-    read_toml,
-)
+from exporter.book.files import manifest_text, read_toml
+from exporter.book.manifest import BACK_TYPES, FRONT_TYPES, Book, Entry, is_ours
 from exporter.errors import SourceError
 from exporter.model import Metadata
 

@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from exporter.book.manifest import Book, Entry, manifest_text
+from exporter.book.files import manifest_text
+from exporter.book.manifest import Book, Entry
 from exporter.errors import SourceError
 from exporter.model import Metadata
 from exporter.readers.yamlcheck import CheckedLoader

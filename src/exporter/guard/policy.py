@@ -12,12 +12,13 @@ import contextlib
 import contextvars
 import dataclasses
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from exporter.errors import LimitError, UsageError
+from exporter.errors import LimitError, SourceError, UsageError
 
 MiB = 1024 * 1024
 # The largest limits: past them a number cannot be used (select() refuses a timeout past
@@ -90,6 +91,22 @@ def limit_memory(limit: int) -> None:
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     limit = min(limit, 2**63 - 1 if hard == resource.RLIM_INFINITY else hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def refuse_outside(path: Path, root: Path, where: str) -> None:
+    """Fail (exit 3, naming ``where``) unless ``path``'s real path lies inside the book's
+    folder ``root`` or a ``--resource-root``."""
+    real = Path(os.path.realpath(path))
+    roots = [Path(os.path.realpath(root)), *current().resource_roots]
+    if any(real.is_relative_to(r) for r in roots):
+        return
+    shown = os.path.relpath(path, root)
+    shown = str(path) if shown.startswith(f"..{os.sep}..{os.sep}") else shown
+    raise SourceError(
+        f"{where}: '{shown}' is outside the book's folder; refused. Move it into the book, "
+        f"or pass --resource-root {real if real.is_dir() else real.parent} to allow files "
+        "from there."
+    )
 
 
 _CURRENT: contextvars.ContextVar[Policy] = contextvars.ContextVar("exporter_policy")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.errors import SourceError, UsageError
+from exporter.guard.policy import refuse_outside
 
 PT = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "pc": 12.0, "px": 0.75}
 # Paper thickness per page (one leaf is two pages), from the print-on-demand services'
@@ -169,8 +170,6 @@ def from_table(table: Any, manifest: Path) -> PrintSpec:
         )
     intent = manifest.parent / str(table["output_intent"]) if "output_intent" in table else None
     if intent is not None:  # the manifest comes with the sources: it may name any file
-        from exporter.book import refuse_outside
-
         refuse_outside(intent, manifest.parent, f"{manifest}: [print] output_intent")
     try:
         return PrintSpec.of(
