@@ -32,6 +32,7 @@ KEYS: dict[str, type] = {
     "encoding": str,
     "strict": bool,
     "source_format": str,
+    "css": list,  # stylesheets inside the config file's folder (exporter.themes.user)
 }
 _ALIASES = {"format": "formats", "author": "authors", "from": "source_format"}
 
@@ -101,7 +102,10 @@ def _checked(path: Path, where: str, raw_key: str, key: str, value: Any) -> Any:
     from exporter.reading.decode import check_encoding
     from exporter.settings import check_date
     from exporter.themes import load_theme, page_size_css
+    from exporter.themes.user import inside
 
+    if key == "css":
+        return inside(value, path.parent, where)
     try:
         if key == "formats":
             for name in value:

@@ -62,3 +62,23 @@ def test_the_epub_landmarks_are_hidden_and_text_hyphenates(book):
     assert navs["toc"].get("hidden") is None
     assert "-epub-hyphens: auto" in css
     assert re.search(r"h1, h2, h3, h4, h5, h6 \{[^}]*break-after: avoid", css)
+
+
+@pytest.mark.parametrize("theme", ["classic", "modern", "technical"])
+def test_every_theme_keeps_headings_with_their_text_and_hyphenates_in_the_epub(
+    theme, tmp_path, epubcheck
+):
+    (epub, html) = exporter.convert([BOOK], ["epub", "html"], tmp_path, theme=theme)
+    with zipfile.ZipFile(epub) as book:
+        css = book.read("EPUB/style/book.css").decode()
+        nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    assert re.search(r"h1, h2, h3, h4, h5, h6 \{[^}]*(?<!-)break-after: avoid", css)
+    assert re.search(r"\bp\b[^{}]*\{[^}]*-epub-hyphens: auto", css) or re.search(
+        r"body \{[^}]*-epub-hyphens: auto", css
+    )
+    assert {n.get(EPUB_TYPE): n.get("hidden") for n in nav.iter(NAV)}["landmarks"] == ""
+    epubcheck.queue(epub)
+    page = lxml.html.fromstring(html.read_bytes())
+    assert page.xpath("//nav[@role='doc-toc']")  # a book's contents
+    style = page.findtext(".//style")
+    assert "hyphens: auto" in style and re.search(r"url\(\"data:font/(?:otf|ttf);", style)

@@ -25,6 +25,7 @@ from exporter.errors import SourceError
 from exporter.model import DIRECTIONS, Metadata, is_valid_lang
 from exporter.readers.meta import as_text
 from exporter.settings import LISTS
+from exporter.themes.user import inside
 
 MANIFEST = "book.toml"
 # EPUB structural semantics (https://www.w3.org/TR/epub-ssv-11/) a manifest may use.
@@ -46,6 +47,7 @@ KEYS = {
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
     "front", "chapters", "parts", "appendices", "back", "words", "from", "bibliography", "csl",
     "nocite", "lists", "dir", "print",  # the print profile (exporter.press.manifest reads it)
+    "css",  # the book's own stylesheets (exporter.themes.user)
 }  # fmt: skip
 
 
@@ -123,6 +125,7 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
             fail(f"cover '{data['cover']}' was not found (paths are relative to the manifest)")
     dialect = _text(data.get("from", "markdown"), "from", fail)  # the Markdown sources' reader
     metadata = replace(_metadata(data, fail), **_citation_files(data, root, fail))
+    metadata = replace(metadata, css=inside(data.get("css", []), root, str(manifest)))
     return Book(manifest, metadata, tuple(entries), cover, dialect=dialect)
 
 

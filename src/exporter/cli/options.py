@@ -169,11 +169,12 @@ def show_stages(quiet: bool, verbose: bool) -> Callable[[], None]:
     return handler.finish
 
 
-def apply_config(ctx: click.Context, params: dict[str, Any], folder: Path) -> None:
-    """Fill options the user did not give from the nearest config file; theirs win."""
+def apply_config(ctx: click.Context, params: dict[str, Any], source: Path) -> None:
+    """Fill options the user did not give from the config file nearest ``source`` (a file,
+    or a folder such as a book's, where the search starts); theirs win."""
     from exporter.config import find
 
-    config = find(folder)
+    config = find(source if source.is_dir() else source.parent)
     for key, value in config.values.items():
         if ctx.get_parameter_source(key) in (None, click.core.ParameterSource.DEFAULT):
             params[key] = value

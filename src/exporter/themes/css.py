@@ -195,3 +195,9 @@ def mirrored(css: str) -> str:
     return _FOUR_SIDES.sub(
         lambda m: f"{m.group(1)}{m.group(2)} {m.group(5)} {m.group(4)} {m.group(3)}", swapped
     )
+
+
+def screen_css(theme: Theme, parts: Sequence[str], code: bool, rtl: bool) -> str:
+    """Return an EPUB's or a standalone page's stylesheet, mirrored for a right-to-left text."""
+    css = stylesheet(theme, parts, code=code)
+    return mirrored(css) + RTL_EPUB_BASICS if rtl else css
