@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import glob
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from exporter.book.files import read_toml
 from exporter.errors import SourceError
 from exporter.model import DIRECTIONS, Metadata, is_valid_lang
 from exporter.readers.meta import as_text
@@ -100,23 +100,6 @@ def is_ours(data: dict[str, Any]) -> bool:
 def load_own(manifest: Path) -> Book:
     """Parse and check exporter's own book.toml; expand its globs into the sources."""
     return _load_own(manifest, read_toml(manifest))
-
-
-def read_toml(manifest: Path) -> dict[str, Any]:
-    """Parse a TOML file, failing with its name and the fix."""
-    if sys.version_info >= (3, 11):  # here, not at the top: an article never pays for it
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(f"{manifest}: no such file. Check the path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{manifest}: cannot be read ({exc}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"{manifest}: not valid TOML: {exc}. Fix the file.") from None
-    return data
 
 
 def _load_own(manifest: Path, data: dict[str, Any]) -> Book:

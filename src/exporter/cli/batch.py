@@ -84,6 +84,7 @@ def batch(ctx: click.Context, **params: Any) -> None:
     def shown(result: batching.Result, total: int) -> None:
         nonlocal progress
         progress = progress or Progress(total, quiet=quiet)
+        progress.total = total  # one more at the end when the state could not be saved
         detail = result.error or (f"{len(result.warnings)} warning(s)" if result.warnings else "")
         progress.item(result.input, result.status, detail)
 

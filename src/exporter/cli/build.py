@@ -220,8 +220,11 @@ def _settings(params: dict[str, Any], first_source: str) -> Any:
         lang=params.pop("lang") or "",
         date=params.pop("date") or "",
     )
+    from exporter.guard.policy import using
+
     policy = make_policy(params)
-    press = press_from(params, first_source)
+    with using(policy):  # a book.toml's [print] profile is confined as its chapters are
+        press = press_from(params, first_source)
     params["split_level"] = params["split_level"] or 1  # 1: a file per chapter only
     return Settings(
         press=press,
