@@ -113,7 +113,9 @@ def produce(
     """
     if formats is not None:
         values["formats"] = tuple(formats)
-    settings = with_print_profile(Settings.of({"options": settings, **values}), sources)
+    settings = Settings.of({"options": settings, **values})
+    with using(settings.policy):  # a book.toml's [print] profile is confined as its chapters
+        settings = with_print_profile(settings, sources)
     order = writer_order(list(settings.formats))
     chosen = load_theme(settings.theme)
 

@@ -261,7 +261,7 @@ def run_batch(
     if unsaved:
         results.append(unsaved)
         if on_result:
-            on_result(unsaved, total)
+            on_result(unsaved, total + 1)
     return results
 
 

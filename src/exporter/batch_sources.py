@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from exporter.errors import SourceError
+from exporter.errors import SourceError, UsageError
 from exporter.formats import reader_for_path, suffixes
 from exporter.guard.policy import Policy
 from exporter.settings import Settings
@@ -21,6 +21,11 @@ def discover(inputs: Sequence[Path], outdir: Path) -> list[tuple[Path, str, Path
     skip = outdir.resolve()
     known = suffixes()
     for given in inputs:
+        if given.is_dir() and given.resolve().is_relative_to(skip):
+            raise UsageError(
+                f"{given}: is inside the output folder {outdir}, which is never read for "
+                "sources; choose an --output-dir outside the inputs."
+            )
         if given.is_dir():
             for path in sorted(given.rglob("*")):
                 rel = path.relative_to(given)

@@ -3,8 +3,8 @@
 A job is skipped when its outputs exist and every file it read still has the bytes it had,
 under the same options (a config file's values among them), theme files and exporter
 version. The files a build read are its sources, their images, and whatever a stage recorded
-in the ledger (``exporter.reading.ledger.record``): includes and snippets today, and any file
-a new stage reads (a bibliography, a CSL style) once it records itself there.
+in the ledger (``exporter.reading.ledger.record``): includes and snippets, a bibliography,
+a CSL style, and any file a new stage reads once it records itself there.
 """
 
 from __future__ import annotations
@@ -89,8 +89,20 @@ class State:
         write_atomic(self.path, json.dumps(body, indent=1, sort_keys=True).encode())
 
 
+# Larger than any file a build reads (a source is at most --max-input-size, 5 MB unless
+# raised; an image 50 MB), smaller than /proc/kcore's 128 TB.
+_MAX_INPUT_BYTES = 1024 * 1024 * 1024
+
+
 def _digest(path: Path) -> str | None:
+    """Hash a file a build read; None (so: changed) for one that is gone or unusual.
+
+    The paths come from the state file in OUTDIR: a hand-made one may name /dev/zero or a
+    FIFO, which would never end or never answer.
+    """
     try:
+        if not path.is_file() or path.stat().st_size > _MAX_INPUT_BYTES:
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
@@ -102,7 +114,14 @@ def _options_key(options: Options) -> str:
 
     digest = hashlib.sha256(f"{__version__}\n{options!r}".encode())
     theme = load_theme(options.theme)
-    for path in sorted(p for p in theme.path.rglob("*") if p.is_file()):
+    root = theme.path.resolve()
+    # Only what a build may read: a symlink leaving the theme (a config file beside untrusted
+    # sources can choose the theme) is refused by the build, and is not read here either.
+    inside = (p for p in theme.path.rglob("*") if p.resolve().is_relative_to(root))
+    for path in sorted(p for p in inside if p.is_file()):
         digest.update(path.relative_to(theme.path).as_posix().encode())
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:  # a file no build reads (only its CSS and fonts are): no failure here
+            digest.update(b"\0unreadable")
     return digest.hexdigest()

@@ -32,6 +32,7 @@ KEYS: dict[str, type] = {
     "encoding": str,
     "strict": bool,
     "source_format": str,
+    "css": list,  # stylesheets inside the config file's folder (exporter.themes.user)
 }
 _ALIASES = {"format": "formats", "author": "authors", "from": "source_format"}
 
@@ -96,14 +97,24 @@ def _checked(path: Path, where: str, raw_key: str, key: str, value: Any) -> Any:
     Without this an unknown codec or theme set here surfaced later as if an option had been
     mistyped on the command line, and the user looked for it in the wrong place.
     """
+    from exporter.formats import READERS, WRITERS
+    from exporter.model import is_valid_lang
     from exporter.reading.decode import check_encoding
     from exporter.settings import check_date
     from exporter.themes import load_theme, page_size_css
+    from exporter.themes.user import inside
 
-    if isinstance(value, list):
-        return tuple(value)
+    if key == "css":
+        return inside(value, path.parent, where)
     try:
-        if key == "encoding":
+        if key == "formats":
+            for name in value:
+                WRITERS.get(name)
+        elif key == "source_format":
+            READERS.get(value)
+        elif key == "lang" and not is_valid_lang(value):
+            raise UsageError("not a BCP 47 tag; use one like 'en' or 'pt-BR'.")
+        elif key == "encoding":
             check_encoding(value)
         elif key == "page_size":
             page_size_css(value)
@@ -115,7 +126,7 @@ def _checked(path: Path, where: str, raw_key: str, key: str, value: Any) -> Any:
             load_theme(value)
     except UsageError as exc:
         raise UsageError(f"{where}: {raw_key} = {value!r}: {exc}") from None
-    return value
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _describe(kind: type) -> str:

@@ -53,6 +53,9 @@ class Metadata:
     nocite: tuple[str, ...] = ()
     # A book manifest's ``lists = ["figures", "tables"]``: as ``--list``, which wins.
     lists: tuple[str, ...] = ()
+    # A book manifest's ``css = [...]``: its own stylesheets (absolute, inside its folder,
+    # ``TARGET:`` kept), after the theme's and before --css (exporter.themes.user).
+    css: tuple[str, ...] = ()
 
     def merged(self, other: Metadata) -> Metadata:
         """Return this metadata with every non-empty field of ``other`` laid over it."""

@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -224,8 +224,10 @@ def code_left_to_right(html: str) -> str:
     controls around them changed nothing, so none are added).
     """
     html = _CODE_START.sub(r'<\1 dir="ltr"', html)
-    # A URL in the prose too, for browsers and e-readers. (WeasyPrint 70 still sets a URL
-    # broken across lines with its "://" at the line's far end, isolate or not.)
+    # A URL in the prose too, bare or as a link's text. Without it WeasyPrint 70 set a URL
+    # broken across lines as "//:https" / "docs.python.org" (and browsers do the like);
+    # with it each line's piece reads left to right, the sentence's full stop on the left.
+    html = _URL_LINK.sub(r'<a dir="ltr"\1>', html)
     parts = _TAGS.split(html)
     depth = 0  # inside code, pre or a link: left as it is
     for i, part in enumerate(parts):
@@ -240,4 +242,37 @@ def code_left_to_right(html: str) -> str:
 
 _TAGS = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([\w:-]+)")
+_URL_LINK = re.compile(r"<a(?=[\s>])(?![^>]*\sdir=)([^>]*)>(?=[a-z][a-z0-9+.-]*://)", re.I)
 _PROSE_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<]*[^\s<.,;:!?)\]]", re.I)
+
+
+# Where a source's line break is no space (css-text-3's segment break transformation): between
+# two Han, kana, CJK punctuation or fullwidth characters, a Chinese or Japanese text written
+# with hard-wrapped lines. Not Hangul: Korean spaces its words.
+WIDE = (
+    "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
+)
+_WIDE_BREAK = re.compile(  # curly quotes, of ambiguous width, when a wide character is beside
+    f"(?<=[{WIDE}])[ \\t]*\\n[ \\t]*(?=[{WIDE}“‘])|(?<=[{WIDE}”’])[ \\t]*\\n[ \\t]*(?=[{WIDE}])"
+)
+_CODE_TAGS = ("pre", "code", "kbd", "samp")
+
+
+def join_wide_lines(text: str) -> str:
+    """Return ``text`` with each line break between two CJK characters taken out."""
+    return _WIDE_BREAK.sub("", text)
+
+
+def join_wide_lines_in(root: Any, html: str) -> None:
+    """Take out line breaks between CJK characters in a tree's prose (not in its code);
+    ``html``, the tree's source, tells quickly whether it has any."""
+    if not _WIDE_BREAK.search(html):
+        return
+    # The elements themselves, not their id(): lxml makes a new proxy (and id) per access.
+    verbatim = {inner for block in root.iter(*_CODE_TAGS) for inner in block.iter()}
+    for element in root.iter():
+        if element.text and element not in verbatim:
+            element.text = join_wide_lines(element.text)
+        if element.tail and element.getparent() not in verbatim:
+            element.tail = join_wide_lines(element.tail)

@@ -48,6 +48,9 @@ class Settings:
     # What to make.
     formats: tuple[str, ...] = DEFAULT_FORMATS
     theme: str | os.PathLike[str] | None = None  # a built-in theme's name or a theme folder
+    # Stylesheets of the user's own after the theme's: FILE (every output) or TARGET:FILE
+    # (pdf, epub, html), as --css and a config file's css = [...] give them (themes.user).
+    css: tuple[str, ...] = ()
     # What the sources are.
     source_format: str | None = None  # a reader's name (--from); None: by each file's suffix
     encoding: str | None = None  # when the sources are not UTF-8 (a Python codec name)
@@ -93,6 +96,10 @@ class Settings:
             raise UsageError(f"-j {self.jobs}: give at least 1 (the number of layout processes).")
         if self.max_image_size is not None and self.max_image_size < 16:
             raise UsageError(f"--max-image-size {self.max_image_size}: give at least 16 pixels.")
+        if self.css:
+            from exporter.themes.user import check
+
+            check(self.css)
         if self.page_size is not None:
             from exporter.themes import page_size_css
 

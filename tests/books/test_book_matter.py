@@ -58,6 +58,14 @@ def test_only_body_chapters_are_numbered(technical):
     assert not any("CHAPTER" in t and "Preface" in t.splitlines()[1] for t in pages if "\n" in t)
 
 
+def test_the_dedication_has_no_word_alone_on_its_last_line(technical):
+    _, pages = technical
+    (dedication,) = [t for t in pages if t.startswith("For everyone")]
+    *lines, folio = dedication.splitlines()
+    assert folio == "iii" and len(lines) >= 2  # set on more than one line at A4
+    assert len(lines[-1].split()) >= 2
+
+
 def test_the_body_counts_from_its_first_part_page_set_on_a_recto(technical):
     labels, pages = technical
     part = next(i for i, t in enumerate(pages) if t == "Part One: Materials")

@@ -45,6 +45,14 @@ def test_an_output_folder_with_a_newline_is_refused(article: Path, tmp_path: Pat
     assert not out.exists()
 
 
+def test_init_refuses_a_folder_with_a_newline(tmp_path: Path) -> None:
+    folder = tmp_path / "two\nlines"
+    result = CliRunner().invoke(cli, ["init", str(folder)])
+    assert result.exit_code == 2
+    assert "a folder name with a line break or control character" in result.stderr
+    assert result.stdout == "" and not folder.exists()
+
+
 def test_a_batch_source_with_a_newline_fails_alone(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -62,8 +70,9 @@ def test_a_batch_source_with_a_newline_fails_alone(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["good.html"]
 
 
-def test_a_config_file_cannot_choose_a_theme_whose_css_leaves_its_folder(
-    article: Path, tmp_path: Path
+@pytest.mark.parametrize("name", ["epub.css", "theme.toml"])
+def test_a_config_file_cannot_choose_a_theme_whose_files_leave_its_folder(
+    article: Path, tmp_path: Path, name: str
 ) -> None:
     import shutil
 
@@ -71,11 +80,35 @@ def test_a_config_file_cannot_choose_a_theme_whose_css_leaves_its_folder(
 
     theme = tmp_path / "theme"
     shutil.copytree(styles_dir() / "classic", theme)
-    (tmp_path / "elsewhere.css").write_text("body { color: red }", "utf-8")
-    (theme / "epub.css").unlink(missing_ok=True)
-    (theme / "epub.css").symlink_to(tmp_path / "elsewhere.css")
+    (tmp_path / "elsewhere").write_bytes((theme / name).read_bytes())
+    (theme / name).unlink()
+    (theme / name).symlink_to(tmp_path / "elsewhere")
     (tmp_path / "exporter.toml").write_text(f'theme = "{theme}"\n', "utf-8")  # beside a.md
     result = CliRunner().invoke(cli, ["build", str(article), "-f", "epub", "-o", tmp_path / "o"])
     assert result.exit_code == 2, result.output
-    assert "epub.css: a symlink to a file outside the theme folder; refused" in result.stderr
+    assert f"{name}: a symlink to a file outside the theme folder; refused" in result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path / 'exporter.toml'}: theme = ")
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('formats = ["docx"]', "formats = ['docx']: Unknown format 'docx'. Use one of: pdf, epub"),
+        (
+            'source-format = "rst"',
+            "source-format = 'rst': Unknown source format 'rst'. Use one of:",
+        ),
+        ('lang = "C"', "lang = 'C': not a BCP 47 tag; use one like 'en' or 'pt-BR'."),
+    ],
+)
+def test_every_bad_value_in_the_config_names_the_config_file(
+    article: Path, tmp_path: Path, line: str, said: str
+) -> None:
+    config = tmp_path / "exporter.toml"
+    config.write_text(line + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["build", str(article), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {config}: {said}")
+    assert result.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()

@@ -100,6 +100,21 @@ def test_colliding_outputs_fail_one_article_not_the_batch(tmp_path, samples):
     assert [r["status"] for r in report["results"]] == ["ok", "failed"]
 
 
+@pytest.mark.parametrize("out", [".", "sub"])
+def test_an_input_inside_the_output_folder_is_a_usage_error(tmp_path, out):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "a.md").write_text("# A\n")
+    given = src / "sub"
+    result = CliRunner().invoke(cli, ["batch", str(given), "-o", str(src / out), "-f", "epub"])
+    assert result.exit_code == 2  # it used to say "no sources found; check the inputs" (3)
+    assert result.stderr == (
+        f"error: {given}: is inside the output folder {src / out}, which is never read for "
+        "sources; choose an --output-dir outside the inputs.\n"
+    )
+    assert sorted(p.name for p in src.rglob("*")) == ["a.md", "sub"]
+
+
 def test_a_worker_loads_the_theme_css_once_and_reuses_it(corpus, tmp_path):
     (corpus / "broken.md").unlink()
     results = batch.run_batch(

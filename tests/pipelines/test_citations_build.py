@@ -182,6 +182,26 @@ def test_a_bibliography_outside_the_source_folder_is_refused(tmp_path):
     assert "(Knuth 1984)" in re.sub("<[^>]+>", "", (tmp_path / "out" / "a.html").read_text())
 
 
+def test_a_csl_style_outside_the_source_folder_is_refused_unless_a_resource_root(tmp_path):
+    from exporter.citations.style import DEFAULT_STYLE
+
+    shutil.copy(DEFAULT_STYLE, tmp_path / "style.csl")
+    source = tmp_path / "inner" / "a.md"
+    source.parent.mkdir()
+    shutil.copy(FIXTURES / "refs.bib", source.parent / "refs.bib")
+    source.write_text("---\nbibliography: refs.bib\ncsl: ../style.csl\n---\n\nText [@knuth1984].\n")
+    result = run("build", source, "-f", "html", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"error: {source}: CSL style 'style.csl' is outside the source's folder; refused. Move "
+        f"it beside the source, give it with --csl, or pass --resource-root {tmp_path}.\n"
+    )
+    allowed = run("build", source, "-f", "html", "-o", tmp_path / "out",
+                  "--resource-root", tmp_path)  # fmt: skip
+    assert allowed.exit_code == 0, allowed.output
+    assert "(Knuth 1984)" in re.sub("<[^>]+>", "", (tmp_path / "out" / "a.html").read_text())
+
+
 def test_a_missing_bibliography_is_an_input_error(tmp_path):
     source = tmp_path / "a.md"
     source.write_text("---\nbibliography: gone.bib\n---\n\nText [@knuth1984].\n")

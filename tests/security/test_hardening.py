@@ -165,11 +165,13 @@ def test_a_batch_symlink_without_a_suffix_fails_alone(tmp_path):
     assert (tmp_path / "out2" / "out.epub").is_file()
 
 
-def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path):
+@pytest.mark.parametrize("codec", ["utf-8", "iso-8859-1", "cp1252"])
+def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path, codec):
     source = write(
         tmp_path / "a.xhtml",
-        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
-        "<head><title>Déclaré</title></head><body><h1>Hi</h1><p>Body text.</p></body></html>\n",
+        f'<?xml version="1.0" encoding="{codec}"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>Déclaré</title></head><body><h1>Hi</h1><p>Body text.</p></body></html>\n"
+        "".encode(codec),
     )
     result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
@@ -177,6 +179,16 @@ def test_an_xhtml_source_with_an_encoding_declaration_is_read(tmp_path):
         opf = epub.read("EPUB/content.opf").decode()
         chapter = epub.read("EPUB/chapter-001.xhtml").decode()
     assert "Déclaré" in opf and "Body text." in chapter
+
+
+def test_an_encoding_declaration_python_does_not_know_names_the_file(tmp_path):
+    source = write(tmp_path / "a.xhtml", '<?xml version="1.0" encoding="klingon-8"?>\n<p>x</p>')
+    result = run("build", source, "-f", "epub", "-o", tmp_path / "out")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"error: {source}: its XML declaration names the encoding 'klingon-8', which Python "
+        "does not know; fix the declaration or pass --encoding.\n"
+    )
 
 
 def test_link_warnings_do_not_tell_whether_an_outside_file_exists(tmp_path):
@@ -293,6 +305,8 @@ def _book(tmp_path: Path) -> Path:
          '[[parts]]\nchapters = ["chapters/one.md"]\n', "book.toml: front.preface:", "secret"),
         ("book.toml", 'title = "B"\nchapters = ["chapters/one.md"]\ncover = "/etc/hostname"\n',
          "book.toml: cover:", "'/etc/hostname'"),
+        ("book.toml", 'title = "B"\nchapters = ["chapters/one.md"]\n[print]\n'
+         'output_intent = "/dev/zero"\n', "book.toml: [print] output_intent:", "'/dev/zero'"),
         ("SUMMARY.md", "# Summary\n\n- [One](chapters/one.md)\n- [S](../secret.md)\n",
          "SUMMARY.md:4:", "'../secret.md'"),
         ("mkdocs.yml", "site_name: S\ndocs_dir: chapters\nnav:\n  - One: one.md\n"
@@ -476,3 +490,26 @@ def test_a_state_file_of_the_wrong_shape_is_warned_about_and_rebuilt(tmp_path, s
     assert (out / "a.epub").is_file()
     again = run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1, "--json")
     assert again.exit_code == 0 and '"skipped": 1' in again.stdout
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])  # one never ends, one never answers
+def test_a_state_file_naming_a_device_or_a_fifo_is_rebuilt_at_once(tmp_path, device):
+    import hashlib
+    import json
+    import os
+    import time
+
+    source = write(tmp_path / "in" / "a.md", "# A\n")
+    out = tmp_path / "out"
+    assert run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1).exit_code == 0
+    if device == "fifo":
+        device = str(tmp_path / "fifo")
+        os.mkfifo(device)
+    state = json.loads((out / ".exporter-batch.json").read_text())
+    real = hashlib.sha256(source.read_bytes()).hexdigest()
+    state["entries"]["a.md"]["inputs"] = {device: "0" * 64, str(source.resolve()): real}
+    write(out / ".exporter-batch.json", json.dumps(state))
+    started = time.monotonic()
+    again = run("batch", tmp_path / "in", "-o", out, "-f", "epub", "-j", 1, "--json")
+    assert again.exit_code == 0 and '"ok": 1' in again.stdout
+    assert time.monotonic() - started < 30

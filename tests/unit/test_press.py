@@ -87,6 +87,23 @@ def test_output_intent_must_be_an_icc_profile(tmp_path: Path) -> None:
         read_icc(bad)
 
 
+def test_an_output_intent_that_never_ends_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+    import time
+
+    fifo = tmp_path / "printer.icc"
+    os.mkfifo(fifo)  # opening it would wait for a writer
+    started = time.monotonic()
+    for path in (Path("/dev/zero"), fifo):  # /dev/zero took 19 GB and never ended
+        with pytest.raises(SourceError, match="not an RGB, CMYK or grey ICC profile"):
+            read_icc(path)
+    big = tmp_path / "big.icc"
+    big.write_bytes(bytes(17 * 1024 * 1024))
+    with pytest.raises(SourceError, match=r"big\.icc: over 16 MB, too big for an ICC profile"):
+        read_icc(big)
+    assert time.monotonic() - started < 5
+
+
 def test_print_table_of_a_manifest(tmp_path: Path) -> None:
     manifest = tmp_path / "book.toml"
     spec = from_table({"bleed": "5mm", "marks": False, "paper": "cream"}, manifest)

@@ -108,12 +108,24 @@ def test_code_is_marked_left_to_right_once():
     )
 
 
-def test_urls_in_right_to_left_prose_are_isolated_but_not_in_code_or_links():
+def test_urls_in_right_to_left_prose_and_links_are_isolated_but_not_in_code():
     html = (
         '<p>ראו https://docs.python.org/3/howto/unicode.html. <a href="http://x.y/">'
-        "http://x.y/</a> <code>a://b</code></p>"
+        'http://x.y/</a> <a href="#s">סעיף</a> <code>a://b</code></p>'
     )
     assert code_left_to_right(html) == (
         '<p>ראו <span dir="ltr">https://docs.python.org/3/howto/unicode.html</span>. '
-        '<a href="http://x.y/">http://x.y/</a> <code dir="ltr">a://b</code></p>'
+        '<a dir="ltr" href="http://x.y/">http://x.y/</a> <a href="#s">סעיף</a> '
+        '<code dir="ltr">a://b</code></p>'
     )
+
+
+def test_a_line_break_between_cjk_characters_is_taken_out_but_not_in_korean_or_latin():
+    from exporter.scripts import join_wide_lines
+
+    assert (
+        join_wide_lines("看似只是\n技术参数，\n其实。\n“引号”") == "看似只是技术参数，其实。“引号”"
+    )
+    assert join_wide_lines("日本語の\n  文章") == "日本語の文章"
+    assert join_wide_lines("한국어 문장은\n띄어 씁니다") == "한국어 문장은\n띄어 씁니다"
+    assert join_wide_lines("中文\nLatin\n中文") == "中文\nLatin\n中文"

@@ -42,3 +42,10 @@ def test_markdown_keeps_code_and_escaped_quotes_straight():
     assert '<code>"code"</code>' in html
     assert 'and "escaped" \u2013 done' in html
     assert "&quot;block&quot;" in html or '"block"' in html
+
+
+def test_a_double_quote_after_a_wide_character_opens_unless_one_is_open():
+    assert educate('叫做"避头尾"。', "") == "叫做“避头尾”。"
+    assert educate('叫做"避头尾"的规定', "") == "叫做“避头尾”的规定"
+    assert educate('他说"好"，她说"不"。', "") == "他说“好”，她说“不”。"
+    assert educate('He said "hi" and "bye".', "") == "He said “hi” and “bye”."

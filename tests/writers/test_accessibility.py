@@ -151,6 +151,17 @@ def test_exporter_check_reports_what_ace_finds(samples, tmp_path, ace):
     assert "passed EPUBCheck, Ace and exporter's checks: 0 error(s), 0 warning(s)" in result.stdout
 
 
+def test_exporter_check_says_when_ace_could_not_run(samples, tmp_path, monkeypatch):
+    (epub,) = exporter.convert([samples / "mali-intervention.txt"], ["epub"], tmp_path)
+    monkeypatch.setenv("EXPORTER_ACE", "no-such-ace")
+    report = check_epub(epub, use_epubcheck=False)
+    assert report.ace == "$EXPORTER_ACE names 'no-such-ace', which is not an executable"
+    result = CliRunner().invoke(cli, ["check", str(epub)])
+    assert result.exit_code == 0, result.output
+    assert "passed EPUBCheck and exporter's checks" in result.stdout  # Ace not claimed
+    assert "the accessibility check (Ace) was skipped" in result.stderr
+
+
 def test_an_mkdocs_project_with_tabs_admonitions_and_split_files_passes_ace(tmp_path, ace):
     project = ROOT / "tests/books/fixtures/mkdocs/mkdocs.yml"
     (epub,) = exporter.convert([project], ["epub"], tmp_path, theme="modern", split_level=2)

@@ -60,8 +60,8 @@ def test_the_fonttools_notice_is_one_note_that_strict_does_not_count(
     code, stderr, pdf = _build(article, tmp_path / "one", "--strict")
     assert code == 0, stderr
     assert stderr.splitlines() == [
-        f"{NOTE} (on Debian: apt-get install libharfbuzz-subset0); the PDFs are the same, "
-        "made more slowly"
+        f"{NOTE} (on Debian: apt-get install libharfbuzz-subset0); the PDFs look the same "
+        "and are reproducible, but take longer to make"
     ]
     assert pdf.startswith(b"%PDF")
 

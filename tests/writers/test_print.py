@@ -7,7 +7,10 @@ cover asked for with ``-f cover``), and a book whose book.toml has a [print] tab
 
 from __future__ import annotations
 
+import itertools
+import re
 import shutil
+import struct
 from pathlib import Path
 
 import pikepdf
@@ -18,7 +21,8 @@ from PIL import Image, ImageCms
 
 import exporter
 from exporter.cli import cli
-from exporter.press import PrintSpec
+from exporter.press import PrintSpec, ean13
+from exporter.themes import load_theme
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -209,6 +213,44 @@ def test_the_cover_has_spine_text_and_the_isbn_barcode(manifest_book: dict[str, 
         assert digits in back
 
 
+def bar_runs(cover: Path, width: float, band: float) -> int:
+    """Return the commonest count of dark runs per pixel row of the back's lower right.
+
+    The rows run from ``band`` above the trimmed bottom edge to it (not into the marks).
+    """
+    document = pdfium.PdfDocument(cover)
+    page, scale = document[0], 4
+    x0, _, _, y1 = page.get_mediabox()
+    grey = page.render(scale=scale).to_pil().convert("L")
+    document.close()
+    box = (int((width / 2 - x0) * scale), int((y1 - band) * scale), int((width - 1 - x0) * scale))
+    counts: dict[int, int] = {}
+    for y in range(box[1], int(y1 * scale)):
+        row = grey.crop((box[0], y, box[2], y + 1)).tobytes()
+        runs = sum(1 for a, b in itertools.pairwise(row) if b < 128 <= a)
+        counts[runs] = counts.get(runs, 0) + 1
+    counts.pop(0, None)
+    return max(counts, key=lambda runs: counts[runs]) if counts else 0
+
+
+def test_the_isbn_barcode_has_the_bars_of_its_digits(manifest_book: dict[str, Path]) -> None:
+    bars = ean13.modules("9780306406157")
+    assert bar_runs(manifest_book["cover"], A5[0], 45 * MM) == len(bars.replace("0", " ").split())
+
+
+def test_a_thin_spine_has_no_text_and_no_isbn_no_barcode(book: dict[str, Path]) -> None:
+    spine = cover_spine(book["cover"], A5[0])
+    assert 0 < spine < 6 * MM  # the sample book is thin: spine text needs 6 mm
+    document = pdfium.PdfDocument(book["cover"])
+    text = document[0].get_textpage()
+    on_spine = text.get_text_bounded(left=A5[0], right=A5[0] + spine, bottom=0, top=A5[1])
+    back = text.get_text_bounded(left=0, right=A5[0], bottom=0, top=A5[1])
+    document.close()
+    assert on_spine.strip() == ""
+    assert "Notes on Making Books" in back and "ISBN" not in back
+    assert bar_runs(book["cover"], A5[0], 45 * MM) == 0  # nothing drawn where a barcode goes
+
+
 def test_pdf_x1a_is_refused_for_rgb_content(samples: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["build", str(samples / "mali-intervention.txt"), "--print", "--pdf-variant",
@@ -218,6 +260,46 @@ def test_pdf_x1a_is_refused_for_rgb_content(samples: Path, tmp_path: Path) -> No
     assert "pdf/x-1a allows CMYK colours only" in result.output
     assert "Use --pdf-variant pdf/x-4" in result.output
     assert not list(tmp_path.iterdir())
+
+
+def cmyk_theme(folder: Path) -> Path:
+    """Copy the classic theme with every colour given in CMYK (black), body text included."""
+    theme = folder / "cmyk"
+    shutil.copytree(load_theme("classic").path, theme)
+    for css in theme.glob("*.css"):
+        text = re.sub(
+            r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", "device-cmyk(0 0 0 1)", css.read_text()
+        )
+        css.write_text(text + "\nhtml { color: device-cmyk(0 0 0 1); }\n")
+    return theme
+
+
+def cmyk_profile(folder: Path) -> Path:
+    """Write the header of a CMYK output profile (colour space CMYK, PCS Lab, 'acsp')."""
+    header = bytearray(132)
+    struct.pack_into(">II", header, 0, 132, 0)
+    header[8:24] = b"\x02\x10\x00\x00prtrCMYKLab "
+    header[36:40] = b"acsp"
+    (folder / "press-cmyk.icc").write_bytes(bytes(header))
+    return folder / "press-cmyk.icc"
+
+
+def test_pdf_x1a_is_written_for_cmyk_content_without_marks(samples: Path, tmp_path: Path) -> None:
+    args = ["build", str(samples / "mali-intervention.txt"), "--theme", str(cmyk_theme(tmp_path)),
+            "--print", "--pdf-variant", "pdf/x-1a", "--output-intent",
+            str(cmyk_profile(tmp_path)), "-f", "pdf", "-o", str(tmp_path / "out")]  # fmt: skip
+    result = CliRunner().invoke(cli, [*args, "--no-marks"])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(tmp_path / "out" / "mali-intervention.pdf") as pdf:
+        assert pdf.open_metadata()["pdfxid:GTS_PDFXVersion"] == "PDF/X-1a:2003"
+        (intent,) = pdf.Root.OutputIntents
+        assert int(intent.DestOutputProfile.N) == 4
+        drawn = b"".join(p.Contents.read_bytes() for p in pdf.pages)
+        assert b" scn\n" in drawn and not re.search(rb" (rg|RG)\n", drawn)
+    # WeasyPrint draws crop marks in RGB: with them, the same theme is refused, saying so.
+    result = CliRunner().invoke(cli, [*args, "--marks"])
+    assert result.exit_code == 2
+    assert "crop marks (WeasyPrint draws them in RGB: add --no-marks)" in result.output
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -161,3 +162,48 @@ def test_latin_words_with_numbers_keep_their_order_in_a_hebrew_line(builds):
         if "Windows" in p.get_textpage().get_text_range()
     )
     assert word_box(path, page, "Windows")[1] < word_box(path, page, "1255")[0]
+
+
+@pytest.mark.parametrize("link", [True, False])
+def test_a_url_broken_across_lines_keeps_its_order_on_each_line(tmp_path, link):
+    # Set 55 mm wide, the line breaks after "https://": with no direction of its own the
+    # URL came out as "//:https" at the line's end.
+    url = "https://docs.python.org/3/howto/unicode.html"
+    text = f"<{url}>" if link else url
+    source = tmp_path / "url.md"
+    source.write_text(f"מידע נוסף נמצא בתיעוד הרשמי בכתובת {text}.\n", encoding="utf-8")
+    narrow = tmp_path / "narrow.css"
+    narrow.write_text("p { width: 55mm; font-size: 11pt }\n")
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path, css=(str(narrow),))
+    lines = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range().splitlines()
+    # Each line's piece of the URL as it reads on the page (the full stop taken off):
+    # "/https://docs.python.org/3/howto" and ".unicode.html" before, when each line's
+    # slash and dots went to the side the Hebrew reads from.
+    pieces = [m.strip(".") for line in lines for m in re.findall(r"[!-~]{4,}", line)]
+    pieces = [piece for piece in pieces if piece != "url"]  # the running title
+    assert len(pieces) >= 2  # broken across lines
+    assert "".join(pieces) == url
+
+
+def test_centred_blocks_stay_centred_in_a_right_to_left_text(tmp_path):
+    # WeasyPrint 70 set a block centred with auto margins a margin's width past the text
+    # block's right edge: classic's rule under the title and a figure's image, off the page.
+    from PIL import Image
+
+    Image.new("RGB", (300, 150), "#445566").save(tmp_path / "box.png")
+    source = tmp_path / "figure.md"
+    source.write_text(
+        "---\ntitle: מדריך קצר\n---\n\nפסקה ראשונה של טקסט בעברית.\n\n![תמונה](box.png)\n\n"
+        "פסקה שנייה של טקסט בעברית.\n",
+        encoding="utf-8",
+    )
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path, theme="classic")
+    page = pdfium.PdfDocument(pdf)[0]
+    width, _ = page.get_size()
+    boxes = [obj.get_bounds() for obj in page.get_objects()]
+    assert all(box[0] >= 0 and box[2] <= width for box in boxes)  # nothing off the page
+    # An article's text block is centred on the page, as its title is.
+    (image,) = [obj.get_bounds() for obj in page.get_objects() if obj.type == 3]  # an image
+    (rule,) = [obj.get_bounds() for obj in page.get_objects() if obj.type == 2]  # a path
+    for left, _, right, _ in (image, rule):
+        assert (left + right) / 2 == pytest.approx(width / 2, abs=3)

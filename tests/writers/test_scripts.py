@@ -46,7 +46,7 @@ def test_cjk_punctuation_is_reported_with_han():
 
 
 @pytest.mark.skipif(not has_cjk_font(), reason="needs fonts-noto-cjk (apt-get install)")
-def test_a_chinese_book_with_the_fonts_installed_has_every_glyph(tmp_path, epubcheck):
+def test_a_chinese_book_with_the_fonts_installed_has_every_glyph(tmp_path, epubcheck, ace):
     made = produce([SAMPLE], ["pdf", "epub"], strict=True)
     assert made.warnings == ()
     pdf = tmp_path / "chinese.pdf"
@@ -63,6 +63,7 @@ def test_a_chinese_book_with_the_fonts_installed_has_every_glyph(tmp_path, epubc
         root = etree.fromstring(book.read("EPUB/chapter-001.xhtml"))
         assert root.get("lang") == "zh" and root.get("dir") is None
     epubcheck.queue(epub)
+    ace.assert_clean(epub)  # the sample in another script, as the others are
 
 
 def build_without_fonts(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -93,3 +94,65 @@ def test_without_a_cjk_font_one_warning_names_the_package_and_strict_fails(tmp_p
     strict = build_without_fonts(tmp_path, "--strict")
     assert strict.returncode == 5
     assert "fonts-noto-cjk" in strict.stderr and "Traceback" not in strict.stderr
+
+
+WRAPPED = (
+    "一本书的版式决定了读者是否愿意读下去。字号、行距和页边距看似只是\n"
+    "技术参数，其实它们共同决定了每一行的长度。\n"
+    "Latin words on a\n"
+    "wrapped line keep their space.\n"
+)
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_a_hard_wrapped_chinese_line_joins_without_a_space(tmp_path, suffix):
+    # A line break between two Han characters is no space (css-text-3); WeasyPrint and
+    # browsers set one there, so the reading takes it out. Code keeps its lines.
+    code = "\n\n```\n甲\n乙\n```\n" if suffix == ".md" else ""
+    source = tmp_path / f"wrapped{suffix}"
+    source.write_text("标题\n\n" + WRAPPED + code, encoding="utf-8")
+    pdf, epub, html = exporter.convert([source], ["pdf", "epub", "html"], tmp_path)
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "看似只是技术参数" in text.replace("\n", "")  # a line of the PDF may end there
+    assert "Latin words on a wrapped line" in " ".join(text.split())
+    with zipfile.ZipFile(epub) as book:
+        body = book.read("EPUB/chapter-001.xhtml").decode()
+    for markup in (body, html.read_text(encoding="utf-8")):
+        assert "看似只是技术参数" in markup
+        assert "a\nwrapped" in markup or "a wrapped" in markup
+        if code:
+            assert "甲\n乙" in markup
+
+
+def test_the_language_found_from_the_script_is_noted(tmp_path):
+    from click.testing import CliRunner
+
+    from exporter.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["build", str(SAMPLE), "-o", str(tmp_path), "-f", "epub", "-v"]
+    )
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.output.splitlines() if "no language given" in line)
+    assert "Han" in note and "'zh'" in note and "set lang" in note
+    quiet = CliRunner().invoke(cli, ["build", str(SAMPLE), "-o", str(tmp_path), "-f", "epub"])
+    assert "no language given" not in quiet.output  # a note, not a warning
+
+
+@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font (Debian: fonts-noto-cjk)")
+def test_a_chinese_paragraph_is_indented_two_characters_and_its_quotes_open(tmp_path):
+    import pypdfium2
+
+    prose = "中文的断行规则叫做" + '"避头尾"' + "。" + "排版的细节决定了读者是否愿意读下去。" * 6
+    source = tmp_path / "zh.md"
+    source.write_text(f"---\nlang: zh\n---\n\n# 标题\n\n## 小节\n\n{prose}\n", encoding="utf-8")
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path, theme="classic")
+    page = pypdfium2.PdfDocument(pdf)[0]
+    text = page.get_textpage()
+    whole = text.get_text_range()
+    assert "叫做“避头尾”。" in whole  # after a Han character, the first quote opens
+    first = whole.index("中文")
+    second = whole.index("\n", first) + 1  # the paragraph's second line
+    size = text.get_charbox(first)[3] - text.get_charbox(first)[1]
+    indent = text.get_charbox(first)[0] - text.get_charbox(second)[0]
+    assert 1.6 * size < indent < 2.4 * size, (indent, size)  # two characters, after a heading

@@ -13,6 +13,7 @@ from pathlib import Path
 from exporter.book.manifest import Book, Entry
 from exporter.errors import SourceError
 from exporter.formats import PROJECTS, READERS
+from exporter.guard.policy import refuse_outside
 
 __all__ = ["Book", "Entry", "find_manifest", "load_book"]
 
@@ -62,24 +63,11 @@ def confine(book: Book) -> Book:
     book. Real paths are compared, so a symlink leaving the folder is refused the same way;
     ``--resource-root`` names folders the operator allows besides.
     """
-    from exporter.guard.policy import current
-
-    roots = [Path(os.path.realpath(book.root)), *current().resource_roots]
     named = [(book.site_root, "the source folder")] if book.site_root else []
     named += [(book.cover, "cover")] if book.cover else []
     named += [(e.path, e.origin or "a chapter") for e in book.entries]
     for path, origin in named:
-        real = Path(os.path.realpath(path))
-        if any(real.is_relative_to(root) for root in roots):
-            continue
         # SUMMARY.md entries carry their own "file:line"; the others are a manifest's key.
         on_line = origin.rpartition(":")[2].isdigit()
-        where = origin if on_line else f"{book.manifest}: {origin}"
-        shown = os.path.relpath(path, book.root)
-        shown = str(path) if shown.startswith(f"..{os.sep}..{os.sep}") else shown
-        raise SourceError(
-            f"{where}: '{shown}' is outside the book's folder; refused. Move it into the book, "
-            f"or pass --resource-root {real if real.is_dir() else real.parent} to allow files "
-            "from there."
-        )
+        refuse_outside(path, book.root, origin if on_line else f"{book.manifest}: {origin}")
     return book

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import glob
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from exporter.book.files import read_toml
 from exporter.errors import SourceError
 from exporter.model import DIRECTIONS, Metadata, is_valid_lang
 from exporter.readers.meta import as_text
 from exporter.settings import LISTS
+from exporter.themes.user import inside
 
 MANIFEST = "book.toml"
 # EPUB structural semantics (https://www.w3.org/TR/epub-ssv-11/) a manifest may use.
@@ -46,6 +47,7 @@ KEYS = {
     "publisher", "rights", "date", "description", "subjects", "keywords", "series", "cover",
     "front", "chapters", "parts", "appendices", "back", "words", "from", "bibliography", "csl",
     "nocite", "lists", "dir", "print",  # the print profile (exporter.press.manifest reads it)
+    "css",  # the book's own stylesheets (exporter.themes.user)
 }  # fmt: skip
 
 
@@ -100,23 +102,6 @@ def load_own(manifest: Path) -> Book:
     return _load_own(manifest, read_toml(manifest))
 
 
-def read_toml(manifest: Path) -> dict[str, Any]:
-    """Parse a TOML file, failing with its name and the fix."""
-    if sys.version_info >= (3, 11):  # here, not at the top: an article never pays for it
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(f"{manifest}: no such file. Check the path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{manifest}: cannot be read ({exc}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SourceError(f"{manifest}: not valid TOML: {exc}. Fix the file.") from None
-    return data
-
-
 def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
     """Check exporter's own manifest; expand its globs into the ordered list of sources."""
     fail = _failer(manifest)
@@ -140,6 +125,7 @@ def _load_own(manifest: Path, data: dict[str, Any]) -> Book:
             fail(f"cover '{data['cover']}' was not found (paths are relative to the manifest)")
     dialect = _text(data.get("from", "markdown"), "from", fail)  # the Markdown sources' reader
     metadata = replace(_metadata(data, fail), **_citation_files(data, root, fail))
+    metadata = replace(metadata, css=inside(data.get("css", []), root, str(manifest)))
     return Book(manifest, metadata, tuple(entries), cover, dialect=dialect)
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from exporter.book.manifest import BACK_TYPES, FRONT_TYPES, Book, Entry, is_ours, read_toml
+from exporter.book.files import manifest_text, read_toml
+from exporter.book.manifest import BACK_TYPES, FRONT_TYPES, Book, Entry, is_ours
 from exporter.errors import SourceError
 from exporter.model import Metadata
 
@@ -58,7 +59,7 @@ def load_mdbook(manifest: Path) -> Book:
             f"{summary}: no such file. An mdBook project lists its chapters in "
             f"{SUMMARY} inside its source folder; write one, or set [book] src."
         )
-    entries = tuple(parse_summary(summary.read_text(encoding="utf-8-sig"), summary))
+    entries = tuple(parse_summary(manifest_text(summary), summary))
     if not any(e.kind == "bodymatter" for e in entries):
         raise SourceError(
             f"{summary}: lists no chapter whose file exists. Add '- [Title](file.md)' lines."

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from exporter.book.files import manifest_text
 from exporter.book.manifest import Book, Entry
 from exporter.errors import SourceError
 from exporter.model import Metadata
@@ -102,13 +103,7 @@ def plain(value: Any) -> Any:
 
 def load_mkdocs(manifest: Path) -> Book:
     """Return the book an MkDocs project describes."""
-    try:
-        text = manifest.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SourceError(f"{manifest}: no such file. Check the path.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{manifest}: cannot be read ({exc}).") from None
-    data = load_yaml(text, str(manifest))
+    data = load_yaml(manifest_text(manifest), str(manifest))
     if not isinstance(data, dict):
         raise SourceError(f"{manifest}: must be a mapping of settings such as 'site_name: ...'.")
     root = manifest.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from exporter.errors import OutputError
+from exporter.errors import OutputError, UsageError
 from exporter.guard.output import write_atomic
 
 MANIFEST = """\
@@ -71,6 +71,11 @@ Sections start at `##`.
 def init_book(folder: str | os.PathLike[str] = ".", title: str | None = None) -> list[Path]:
     """Write ``book.toml`` and ``chapters/01-first-chapter.md``; never overwrite a file."""
     root = Path(folder)
+    if not str(root).isprintable():  # the paths written are printed one per line
+        raise UsageError(
+            f"{str(root)!r}: a folder name with a line break or control character would "
+            "break 'one path per line'; choose another folder."
+        )
     book, chapter = root / "book.toml", root / "chapters" / "01-first-chapter.md"
     for path in (book, chapter):
         if path.exists():

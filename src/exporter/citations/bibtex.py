@@ -47,6 +47,9 @@ _WORD = re.compile(r"[\w:.+/-]+")
 _KEY = re.compile(r"[^\s,{}()=\"#%']+")
 _NAME = re.compile(r"[A-Za-z][\w:.+-]*")
 _NEXT_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+# A field's value, @string macros joined with "#" included: thirty macros each three times
+# the one before made 2.5 GB before the memory limit stopped the build.
+_MAX_VALUE = 1_000_000
 _MAX_WARNINGS = 20  # a file that is not BibTeX at all says so in a few lines, not thousands
 _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 
@@ -171,12 +174,16 @@ def _field(cursor: _Cursor, strings: dict[str, str]) -> tuple[str, str]:
     cursor.pos = match.end()
     _expect(cursor, "=")
     parts = [_value(cursor, strings)]
+    size = len(parts[0])
     while True:
         cursor.skip_space()
         if not cursor.text.startswith("#", cursor.pos):
             return match.group(0).lower(), "".join(parts)
         cursor.pos += 1
         parts.append(_value(cursor, strings))
+        size += len(parts[-1])
+        if size > _MAX_VALUE:  # @string macros joined into each other, doubling each time
+            raise BibError(cursor.line(), f"a value over {_MAX_VALUE:,} characters long")
 
 
 def _value(cursor: _Cursor, strings: dict[str, str]) -> str:

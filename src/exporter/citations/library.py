@@ -25,15 +25,18 @@ BIBTEX_SUFFIXES = (".bib", ".bibtex", ".biblatex")
 MAX_BIBLIOGRAPHY_BYTES = 50 * 1024 * 1024
 
 
-def confine(path: Path, roots: Sequence[Path], named_in: str) -> Path:
+def confine(
+    path: Path, roots: Sequence[Path], named_in: str, option: str = "--bibliography"
+) -> Path:
     """Return ``path``'s real path, or fail (exit 3) when it lies outside every root."""
     real = Path(os.path.realpath(path))
     for root in roots:
         if real.is_relative_to(os.path.realpath(root)):
             return real
+    what = "CSL style" if option == "--csl" else "bibliography file"
     raise SourceError(
-        f"{named_in}: bibliography file '{path.name}' is outside the source's folder; "
-        "move it beside the source (or give it with --bibliography)."
+        f"{named_in}: {what} '{path.name}' is outside the source's folder; refused. Move it "
+        f"beside the source, give it with {option}, or pass --resource-root {real.parent}."
     )
 
 
@@ -124,4 +127,6 @@ def _yaml(path: Path, text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise SourceError(f"{path}{where}: not valid YAML ({exc}).") from None
+        raise SourceError(
+            f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})."
+        ) from None

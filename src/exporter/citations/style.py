@@ -10,6 +10,7 @@ where the author part of the real rendering ends.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.citations.fixes import drop_repeated_title, page_range, sorted_by_text
+from exporter.citations.library import read_file
 from exporter.errors import SourceError
 
 DEFAULT_STYLE = Path(__file__).parent / "data" / "chicago-author-date.csl"
@@ -48,8 +50,15 @@ class Formatter:
         from citeproc.source.json import CiteProcJSON
 
         path = style_path or DEFAULT_STYLE
+        # Read here, not by citeproc-py: the batch's state then covers the style (a changed
+        # one rebuilds), and a missing file is said as such, not as an unknown style name.
+        text = (
+            DEFAULT_STYLE.read_text("utf-8")
+            if path == DEFAULT_STYLE
+            else read_file(path, "CSL style")
+        )
         self.locale = lang if "-" in lang else {"en": "en-US"}.get(lang, lang)
-        self.style, shadow_style = (_load_style(path, self.locale) for _ in range(2))
+        self.style, shadow_style = (_load_style(path, text, self.locale) for _ in range(2))
         layout = self.style.root.citation.layout
         self.opening = layout.get("prefix", "")
         self.closing = layout.get("suffix", "")
@@ -224,17 +233,20 @@ def _author_end(text: str, before: str, after: str) -> int:
     return len(before) + match.start()
 
 
-def _load_style(path: Path, locale: str) -> Any:
-    """Load a CSL style in a locale, failing with a message that names the file."""
+def _load_style(path: Path, text: str, locale: str) -> Any:
+    """Load a CSL style (``path``'s ``text``) in a locale, failing with a message that names
+    the file."""
     from citeproc import CitationStylesStyle
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            style = CitationStylesStyle(str(path), locale=locale, validate=False)
+            source = io.BytesIO(text.encode("utf-8"))
+            style = CitationStylesStyle(source, locale=locale, validate=False)
     except Exception as exc:  # citeproc-py raises bare ValueErrors, lxml its own
+        why = "its root element is not a CSL <style>" if isinstance(exc, AttributeError) else exc
         raise SourceError(
-            f"{path}: not a CSL style citeproc-py can use ({exc}). "
+            f"{path}: not a CSL style citeproc-py can use ({why}). "
             "Give a .csl file from the CSL styles repository."
         ) from None
     if style.root.citation is None:

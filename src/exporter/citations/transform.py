@@ -135,7 +135,7 @@ def _style_path(doc: Document, settings: Settings) -> Path | None:
         return Path(settings.csl)
     if doc.metadata.csl:
         where = str(doc.sources[0]) if doc.sources else "front matter"
-        return confine(_base(doc) / doc.metadata.csl, _roots(doc), where)
+        return confine(_base(doc) / doc.metadata.csl, _roots(doc), where, "--csl")
     return None
 
 

@@ -45,6 +45,7 @@ from exporter.cli.run import run, setup_logging
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report on stdout.")
 @click.option("--force", is_flag=True, help="Rebuild articles whose outputs are up to date.")
 @click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
+@click.option("--css", multiple=True, metavar="[TARGET:]FILE", help="As for build.")
 @click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
 @click.option("--encoding", help="Input encoding when it is not UTF-8 (any Python codec).")
 @click.option("--strict", is_flag=True, help="Fail an article (exit 5) on any warning.")
@@ -63,10 +64,11 @@ def batch(ctx: click.Context, **params: Any) -> None:
     verbose, quiet, as_json = params.pop("verbose"), params.pop("quiet"), params.pop("as_json")
     setup_logging(quiet=True if not verbose else quiet, verbose=verbose)
     first = params["inputs"][0]
-    apply_config(ctx, params, first if first.is_dir() else first.parent)
+    apply_config(ctx, params, first)
     options = Settings(
         formats=tuple(params["formats"]) or DEFAULT_FORMATS,
         theme=params["theme"],
+        css=tuple(params["css"]),
         page_size=params["page_size"],
         encoding=params["encoding"],
         strict=params["strict"],
@@ -82,6 +84,7 @@ def batch(ctx: click.Context, **params: Any) -> None:
     def shown(result: batching.Result, total: int) -> None:
         nonlocal progress
         progress = progress or Progress(total, quiet=quiet)
+        progress.total = total  # one more at the end when the state could not be saved
         detail = result.error or (f"{len(result.warnings)} warning(s)" if result.warnings else "")
         progress.item(result.input, result.status, detail)
 

@@ -35,6 +35,13 @@ from exporter.settings import DEFAULT_PDF_VARIANT, PDF_VARIANTS
     help="Folder for the outputs, or - for stdout (one format). Default: the current folder.",
 )
 @click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
+@click.option(
+    "--css",
+    multiple=True,
+    metavar="[TARGET:]FILE",
+    help="Your stylesheet after the theme's: FILE for every output, or pdf:FILE, epub:FILE, "
+    "html:FILE for one; repeatable (later wins). url() may name files beside it.",
+)
 @click.option("--title", help="Override the title.")
 @click.option("--author", "authors", multiple=True, help="Override the authors; repeatable.")
 @click.option("--lang", help="Override the language (a BCP 47 tag such as en or pt-BR).")
@@ -159,7 +166,7 @@ def build(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None:
     verbose, watch = params.pop("verbose"), params.pop("watch")
     setup_logging(quiet, verbose)
     _cache_choice(params, output_dir)
-    first = Path(sources[0]).parent if sources[0] != "-" else Path.cwd()
+    first = Path(sources[0]) if sources[0] != "-" else Path.cwd()
     run(ctx, lambda: apply_config(ctx, params, first))
     settings = run(ctx, lambda: _settings(params, sources[0]))
     if output_dir == "-" and len(settings.formats) != 1:
@@ -213,8 +220,11 @@ def _settings(params: dict[str, Any], first_source: str) -> Any:
         lang=params.pop("lang") or "",
         date=params.pop("date") or "",
     )
+    from exporter.guard.policy import using
+
     policy = make_policy(params)
-    press = press_from(params, first_source)
+    with using(policy):  # a book.toml's [print] profile is confined as its chapters are
+        press = press_from(params, first_source)
     params["split_level"] = params["split_level"] or 1  # 1: a file per chapter only
     return Settings(
         press=press,

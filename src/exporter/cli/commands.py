@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from exporter.cli.options import MAX_MEMORY_MB, a_number
 from exporter.cli.run import run, setup_logging
-from exporter.guard.policy import MiB, Policy
+from exporter.guard.policy import MAX_TIMEOUT, MiB, Policy
 
 
 @click.command(name="check")
@@ -15,13 +16,14 @@ from exporter.guard.policy import MiB, Policy
 @click.option("--strict", is_flag=True, help="Fail (exit 5) when EPUBCheck could not run.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0),
+    type=click.FloatRange(min=0, max=MAX_TIMEOUT),
+    callback=a_number,
     default=None,
     help="Seconds exporter's own checks may take (0: no limit). Default: as for build.",
 )
 @click.option(
     "--max-memory",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_MEMORY_MB),
     default=Policy().max_memory // MiB,
     show_default=True,
     help="Memory exporter's own checks may use, in MB (0: no limit).",

@@ -47,6 +47,7 @@ DEFAULT_PORT = 8000
     "they must use this address (or, for 0.0.0.0, this machine's host name) in the URL.",
 )
 @click.option("-t", "--theme", default=None, help="A built-in theme name or a theme folder.")
+@click.option("--css", multiple=True, metavar="[TARGET:]FILE", help="As for build.")
 @click.option("--page-size", help="PDF page size: A4, Letter, A5, 6x9 or a CSS size.")
 @click.option("--layout", type=click.Choice(["article", "book"]), help="As for build.")
 @click.option("--lang", help="Override the language (a BCP 47 tag such as en or pt-BR).")
@@ -152,7 +153,7 @@ def _configure(
 
     def configure() -> Settings:
         values = dict(params)
-        apply_config(ctx, values, Path(sources[0]).parent)
+        apply_config(ctx, values, Path(sources[0]))
         for unused in ("strict", "formats"):  # a preview never fails on warnings
             values.pop(unused, None)
         overrides = Metadata(

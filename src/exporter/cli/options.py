@@ -6,6 +6,7 @@ in ``guard.policy``, ``config`` and ``formats``.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +16,13 @@ import click
 
 from exporter.errors import UsageError
 from exporter.formats import READERS, WRITERS, Registry
-from exporter.guard.policy import MiB, Policy
+from exporter.guard.policy import MAX_MEMORY, MAX_SOURCE_BYTES, MAX_TIMEOUT, MiB, Policy
 
 SAFETY_HELP = {
     "allow_remote": "Fetch http(s) images (never from loopback, private or link-local "
     "addresses, on any redirect). Default: no network.",
-    "resource_root": "Also allow images from this folder tree; repeatable.",
+    "resource_root": "Also allow images, and files a book's manifest or a batch's "
+    "symlinks name, from this folder tree; repeatable.",
     "trusted_input": "Keep raw HTML's inline CSS (style=). Scripts, forms, embeds etc. are "
     "still removed.",
 }
@@ -67,6 +69,18 @@ from_option = click.option(
 )
 
 
+# --timeout 1e12 or --max-input-size inf used to end in an internal error (exit 1).
+MAX_INPUT_MB = MAX_SOURCE_BYTES / MiB
+MAX_MEMORY_MB = MAX_MEMORY // MiB
+
+
+def a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN, which passes every range check (its comparisons are all false)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("give a number, not nan.", ctx, param)
+    return value
+
+
 def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the safety switches and limits, and --verbose, to a command."""
     default = Policy()
@@ -82,7 +96,8 @@ def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--trusted-input", is_flag=True, help=SAFETY_HELP["trusted_input"]),
         click.option(
             "--max-input-size",
-            type=click.FloatRange(min=0, min_open=True),
+            type=click.FloatRange(min=0, max=MAX_INPUT_MB, min_open=True),
+            callback=a_number,
             default=default.max_source_bytes / MiB,
             show_default=True,
             help="Largest source, in MB.",
@@ -96,7 +111,8 @@ def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0),
+            type=click.FloatRange(min=0, max=MAX_TIMEOUT),
+            callback=a_number,
             default=None,
             help="Seconds the whole build (reading and every format) may take; 0: no limit. "
             "Default: 120 plus 300 per MB of sources (a book: its folder's sources). A format "
@@ -104,7 +120,7 @@ def safety_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--max-memory",
-            type=click.IntRange(min=0),
+            type=click.IntRange(min=0, max=MAX_MEMORY_MB),
             default=default.max_memory // MiB,
             show_default=True,
             help="Memory one document may use, in MB (0: no limit). In a batch, each "
@@ -153,11 +169,12 @@ def show_stages(quiet: bool, verbose: bool) -> Callable[[], None]:
     return handler.finish
 
 
-def apply_config(ctx: click.Context, params: dict[str, Any], folder: Path) -> None:
-    """Fill options the user did not give from the nearest config file; theirs win."""
+def apply_config(ctx: click.Context, params: dict[str, Any], source: Path) -> None:
+    """Fill options the user did not give from the config file nearest ``source`` (a file,
+    or a folder such as a book's, where the search starts); theirs win."""
     from exporter.config import find
 
-    config = find(folder)
+    config = find(source if source.is_dir() else source.parent)
     for key, value in config.values.items():
         if ctx.get_parameter_source(key) in (None, click.core.ParameterSource.DEFAULT):
             params[key] = value

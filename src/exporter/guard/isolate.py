@@ -18,7 +18,6 @@ import faulthandler
 import logging
 import os
 import pickle
-import resource
 import select
 import signal
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from exporter.errors import ExporterError, InternalError, LimitError
-from exporter.guard.policy import Policy
+from exporter.guard.policy import Policy, limit_memory
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -222,7 +221,7 @@ def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> 
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         faulthandler.disable()  # a crash here is reported by the parent, not as a C dump
         if policy.max_memory:
-            resource.setrlimit(resource.RLIMIT_AS, (policy.max_memory, policy.max_memory))
+            limit_memory(policy.max_memory)
         with captured_logs() as records:
             try:
                 with translated():

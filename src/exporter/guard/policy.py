@@ -11,14 +11,21 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from exporter.errors import LimitError
+from exporter.errors import LimitError, SourceError, UsageError
 
 MiB = 1024 * 1024
+# The largest limits: past them a number cannot be used (select() refuses a timeout past
+# 2^63 ns, an address space ends at 2^47 bytes) and means "no limit", which 0 says.
+MAX_TIMEOUT = 1_000_000.0  # seconds, 11.5 days
+MAX_SOURCE_BYTES = 1_000_000 * MiB
+MAX_MEMORY = 2**47  # 128 TiB, all a 64-bit process can address
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,16 @@ class Policy:
     # forked helper when 2 cores are free, else 1; 1 never forks one (batch jobs: the workers
     # already fill the cores); 2 always uses one for 2 sources or more.
     read_processes: int = 0
+
+    def __post_init__(self) -> None:
+        # NaN passes every range check (its comparisons are all false), so test for it.
+        for name, value, top in (
+            ("timeout", self.timeout or 0, MAX_TIMEOUT),
+            ("max_source_bytes", self.max_source_bytes, MAX_SOURCE_BYTES),
+            ("max_memory", self.max_memory, MAX_MEMORY),
+        ):
+            if math.isnan(value) or not 0 <= value <= top:
+                raise UsageError(f"Policy({name}={value!r}): give a number from 0 to {top:g}.")
 
     def for_input(self, size: int) -> Policy:
         """Return this policy with its time limit fixed: the default scaled to ``size`` bytes
@@ -63,6 +80,33 @@ def default_timeout(size: int) -> float:
     about 120 s. Images are not counted: they cost decoding, not pages of layout.
     """
     return round(BASE_SECONDS + SECONDS_PER_MIB * size / MiB, 1)
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space at ``limit`` bytes, or at the hard limit it inherited
+    (``ulimit -v``) when that is lower: asking for more is refused, and the child would die
+    before its work, reported as out of memory."""
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = min(limit, 2**63 - 1 if hard == resource.RLIM_INFINITY else hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def refuse_outside(path: Path, root: Path, where: str) -> None:
+    """Fail (exit 3, naming ``where``) unless ``path``'s real path lies inside the book's
+    folder ``root`` or a ``--resource-root``."""
+    real = Path(os.path.realpath(path))
+    roots = [Path(os.path.realpath(root)), *current().resource_roots]
+    if any(real.is_relative_to(r) for r in roots):
+        return
+    shown = os.path.relpath(path, root)
+    shown = str(path) if shown.startswith(f"..{os.sep}..{os.sep}") else shown
+    raise SourceError(
+        f"{where}: '{shown}' is outside the book's folder; refused. Move it into the book, "
+        f"or pass --resource-root {real if real.is_dir() else real.parent} to allow files "
+        "from there."
+    )
 
 
 _CURRENT: contextvars.ContextVar[Policy] = contextvars.ContextVar("exporter_policy")

@@ -34,6 +34,8 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 MAX_USES = 500
 _HREFS = {"href", XLINK_HREF}
+# Elements that only show what their reference names: without it they are left out.
+_REFERRING = {"image", "use", "feImage", "mpath"}
 # "<!DOCTYPE svg [" : a DOCTYPE with declarations of its own, where entities live.
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
@@ -87,6 +89,8 @@ def _clean(root: etree._Element) -> None:
                 el.remove(child)
             el.text = clean_stylesheet(el.text or "")
         _clean_attributes(el)
+        if name.localname in _REFERRING and not _href(el):
+            _remove(el)  # nothing left to show; WeasyPrint fails on an <image> without one
 
 
 def _clean_attributes(el: etree._Element) -> None:

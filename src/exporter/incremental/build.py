@@ -32,7 +32,7 @@ from exporter.incremental.cache import Cache
 from exporter.incremental.pages import page_map
 from exporter.incremental.walk import Walk
 from exporter.model import Document
-from exporter.rendering import body_parts, direction, render_document
+from exporter.rendering import body_parts, render_document
 from exporter.rendering.dates import build_date
 from exporter.settings import Settings
 from exporter.themes import Theme
@@ -75,7 +75,7 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
     target = whole.pdf_target(doc, theme, settings)  # the whole writer's, code and formulas
     parts = body_parts(doc, target)  # made once: the document is their join
     book = units.split(render_document(doc, target, parts=parts), parts)
-    css = whole.print_css(theme, settings, rtl=direction(doc.metadata) == "rtl")
+    css = whole.print_css(theme, settings, doc)
     cache = Cache(Path(settings.cache_dir)) if settings.cache_dir else None
     walk = Walk(book, css, theme, doc, settings, cache)
     pages = walk.stored_pages()

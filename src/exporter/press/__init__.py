@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.errors import SourceError, UsageError
+from exporter.guard.policy import refuse_outside
 
 PT = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "pc": 12.0, "px": 0.75}
 # Paper thickness per page (one leaf is two pages), from the print-on-demand services'
@@ -32,6 +33,7 @@ _MM = {
 PAGE_NAMES = {name: (w * PT["mm"], h * PT["mm"]) for name, (w, h) in _MM.items()} | {
     "letter": (612.0, 792.0), "legal": (612.0, 1008.0), "ledger": (792.0, 1224.0),
 }  # fmt: skip
+MAX_ICC_BYTES = 16 * 1024 * 1024  # printers' CMYK profiles are 0.5-4 MB
 TABLE_KEYS = {"bleed", "marks", "output_intent", "paper", "paper_thickness", "cover"}
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(mm|cm|in|pt|pc|px)\s*", re.IGNORECASE)
 ICC_SPACES = {b"RGB ": 3, b"CMYK": 4, b"GRAY": 1}
@@ -74,10 +76,12 @@ class PrintSpec:
         paper: str | None = None,
         paper_thickness: str | None = None,
         cover: bool = True,
+        intent_from: str = "--output-intent",
     ) -> PrintSpec:
-        """Build the choices from their written form (lengths with units, a profile's path)."""
+        """Build the choices from their written form (lengths with units, a profile's path,
+        named in errors as ``intent_from`` says)."""
         icc, name = (
-            (read_icc(Path(output_intent)), Path(output_intent).name)
+            (read_icc(Path(output_intent), intent_from), Path(output_intent).name)
             if output_intent
             else (b"", "")
         )
@@ -112,15 +116,23 @@ class PrintSpec:
         return ICC_SPACES[self.output_intent[16:20]] if self.output_intent else 3
 
 
-def read_icc(path: Path) -> bytes:
-    """Return an ICC profile's bytes, or fail naming the file when it is not one."""
+def read_icc(path: Path, named_by: str = "--output-intent") -> bytes:
+    """Return an ICC profile's bytes, or fail naming the file (and what named it) when it is
+    not one."""
     try:
-        data = path.read_bytes()
+        data = b""
+        if path.is_file():  # not a device (/dev/zero never ends) or a FIFO (would block)
+            with path.open("rb") as handle:
+                data = handle.read(MAX_ICC_BYTES + 1)
+        else:
+            path.stat()  # a missing file says so
     except OSError as exc:
-        raise SourceError(f"--output-intent {path}: cannot be read ({exc.strerror}).") from None
+        raise SourceError(f"{named_by} {path}: cannot be read ({exc.strerror}).") from None
+    if len(data) > MAX_ICC_BYTES:
+        raise SourceError(f"{named_by} {path}: over 16 MB, too big for an ICC profile.")
     if len(data) < 128 or data[36:40] != b"acsp" or data[16:20] not in ICC_SPACES:
         raise SourceError(
-            f"--output-intent {path}: not an RGB, CMYK or grey ICC profile; give the .icc "
+            f"{named_by} {path}: not an RGB, CMYK or grey ICC profile; give the .icc "
             "file your printer names (or leave the option out for sRGB)."
         )
     return data
@@ -156,15 +168,18 @@ def from_table(table: Any, manifest: Path) -> PrintSpec:
             f"{manifest}: [print] has an unknown key '{unknown[0]}'. "
             f"Known keys: {', '.join(sorted(TABLE_KEYS))}."
         )
-    intent = table.get("output_intent")
+    intent = manifest.parent / str(table["output_intent"]) if "output_intent" in table else None
+    if intent is not None:  # the manifest comes with the sources: it may name any file
+        refuse_outside(intent, manifest.parent, f"{manifest}: [print] output_intent")
     try:
         return PrintSpec.of(
             bleed=_opt_str(table.get("bleed")),
             marks=bool(table.get("marks", True)),
-            output_intent=manifest.parent / str(intent) if intent else None,
+            output_intent=intent,
             paper=_opt_str(table.get("paper")),
             paper_thickness=_opt_str(table.get("paper_thickness")),
             cover=bool(table.get("cover", True)),
+            intent_from=f"{manifest}: [print] output_intent",
         )
     except UsageError as exc:
         raise SourceError(f"{manifest}: [print]: {exc}") from None

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from exporter.book import find_manifest
-from exporter.book.manifest import is_ours, read_toml
+from exporter.book.files import read_toml
+from exporter.book.manifest import is_ours
 from exporter.press import PrintSpec, from_table
 from exporter.settings import Settings
 

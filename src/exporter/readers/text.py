@@ -24,6 +24,7 @@ from html import escape
 from exporter.formats import RawChapter, SourceText
 from exporter.model import Metadata
 from exporter.readers.casing import Vocabulary, is_shouting, title_case
+from exporter.scripts import join_wide_lines
 
 _SCENE_BREAK = re.compile(r"^\s*(\*\s*){3,}$|^\s*(-\s*){3,}$")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
@@ -121,7 +122,8 @@ def _is_heading(line: str) -> bool:
 
 
 def _join(lines: list[str]) -> str:
-    return " ".join(line.strip() for line in lines)
+    joined = join_wide_lines("\n".join(line.strip() for line in lines))  # none in Chinese
+    return joined.replace("\n", " ")
 
 
 def _list(block: list[str], marker: re.Pattern[str], tag: str) -> str:

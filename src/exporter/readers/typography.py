@@ -19,15 +19,31 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from exporter.scripts import WIDE
+
 _DASHES = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"), (". . .", "\u2026"))
 _QUOTE = re.compile("[\"']")
 # After these, a quote opens: nothing, a space, an opening bracket or a dash.
 _OPENERS = set(" \t\n([{<\u2014\u2013-\u00a0/")
 _SKIP = {"code", "pre", "kbd", "samp", "script", "style"}
+# Chinese and Japanese put no space before an opening quote: after a wide character, a
+# double quote opens unless one is open (a text's quotes alternate), as in "叫做"避头尾"。".
+_WIDE = re.compile(f"[{WIDE}]")
 
 
-def educate(text: str, before: str) -> str:
-    """Return ``text`` with typographic punctuation; ``before`` is the text preceding it."""
+class Quotes:
+    """Whether a double quote is open, across the text runs of one paragraph."""
+
+    def __init__(self) -> None:
+        self.open = False
+
+
+def educate(text: str, before: str, quotes: Quotes | None = None) -> str:
+    """Return ``text`` with typographic punctuation; ``before`` is the text preceding it.
+
+    ``quotes`` carries whether a double quote is open from the runs before (a paragraph's).
+    """
+    quotes = quotes or Quotes()
     for plain, fancy in _DASHES:
         if plain in text:
             text = text.replace(plain, fancy)
@@ -41,7 +57,10 @@ def educate(text: str, before: str) -> str:
         nxt = text[i + 1 : i + 2]
         opening = prev in _OPENERS
         if match.group() == '"':
+            if _WIDE.match(prev):
+                opening = not quotes.open and nxt not in ("", " ")
             mark = "\u201c" if opening else "\u201d"
+            quotes.open = opening
         elif opening and not (nxt.isdigit() and text[i + 2 : i + 3] in ("0", "s", "")):
             mark = "\u2018"  # 'quoted'; but '90s and 'tis-like elisions before digits close
         else:
@@ -56,12 +75,15 @@ def educate(text: str, before: str) -> str:
 class _Typography(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         self.before = ""
+        self.quotes = Quotes()
         self._walk(root)
 
     def _walk(self, el: ET.Element) -> None:
         if el.tag in _SKIP:
             self.before = "x"  # text after code reads as after a word
             return
+        if el.tag in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd"):
+            self.quotes = Quotes()  # a paragraph's quotes are its own
         el.text = self._fix(el.text)
         for child in el:
             self._walk(child)
@@ -73,7 +95,7 @@ class _Typography(Treeprocessor):
         if isinstance(text, AtomicString):  # inline code and other protected text
             self.before = text
             return text
-        fixed = educate(text, self.before)
+        fixed = educate(text, self.before, self.quotes)
         self.before = fixed
         return fixed
 

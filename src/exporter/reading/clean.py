@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import lxml.html
 from lxml import etree
 
+from exporter import scripts
 from exporter.guard.resources import AssetStore
 from exporter.guard.sanitize import TAGS, removals, sanitize
 from exporter.ids import IdRegistry, ascii_slug, slugify
@@ -68,6 +69,7 @@ def build_chapter(
     root = lxml.html.fragment_fromstring(safe.html or "<p></p>", create_parent="div")
     nesting.repair(root)
     rawhtml.repair(root)
+    scripts.join_wide_lines_in(root, safe.html)  # no space where a Chinese line was wrapped
     had_title = bool(metadata.title)
     opening = next((el for el in root if isinstance(el.tag, str)), None)
     metadata = _take_title(root, metadata, running)

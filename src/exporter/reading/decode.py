@@ -75,8 +75,28 @@ def check_encoding(encoding: str) -> str:
         ) from None
 
 
+_XML_DECLARATION = re.compile(rb"""<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+
+
+def _declared(data: bytes, name: str) -> str | None:
+    """Return the codec an XML declaration (``<?xml ... encoding="..."?>``) names, if any:
+    an XHTML file says how it is encoded, and XML readers take its word for it."""
+    match = _XML_DECLARATION.match(data[:200])
+    if match is None:
+        return None
+    declared = match.group(1).decode("ascii")
+    try:
+        return codecs.lookup(declared).name
+    except LookupError:
+        raise SourceError(
+            f"{name}: its XML declaration names the encoding '{declared}', which Python does "
+            "not know; fix the declaration or pass --encoding."
+        ) from None
+
+
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
-    """Decode a source's bytes: a BOM wins, then ``encoding``, else strict UTF-8.
+    """Decode a source's bytes: a BOM wins, then ``encoding``, then the encoding an XML
+    declaration names, else strict UTF-8.
 
     Fails with the byte offset of the first bad byte, and removes control characters with a
     warning (they are invisible and not allowed in XML).
@@ -85,7 +105,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         if data.startswith(bom):
             data, encoding = data[len(bom) :], codec
             break
-    codec = encoding or "utf-8"
+    codec = encoding or _declared(data, name) or "utf-8"
     _refuse_binary(data, name, codec)
     try:
         text = data.decode(codec)

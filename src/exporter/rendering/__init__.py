@@ -176,7 +176,9 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
     # Not in a right-to-left text: a Latin name in its own span is set as a run apart by
     # WeasyPrint's bidi ("Windows-1255" came out as "1255-Windows"), and there is no Hebrew
     # or Arabic hyphenation to keep it from.
-    return typeset(part, names=not rtl) if target.profile.typeset else part
+    if not target.profile.typeset:
+        return part
+    return typeset(part, names=not rtl, columns=target.code_columns)
 
 
 # The DPUB-ARIA roles a section may take; other EPUB types (halftitlepage) get none.

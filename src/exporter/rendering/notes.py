@@ -19,6 +19,7 @@ from exporter.rendering.profile import Target
 
 # The blocks a note's markup may hold that an inline span cannot: each tag becomes a space.
 _BLOCKS = ("p", "div", "ul", "ol", "li", "blockquote", "pre")
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 # An opening paragraph's first letter, with any opening quote before it.
 _FIRST_LETTER = re.compile(r"[\"'“‘«]?\w")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -93,6 +94,20 @@ def _move_notes_to_calls(calls: list[etree._Element], notes: dict[str, str]) -> 
             parent.replace(call, span)
 
 
+def _unwrap_lines(root: etree._Element) -> None:
+    """Make each line break of a note's source a space (not in its code).
+
+    WeasyPrint 70 keeps the line breaks of a ``float: footnote`` span's text as hard
+    breaks, whatever its ``white-space``: a note written over three lines was set on three
+    short lines."""
+    code = {inner for block in root.iter("pre", "code") for inner in block.iter()}
+    for element in root.iter():
+        if element.text and "\n" in element.text and element not in code:
+            element.text = _LINE_BREAK.sub(" ", element.text)
+        if element.tail and "\n" in element.tail and element.getparent() not in code:
+            element.tail = _LINE_BREAK.sub(" ", element.tail)
+
+
 def _fill_inline(span: etree._Element, note: str) -> None:
     """Put a note's content into ``span`` as inline content, as a call site requires.
 
@@ -100,6 +115,7 @@ def _fill_inline(span: etree._Element, note: str) -> None:
     (``span.fn-p``). Other block elements are dissolved, each tag leaving a space.
     """
     root = etree.fromstring(f"<div>{note}</div>", _PARSER)
+    _unwrap_lines(root)
     children = list(root)
     plain = (
         children

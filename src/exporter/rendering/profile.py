@@ -42,7 +42,9 @@ PDF = Profile(
     draws_math=True,  # WeasyPrint cannot lay out MathML
     stylesheet=(PAGE_SIZE, "fonts.css", "base.css", CROSSREF, PRINT_BASICS_PART, "pdf.css", CODE),
 )
-EPUB = Profile("epub", epub_types=True)
+EPUB = Profile(
+    "epub", epub_types=True, stylesheet=("base.css", CROSSREF, CONTENTS, "epub.css", CODE)
+)
 HTML = Profile(
     "html",
     linked_contents=True,

@@ -24,6 +24,7 @@ else:  # pragma: no cover
 
 DEFAULT_THEME = "classic"
 REQUIRED_FILES = ("theme.toml", "base.css", "pdf.css", "epub.css")
+CSS_FILES = ("base.css", "pdf.css", "epub.css", "fonts.css", "html.css")
 NOTE_NUMBERINGS = ("chapter", "book")
 # EPUB 3.3 core media types for fonts.
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
@@ -47,14 +48,7 @@ class Theme:
         file = self.path / name
         if not file.is_file():
             return ""
-        # A theme folder may come with untrusted sources: a symlinked base.css must not
-        # carry a file from elsewhere into the book's stylesheet.
-        if not Path(os.path.realpath(file)).is_relative_to(os.path.realpath(self.path)):
-            raise ThemeError(
-                f"{file}: a symlink to a file outside the theme folder; refused. Copy the "
-                "file into the theme."
-            )
-        return file.read_text(encoding="utf-8")
+        return _read_inside(self.path, file)
 
     @property
     def builtin(self) -> bool:
@@ -104,8 +98,11 @@ def _load(path: Path) -> Theme:
             f"{path}: not a theme folder (missing {', '.join(missing)}). "
             "Copy a built-in theme from 'exporter themes' as a start."
         )
+    # Checked on loading, not when a writer reads one: the error then names the config file
+    # that chose this theme.
+    _refuse_outside(path, *(path / name for name in CSS_FILES))
     try:
-        manifest = tomllib.loads((path / "theme.toml").read_text(encoding="utf-8"))
+        manifest = tomllib.loads(_read_inside(path, path / "theme.toml"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ThemeError(f"{path / 'theme.toml'}: {exc}. Fix the file.") from None
     return Theme(
@@ -117,6 +114,28 @@ def _load(path: Path) -> Theme:
         note_numbering=_note_numbering(path, manifest),
         words=_words(path, manifest),
     )
+
+
+def _read_inside(theme: Path, file: Path) -> str:
+    """Return the text of one of a theme's files, refusing a symlink that leaves the theme."""
+    _refuse_outside(theme, file)
+    return file.read_text(encoding="utf-8")
+
+
+def _refuse_outside(theme: Path, *files: Path) -> None:
+    """Fail naming the first file that is a symlink to somewhere outside ``theme``.
+
+    A theme folder may come with untrusted sources (a config file beside them can name
+    it): a symlinked base.css or theme.toml must not carry a file from elsewhere into the
+    book's stylesheet, or its first line into an error message.
+    """
+    root = os.path.realpath(theme)
+    for file in files:
+        if not Path(os.path.realpath(file)).is_relative_to(root):
+            raise ThemeError(
+                f"{file}: a symlink to a file outside the theme folder; refused. Copy the "
+                "file into the theme."
+            )
 
 
 def _words(path: Path, manifest: dict) -> tuple[tuple[str, str], ...]:

@@ -21,15 +21,19 @@ CONTENTS = ":contents"  # the standalone HTML's linked contents (LINKED_CONTENTS
 CODE_BACKGROUND = "#e6e6e6"
 _COLOUR = re.compile(r"(?<![-\w])(color:\s*)(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
 
-# A book's contents after its title page in the standalone HTML, the same in every theme:
-# links nested by level, no numbers. Before the theme's html.css, which may change it.
+# A book's contents after its title page in the standalone HTML, and the EPUB's contents
+# (nav.xhtml, in the reading order of a book), the same in every theme: links nested by
+# level, no numbers, never justified. Before the theme's html.css or epub.css, which may
+# change it.
 LINKED_CONTENTS = """
-nav.toc { margin: 2em 0 3em; }
-nav.toc ol { list-style: none; margin: 0; padding-left: 1.2em; }
-nav.toc > ol { padding-left: 0; }
-nav.toc li { margin: 0.2em 0; text-align: left; text-indent: 0; hyphens: manual; }
+nav.toc, nav[role="doc-toc"] { margin: 2em 0 3em; }
+nav.toc ol, nav[role="doc-toc"] ol { list-style: none; margin: 0; padding-left: 1.2em; }
+nav.toc > ol, nav[role="doc-toc"] > ol { padding-left: 0; }
+nav.toc li, nav[role="doc-toc"] li {
+  margin: 0.2em 0; text-align: left; text-indent: 0; hyphens: manual;
+}
 nav.toc li.toc-part { margin-top: 0.8em; font-weight: bold; }
-nav.toc a { text-decoration: none; }
+nav.toc a, nav[role="doc-toc"] a { text-decoration: none; }
 """
 
 # Book matter, the same in every theme: a dedication or a preface is front matter (in
@@ -195,3 +199,9 @@ def mirrored(css: str) -> str:
     return _FOUR_SIDES.sub(
         lambda m: f"{m.group(1)}{m.group(2)} {m.group(5)} {m.group(4)} {m.group(3)}", swapped
     )
+
+
+def screen_css(theme: Theme, parts: Sequence[str], code: bool, rtl: bool) -> str:
+    """Return an EPUB's or a standalone page's stylesheet, mirrored for a right-to-left text."""
+    css = stylesheet(theme, parts, code=code)
+    return mirrored(css) + RTL_EPUB_BASICS if rtl else css

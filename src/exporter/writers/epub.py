@@ -38,7 +38,8 @@ from exporter.rendering import (
 from exporter.rendering.dates import build_date
 from exporter.settings import Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import RTL_EPUB_BASICS, mirrored, stylesheet
+from exporter.themes.css import screen_css
+from exporter.themes.user import user_css
 from exporter.writers import a11y
 from exporter.writers.epub_files import ContentFile, content_files, inner
 from exporter.writers.epub_nav import landmarks, toc
@@ -50,9 +51,8 @@ MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the EPUB of ``doc`` in ``theme``: the writer registered as ``epub``."""
-    css = stylesheet(theme, EPUB.stylesheet, code=has_code(doc))
-    if direction(doc.metadata) == "rtl":
-        css = mirrored(css) + RTL_EPUB_BASICS
+    css = screen_css(theme, EPUB.stylesheet, has_code(doc), direction(doc.metadata) == "rtl")
+    css += user_css("epub", doc.metadata.css, settings.css)
     fonts = font_files(theme) if settings.embed_fonts else []
     if fonts:
         css = theme.css("fonts.css") + "\n" + css

@@ -64,9 +64,30 @@ def content_files(doc: Document, target: Target, split_level: int = 1) -> list[C
             title = chapter.title if number == 0 or heading is None else _text(heading)
             files.append(ContentFile(name, title, piece, chapter.kind, index))
     for file in files:
+        _keep_headings(file.body)
         file.ids = {ident for el in file.body.iter() if (ident := el.get("id"))}
     _link(files)
     return files
+
+
+def _keep_headings(body: etree._Element) -> None:
+    """Wrap each h2-h6 and the paragraph after it in ``div.keep-with-next``.
+
+    Reading systems on older engines (calibre's, Qt WebEngine 5.15) ignore
+    ``break-after: avoid`` and leave a heading alone at a page's foot, but keep a block
+    whole (``break-inside: avoid``); the themes' epub.css gives the wrapper that (and, in a
+    theme that indents a paragraph after a paragraph, the paragraph after the wrapper).
+    """
+    for heading in [el for el in body.iter(*_KEPT) if el.getparent() is not None]:
+        after = heading.getnext()
+        if after is None or after.tag != f"{X}p" or (heading.tail or "").strip():
+            continue
+        parent = heading.getparent()
+        assert parent is not None
+        keep = etree.Element(f"{X}div", {"class": "keep-with-next"})
+        keep.tail, after.tail = after.tail, None
+        parent.insert(parent.index(heading), keep)
+        keep.extend([heading, after])
 
 
 def _file(name: str, title: str, html: str, kind: str, chapter: int) -> ContentFile:
@@ -89,6 +110,7 @@ def _first_heading(body: etree._Element) -> etree._Element | None:
 
 
 _HEADING_TAGS = {f"{X}h{n}" for n in range(1, 7)}
+_KEPT = tuple(f"{X}h{n}" for n in range(2, 7))
 
 
 def _split(body: etree._Element, level: int) -> list[etree._Element]:

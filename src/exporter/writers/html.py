@@ -17,7 +17,8 @@ from exporter.model import Document
 from exporter.rendering import HTML, Target, direction, has_code, render_document
 from exporter.settings import Settings
 from exporter.themes import Theme, font_files
-from exporter.themes.css import RTL_EPUB_BASICS, mirrored, stylesheet
+from exporter.themes.css import screen_css
+from exporter.themes.user import user_css
 
 _URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
@@ -36,10 +37,8 @@ def _without_epub_attributes(html: str) -> str:
 
 def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, bytes]) -> bytes:
     """Return the publication as a single self-contained HTML page."""
-    css = stylesheet(theme, HTML.stylesheet, code=has_code(doc))
-    if direction(doc.metadata) == "rtl":
-        css = mirrored(css) + RTL_EPUB_BASICS
-    css = inline_fonts(theme) + "\n" + css
+    css = screen_css(theme, HTML.stylesheet, has_code(doc), direction(doc.metadata) == "rtl")
+    css = inline_fonts(theme) + "\n" + css + user_css("html", doc.metadata.css, settings.css)
     html = _without_epub_attributes(render_document(doc, Target.of(HTML, theme, settings), css))
     for asset in doc.assets:
         data = base64.b64encode(asset.data).decode("ascii")

@@ -1,4 +1,5 @@
-"""A fix to WeasyPrint's line breaking: a text box that fits but for its trailing space.
+"""Two fixes to WeasyPrint's layout: a text box that fits but for its trailing space, and
+a centred block in a right-to-left text.
 
 WeasyPrint 70 asks whether a text box fits the rest of a line with the width of its first
 line *including* its trailing space. When the text fits only without that space (a text
@@ -14,22 +15,44 @@ phase II), as WeasyPrint itself does when it finishes the line; so a text that f
 without its trailing space is kept whole here, as one that fits outright. Only the
 layout's reference to the function is replaced (``weasyprint.layout.inline``).
 tests/writers/test_initial.py builds such chapters in every theme.
+
+In a right-to-left block WeasyPrint 70 moves a narrower box flush right as if its ``auto``
+margins were 0, then adds them: a block centred with ``margin: 0 auto`` (a figure's image,
+classic's rule under the title) lands a margin's width past the text block's right edge,
+off the page. ``block_level_width`` takes the auto margins back off (tests/writers/test_rtl.py).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from weasyprint.layout import inline
+from weasyprint.layout import block, inline
 from weasyprint.text import line_break
 
 _ORIGINAL = line_break.split_first_line
+_BLOCK_WIDTH = block.block_level_width
 
 
 def install() -> None:
-    """Make WeasyPrint's inline layout use ``split_first_line`` (once per process)."""
+    """Make WeasyPrint's layout use ``split_first_line`` and ``block_level_width`` (once per
+    process; the layout modules look the width function up in ``block`` when they call it)."""
     inline.split_first_line = split_first_line
+    if block.block_level_width is _BLOCK_WIDTH:
+        block_level_width.without_min_max = functools.partial(  # type: ignore[attr-defined]
+            block_level_width, with_min_max=False
+        )
+        block.block_level_width = block_level_width
+
+
+def block_level_width(box: Any, containing_block: object, with_min_max: bool = True) -> None:
+    """WeasyPrint's ``block_level_width``, with a right-to-left box's auto margins counted."""
+    auto = (box.margin_left == "auto", box.margin_right == "auto")
+    _BLOCK_WIDTH(box, containing_block, with_min_max)
+    direction = getattr(containing_block, "style", {"direction": "ltr"})["direction"]
+    if direction == "rtl" and not box.is_column and any(auto):
+        box.position_x -= box.margin_left * auto[0] + box.margin_right * auto[1]
 
 
 def split_first_line(

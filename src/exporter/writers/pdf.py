@@ -19,7 +19,6 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -37,7 +36,8 @@ from exporter.rendering.dates import build_date
 from exporter.settings import DEFAULT_PDF_VARIANT, Settings
 from exporter.themes import Theme, font_files
 from exporter.themes.css import RTL_PRINT_BASICS, mirrored, page_css, stylesheet
-from exporter.writers import linebreak, pagelabels, printpdf
+from exporter.themes.user import user_css
+from exporter.writers import linebreak, pagelabels, pdftags, printpdf
 from exporter.writers.glyphs import missing_glyphs_by_script
 from exporter.writers.pdf_formulas import image_cache
 from exporter.writers.pdflog import (
@@ -52,7 +52,6 @@ log = logging.getLogger("exporter")
 ASSET_BASE = "file:///exporter-assets/"
 
 linebreak.install()  # WeasyPrint 70 cuts a line that fits but for a trailing space
-
 
 _DRAWN = "data:image/svg+xml;base64,"  # a formula's drawing (exporter.math.draw)
 
@@ -95,7 +94,7 @@ class ThemeFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes())
 
 
-@cache
+@functools.cache
 def _font_config(theme: Path) -> FontConfiguration:
     # One per theme, shared by all its renders (memory stays flat): @font-face rules of
     # two themes must not meet in one configuration, where a family name one theme maps
@@ -104,7 +103,7 @@ def _font_config(theme: Path) -> FontConfiguration:
     return FontConfiguration()
 
 
-@cache
+@functools.cache
 def _theme_css(theme: Theme, css: str) -> CSS:
     return CSS(
         string=css,
@@ -138,7 +137,7 @@ def write(doc: Document, theme: Theme, settings: Settings, made: Mapping[str, by
     with font_timestamps(int(build_date(doc).timestamp())), missing_glyphs_by_script(source):
         return write_pdf(
             pdf_html(doc, theme, settings),
-            print_css(theme, settings, rtl=direction(doc.metadata) == "rtl"),
+            print_css(theme, settings, doc),
             theme,
             doc.assets,
             variant=settings.pdf_variant,
@@ -156,8 +155,8 @@ def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
     """Return the rendering target of a PDF: code lines fitted, formulas drawn ahead."""
     modified = build_date(doc).strftime("%Y-%m-%dT%H:%M:%SZ")
     target = Target.of(PDF, theme, settings, modified)
-    if has_code(doc):
-        css = print_css(theme, settings, direction(doc.metadata) == "rtl")
+    if has_code(doc) or any("<table" in chapter.html for chapter in doc.chapters):
+        css = print_css(theme, settings, doc)  # code lines fitted, table columns sized
         target = replace(target, code_columns=code_columns(theme, css, doc.is_book))
     if any("<math" in chapter.html for chapter in doc.chapters):
         from exporter.math.draw import draw_ahead  # formulas drawn on two cores
@@ -170,7 +169,7 @@ def pdf_target(doc: Document, theme: Theme, settings: Settings) -> Target:
     return target
 
 
-@cache
+@functools.cache
 def code_columns(theme: Theme, css: str, book: bool) -> int:
     """Return how many characters of a code block fit on a line, for this theme and page.
 
@@ -199,16 +198,17 @@ def _boxes(box: object, tag: str) -> Iterator[object]:
         yield from _boxes(child, tag)
 
 
-def print_css(theme: Theme, settings: Settings, rtl: bool = False) -> str:
+def print_css(theme: Theme, settings: Settings, doc: Document | None = None) -> str:
     """Return the print stylesheet: parsed once per theme and page size, shared by documents.
 
     It always has the code colours, so one parse serves documents with and without code.
-    A print-ready PDF (``settings.press``) gets its bleed and marks last; a right-to-left
-    text gets it mirrored (a second parse, for those documents only).
+    Mirrored for a right-to-left ``doc``; then the user's stylesheets (the book's, then
+    ``settings.css``) and a print-ready PDF's bleed and marks (``settings.press``).
     """
     css = stylesheet(theme, PDF.stylesheet, settings.page_size, code=True)
-    if rtl:
+    if doc is not None and direction(doc.metadata) == "rtl":
         css = mirrored(css) + RTL_PRINT_BASICS
+    css += user_css("pdf", doc.metadata.css if doc else (), settings.css)
     if settings.press:
         css += printpdf.page_rules(settings.press, page_css(theme, settings.page_size))
     return css
@@ -222,7 +222,7 @@ def input_files(doc: Document, theme: Theme, settings: Settings) -> dict[str, by
     """
     files = {
         "index.html": pdf_html(doc, theme, settings).encode(),
-        "style.css": print_css(theme, settings, direction(doc.metadata) == "rtl").encode(),
+        "style.css": print_css(theme, settings, doc).encode(),
     }
     files.update({name: data for name, data, _ in font_files(theme)})
     files.update({asset.name: asset.data for asset in doc.assets})
@@ -297,8 +297,9 @@ def _finish(
     variant: str,
     ident: bytes,
 ) -> None:
-    """Label the pages; make a print PDF's boxes and output intent (``printpdf``)."""
+    """Label the pages; finish the tags (``pdftags``); make a print PDF's boxes and intent."""
     _label_pages(document, pdf)
+    pdftags.tidy(pdf, document.pages)  # type: ignore[attr-defined]
     printpdf.finish(pdf, press, page, variant, ident)
 
 

@@ -13,12 +13,14 @@ assembled PDF then resolves the names to the pages where the targets really are.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pydyf
 import weasyprint.layout
 from weasyprint import HTML
 
@@ -26,7 +28,7 @@ from exporter.model import Asset
 from exporter.press import PrintSpec
 from exporter.settings import DEFAULT_PDF_VARIANT
 from exporter.themes import Theme
-from exporter.writers import margin_forms, pagelabels, pdf_margins, printpdf
+from exporter.writers import margin_forms, pagelabels, pdf_margins, pdftags, printpdf
 from exporter.writers.pdf import (
     ASSET_BASE,
     AssetFetcher,
@@ -110,7 +112,9 @@ def lay_out(
             pdf = document.copy(pdf_margins.split(kept)).write_pdf(
                 pdf_identifier=ident,
                 attachments=[],
-                finisher=lambda _, pdf: printpdf.finish(pdf, press, trim, variant, ident),
+                finisher=functools.partial(
+                    _finish, press=press, trim=trim, variant=variant, ident=ident
+                ),
                 pdf_variant=None if variant == "none" else variant,
                 pdf_tags=variant != "none",
                 **printpdf.write_options(press, variant),
@@ -243,3 +247,11 @@ def _box_page(pages: list[Any], anchor: str) -> int:
         if any(box.style["anchor"] == anchor for box in page.descendants()):
             return index
     raise ValueError(f"unit layout lost its anchor #{anchor}")
+
+
+def _finish(
+    document: Any, pdf: pydyf.PDF, press: PrintSpec | None, trim: str, variant: str, ident: bytes
+) -> None:
+    """Finish a piece as the whole-document writer does: its tags, then the print parts."""
+    pdftags.tidy(pdf, document.pages)
+    printpdf.finish(pdf, press, trim, variant, ident)

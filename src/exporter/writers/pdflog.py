@@ -54,8 +54,8 @@ class SubsetterNotice(logging.Filter):
             log.log(
                 NOTICE,
                 "fonts are subset with fontTools, as HarfBuzz-Subset is not installed (on "
-                "Debian: apt-get install libharfbuzz-subset0); the PDFs are the same, made "
-                "more slowly",
+                "Debian: apt-get install libharfbuzz-subset0); the PDFs look the same and are "
+                "reproducible, but take longer to make",
             )
         return False
 

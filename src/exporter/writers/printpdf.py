@@ -53,7 +53,7 @@ def finish(
     draws at random for a PDF/X, so that the same book gives the same bytes.
     """
     if variant == "pdf/x-1a":
-        _refuse_rgb(pdf)
+        _refuse_rgb(pdf, marks=bool(press and press.marks))
         _check_x1a_intent(press)
     if variant.startswith("pdf/x"):
         _stable_document_id(pdf, ident)
@@ -112,17 +112,22 @@ def _intent(pdf: pydyf.PDF, press: PrintSpec) -> None:
     pdf.catalog["OutputIntents"] = pydyf.Array([intent])
 
 
-def _refuse_rgb(pdf: pydyf.PDF) -> None:
-    """Fail when the PDF draws in RGB: its page content or its images."""
+def _refuse_rgb(pdf: pydyf.PDF, marks: bool) -> None:
+    """Fail when the PDF draws in RGB: its page content or its images.
+
+    WeasyPrint draws crop and cross marks in RGB (an SVG stroked "black"), so a PDF/X-1a
+    with marks is always refused; the message says so when marks were asked for.
+    """
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Stream):
             continue
         if obj.extra.get("ColorSpace") == "/DeviceRGB" or any(
             op in _content(obj) for op in _RGB_OPS
         ):
+            marked = ", crop marks (WeasyPrint draws them in RGB: add --no-marks)" if marks else ""
             raise UsageError(
                 "--pdf-variant pdf/x-1a allows CMYK colours only, and this PDF has RGB ones "
-                "(the theme's colours, images; WeasyPrint does not convert them). "
+                f"(the theme's colours, images{marked}; WeasyPrint does not convert them). "
                 "Use --pdf-variant pdf/x-4 (the --print default)."
             )
 
