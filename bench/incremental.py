@@ -6,12 +6,14 @@ and of every layout process it waited for) from ``os.wait4``:
 
 - warm / cold: ``exporter build`` of the book with an empty cache (cold), then one chapter
   edited and the build run again (warm), both with the default ``-j`` (every core);
+- grown / cold: then the same chapter grown by about two pages and built again: the
+  chapters after it move (only their margin boxes are made again);
 - -j 2 / -j 1: a cold build (``--no-cache``) on two processes against one.
 
 And the size of the assembled PDF against the whole-document writer's PDF of the same book
 (the pieces' font subsets are merged into one per font: the target is within 10%).
 
-    python bench/incremental.py [--runs 3] [--chapters 31] [--parallel-only]
+    python bench/incremental.py [--runs 3] [--chapters 31] [--parallel-only | --warm-only]
 
 Run it with ``PYTHONPATH=src`` from a worktree to measure that worktree's code.
 
@@ -66,12 +68,24 @@ def load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def grown(text: str, size: int = 6000) -> str:
+    """Return the chapter with about two pages of its own plain paragraphs added after its
+    first section's opening paragraph."""
+    plain = [p for p in text.split("\n\n") if p[:1].isalpha() and "[^" not in p]
+    extra: list[str] = []
+    while sum(map(len, extra)) < size:
+        extra.append(plain[len(extra) % len(plain)])
+    end = text.index("\n\n", text.index("## Section")) + 2
+    return text[:end] + "\n\n".join(extra) + "\n\n" + text[end:]
+
+
 def main() -> None:
     """Run both comparisons and print their medians and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="pairs of runs per comparison")
     parser.add_argument("--chapters", type=int, default=31)
     parser.add_argument("--parallel-only", action="store_true", help="skip warm / cold")
+    parser.add_argument("--warm-only", action="store_true", help="skip -j 2 / -j 1")
     args = parser.parse_args()
     work = OUT / "incremental"
     shutil.rmtree(work, ignore_errors=True)
@@ -83,9 +97,11 @@ def main() -> None:
     build += ["--incremental", "--timeout", "3000"]
     target = work / "pdf"
     print(f"cores: {os.cpu_count()}; load before: {load()}")
-    pairs: dict[str, list[tuple[float, float, float, float]]] = {"warm/cold": [], "j2/j1": []}
+    pairs: dict[str, list[tuple[float, float, float, float]]] = {
+        "warm/cold": [], "grown/cold": [], "j2/j1": []
+    }  # fmt: skip
     for run in range(args.runs):
-        cold = warm = (0.0, 0.0)
+        cold = warm = moved = (0.0, 0.0)
         if not args.parallel_only:
             shutil.rmtree(target, ignore_errors=True)
             edited.write_text(original, "utf-8")
@@ -95,13 +111,17 @@ def main() -> None:
             edited.write_text(original[:end] + ". An edited sentence" + original[end:], "utf-8")
             warm = timed([*build, "-o", str(target)], work)
             pairs["warm/cold"].append((*warm, *cold))
+            edited.write_text(grown(original), "utf-8")
+            moved = timed([*build, "-o", str(target)], work)
+            pairs["grown/cold"].append((*moved, *cold))
             edited.write_text(original, "utf-8")
         order = [("2", "1"), ("1", "2")][run % 2]  # alternate which goes first
-        got = {}
-        for jobs in order:
+        got = {"1": (0.0, 0.0), "2": (0.0, 0.0)}
+        for jobs in order if not args.warm_only else ():
             got[jobs] = timed([*build, "-o", str(target), "--no-cache", "-j", jobs], work)
-        pairs["j2/j1"].append((*got["2"], *got["1"]))
-        print(f"run {run + 1}: cold {cold[0]:.1f}s warm {warm[0]:.1f}s, "
+        if not args.warm_only:
+            pairs["j2/j1"].append((*got["2"], *got["1"]))
+        print(f"run {run + 1}: cold {cold[0]:.1f}s warm {warm[0]:.1f}s grown {moved[0]:.1f}s, "
               f"-j2 {got['2'][0]:.1f}s ({got['2'][1]:.1f}s CPU) "
               f"-j1 {got['1'][0]:.1f}s ({got['1'][1]:.1f}s CPU) (load {load()})")  # fmt: skip
     report = {"cores": os.cpu_count(), "load_after": load(), "chapters": args.chapters}

@@ -26,6 +26,7 @@ import pikepdf
 from exporter.incremental.fonts import share_fonts
 from exporter.incremental.resources import share_images
 from exporter.writers import pagelabels
+from exporter.writers.margin_forms import drop_kept
 from exporter.writers.pdf_units import Bookmark, Piece
 
 _PX = 0.75  # PDF points per CSS pixel
@@ -38,6 +39,7 @@ def assemble(pieces: Sequence[Piece], modified: str = "", stamp: str = "") -> by
     ``modified`` (both ISO 8601, UTC): it replaces the stamp in the metadata.
     """
     out = pikepdf.open(io.BytesIO(pieces[0].pdf))
+    drop_kept(out)  # each piece's margins kept as forms, to be swapped: not for the book
     if modified and stamp:
         _redate(out, modified, stamp)
     dests: dict[str, pikepdf.Array] = {}
@@ -50,6 +52,7 @@ def assemble(pieces: Sequence[Piece], modified: str = "", stamp: str = "") -> by
     next_key = _next_key(nums)
     for piece in pieces[1:]:
         src = pikepdf.open(io.BytesIO(piece.pdf))
+        drop_kept(src)
         offset = len(out.pages)
         with warnings.catch_warnings():
             # "does not preserve named destinations": they are merged below, on purpose.

@@ -4,7 +4,10 @@ much did, then assembled into one PDF (the writer registered as ``pdf``).
 A book's units hand in to each other (``units``): the page counter and side of the page
 before, and the pages of the anchors a unit links to in another unit (the printed
 contents). The walk lays them out in reading order, each from what the ones before it
-came to; a unit whose key is in the cache is not laid out at all. The pages of anchors
+came to; a unit whose key is in the cache is not laid out at all. A unit that only moved
+(a chapter before it grew by pages: its key differs in its page counter alone, its *body
+key* does not) keeps its laid-out body; the margin boxes of all such units are made again
+in one render of empty pages (``pdf_units.remargin``). The pages of anchors
 come from the previous build (kept in the cache beside the pieces) or from the first round;
 when a round moves an anchor some unit links to, that unit is laid out again, until
 nothing moves (the contents after the chapters, usually one extra round in a cold build).
@@ -64,6 +67,7 @@ class Built:
     pdf: bytes
     laid_out: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    remargined: list[str] = field(default_factory=list)  # moved: their margin boxes re-made
 
 
 def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
@@ -90,9 +94,11 @@ def build_book(doc: Document, theme: Theme, settings: Settings) -> Built:
     if cache:
         cache.prune()
     log.info(
-        "PDF: %d unit(s) laid out, %d taken from %s",
+        "PDF: %d unit(s) laid out, %d moved (margins re-made), %d taken from %s",
         len(walk.laid_out),
+        len(walk.remargined),
         len(walk.cached),
         cache.root if cache else "this build",
     )
-    return Built(assemble(pieces, book.modified, units.STAMP), walk.laid_out, walk.cached)
+    pdf = assemble(pieces, book.modified, units.STAMP)
+    return Built(pdf, walk.laid_out, walk.cached, walk.remargined)

@@ -7,6 +7,12 @@ file (fonts included) and of the images it uses, the PDF variant, and the versio
 exporter and WeasyPrint. Sources, includes, a bibliography or a CSL style reach a unit only
 through its HTML, so they are in the key too.
 
+A unit's record also names its *body key* (``walk``: the key of its HTML without the page
+counter before it) and what its margin boxes need (``pdf_margins.Margins``); a small
+``body-<body key>.json`` names the last entry laid out under each body key, so that a unit
+that only moved finds its body. That pointer is only a hint: the entry it names must carry
+the same body key under its seal.
+
 The cache is never trusted blindly: a record names the SHA-256 of its piece and carries a
 seal of itself under this user's key (guard.seal: an output folder may come with the
 sources, cache and all), and an entry whose JSON does not parse, whose piece is missing or
@@ -21,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -28,10 +35,12 @@ from pathlib import Path
 
 from exporter.guard import seal
 from exporter.versions import installed
+from exporter.writers.pdf_margins import Margins
 from exporter.writers.pdf_units import Piece
 
 DEFAULT_LIMIT = 500 * 1024 * 1024  # bytes kept on disk, at most
-FORMAT = "2"  # bump when a record's shape changes
+FORMAT = "3"  # bump when a record's shape changes
+_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def unit_key(html: str, css: str, files: Iterable[bytes], variant: str) -> str:
@@ -52,8 +61,10 @@ class Cache:
         self.limit = limit
         seal.key()  # made here, before layout workers are forked: theirs is the same
 
-    def get(self, key: str) -> Piece | None:
-        """Return the piece stored under ``key``, or None (a bad entry is removed)."""
+    def get(self, key: str, body: str = "") -> Piece | None:
+        """Return the piece stored under ``key``, or None (a bad entry is removed).
+
+        With ``body``, only a piece whose body was laid out under that body key."""
         record, pdf = self.root / f"{key}.json", self.root / f"{key}.pdf"
         if not record.exists():
             return None
@@ -70,7 +81,10 @@ class Cache:
                 {str(k): int(v) for k, v in meta["anchors"].items()},
                 tuple(tuple(b) for b in meta["bookmarks"]),
                 tuple(meta["phantoms"]),
+                Margins.from_json(meta["margins"]) if meta["margins"] else None,
             )
+            if body and meta["body"] != body:
+                return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             # A note, not a warning: a damaged cache is no fault of the sources, and must
             # not fail a --strict build.
@@ -85,8 +99,17 @@ class Cache:
             os.utime(path, now)
         return piece
 
-    def put(self, key: str, piece: Piece) -> None:
-        """Store ``piece`` under ``key`` (atomically: a crash leaves no half entry)."""
+    def with_body(self, body: str) -> Piece | None:
+        """Return a piece whose body was laid out under the body key ``body``, or None."""
+        try:
+            key = json.loads((self.root / f"body-{body}.json").read_text("utf-8"))["key"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return self.get(str(key), body) if _HEX.fullmatch(str(key)) else None
+
+    def put(self, key: str, piece: Piece, body: str = "") -> None:
+        """Store ``piece`` under ``key`` (atomically: a crash leaves no half entry), and
+        name it as the last piece laid out under ``body`` (``walk``'s body key)."""
         self.root.mkdir(parents=True, exist_ok=True)
         meta = {
             "sha256": hashlib.sha256(piece.pdf).hexdigest(),
@@ -94,10 +117,14 @@ class Cache:
             "anchors": piece.anchors,
             "bookmarks": piece.bookmarks,
             "phantoms": piece.phantoms,
+            "margins": piece.margins.to_json() if piece.margins else None,
+            "body": body,
         }
         meta["seal"] = seal.seal(key.encode(), _canonical(meta))
         self._write(self.root / f"{key}.pdf", piece.pdf)
         self._write(self.root / f"{key}.json", json.dumps(meta).encode())
+        if body:  # a pointer only: the entry it names is checked, its body key too
+            self._write(self.root / f"body-{body}.json", json.dumps({"key": key}).encode())
 
     def prune(self) -> None:
         """Remove the least recently used entries until the cache fits its size bound."""

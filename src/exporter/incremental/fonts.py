@@ -15,7 +15,6 @@ assembled PDF (125 embedded subsets) against 39 KB in the whole-document PDF.
 from __future__ import annotations
 
 import io
-import re
 import zlib
 from collections.abc import Iterator
 from math import ceil
@@ -24,9 +23,10 @@ import pikepdf
 from fontTools.ttLib import TTFont, TTLibError
 
 from exporter.incremental.resources import repoint, resources
+from exporter.writers.cidfonts import to_unicode as _to_unicode
+from exporter.writers.cidfonts import widths as _widths
 
 _FILES = ("/FontFile2", "/FontFile3")
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
 
 def share_fonts(pdf: pikepdf.Pdf) -> None:
@@ -197,32 +197,6 @@ def _drawn(data: bytes, kind: str | None) -> bool:
     space is a width and ``endchar``, so it counts (its width is the glyph's).
     """
     return data not in (b"", b"\x0e") if kind == "CFF " else bool(data)
-
-
-def _widths(font: pikepdf.Object) -> dict[int, object]:
-    """Return a CID font's ``/W`` as {cid: width}."""
-    array = list(font.DescendantFonts[0].get("/W", []))
-    widths: dict[int, object] = {}
-    index = 0
-    while index < len(array):
-        first = int(array[index])
-        if isinstance(array[index + 1], pikepdf.Array):
-            for offset, width in enumerate(array[index + 1]):
-                widths.setdefault(first + offset, width)
-            index += 2
-        else:
-            for cid in range(first, int(array[index + 1]) + 1):
-                widths.setdefault(cid, array[index + 2])
-            index += 3
-    return widths
-
-
-def _to_unicode(font: pikepdf.Object) -> dict[int, bytes] | None:
-    """Return a ``ToUnicode`` CMap made of ``bfchar`` entries as {cid: UTF-16BE hex}."""
-    data = font.ToUnicode.read_bytes()
-    if b"bfrange" in data:
-        return None
-    return {int(cid, 16): text.lower() for cid, text in _BFCHAR.findall(data)}
 
 
 def _merge_maps(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> bool:

@@ -40,6 +40,8 @@ class Job:
     first: str | None  # the anchor of the unit's first page (None: from the first page)
     stop: str | None  # the anchor of the first page after the unit (None: to the end)
     phantoms: frozenset[str]  # anchors of other units the unit links to
+    body: str = ""  # the key without its page counter ("": its body depends on its folios)
+    page: int = 0  # the page counter before it
 
 
 def lay_out_all(

@@ -195,9 +195,15 @@ def _unit_css(handed: HandedIn, notes: int, lead: bool) -> str:
             f".{LEAD} * {{ page: {LEAD} !important; break-before: auto !important;"
             " break-after: auto !important; margin: 0 !important; padding: 0 !important;"
             " height: 0 !important; border: 0 !important; bookmark-level: none !important; }\n"
-            f"@page {LEAD} {{ counter-reset: page {handed.page}; }}\n"
+            + lead_counter(handed.page)
         )
     return "".join(rules)
+
+
+def lead_counter(page: int) -> str:
+    """Return the rule of a unit's HTML that sets the page counter before it: all that
+    changes in it when the units before it grow by pages (its body stays the same)."""
+    return f"@page {LEAD} {{ counter-reset: page {page}; }}\n"
 
 
 def cross_targets(book: Book, index: int, pages: Mapping[str, int]) -> tuple[tuple[str, int], ...]:

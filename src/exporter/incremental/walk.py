@@ -17,7 +17,7 @@ from exporter.model import Document
 from exporter.settings import Settings
 from exporter.themes import Theme
 from exporter.writers import pagelabels
-from exporter.writers.pdf_units import Piece
+from exporter.writers.pdf_units import Piece, remargin
 
 
 class Walk:
@@ -45,6 +45,8 @@ class Walk:
         self._fetched: dict[str, Piece] = {}  # pieces read from the cache in this build
         self.laid_out: list[str] = []
         self.cached: list[str] = []
+        self.remargined: list[str] = []  # moved units whose margin boxes alone were re-made
+        self._bodies: dict[str, Piece] = {}  # body key -> a piece laid out in this build
         self._last: list[Piece] = []
         self.standing_in = True  # off once a stand-in for the front matter was wrong
         self.settled = True  # the index's pages are those its terms landed on
@@ -70,7 +72,12 @@ class Walk:
         key = unit_key(html, self.css, files, self.settings.pdf_variant)
         first = self.book.units[index].name if index else None
         stop = units.stop(self.book, index, handed)
-        return Job(key, html, first, stop, frozenset(a for a, _ in handed.targets))
+        unit, body = self.book.units[index], ""
+        if index and not unit.holds_index and not unit.links_within:
+            bare = html.replace(units.lead_counter(handed.page), "", 1)
+            body = unit_key(bare, self.css, files, self.settings.pdf_variant)
+        phantoms = frozenset(a for a, _ in handed.targets)
+        return Job(key, html, first, stop, phantoms, body, handed.page)
 
     def fetch(self, job: Job) -> Piece | None:
         """Return the job's piece from this build's memory or the cache."""
@@ -104,8 +111,9 @@ class Walk:
             # piece lengths of the last build, so that they can be laid out together.
             batch = self._predict(pieces, index, pages)
             todo = [job for job in batch if self.fetch(job) is None]
-            laid = lay_out_all(todo, self.css, self.theme, self.doc.assets, self.settings)
-            for job, piece in zip(todo, laid, strict=True):
+            rest = self._remargin(todo, [u.name for u in self.book.units[index:]], batch)
+            laid = lay_out_all(rest, self.css, self.theme, self.doc.assets, self.settings)
+            for job, piece in zip(rest, laid, strict=True):
                 self._keep(job, piece)
                 self.laid_out.append(self.book.units[batch.index(job) + index].name)
             for job in batch:  # keep those whose prediction held, in order
@@ -138,6 +146,36 @@ class Walk:
         self._last = pieces
         self.settled = self._settled(pieces, keys, pages)
         return pieces
+
+    def _remargin(self, todo: list[Job], names: list[str], batch: list[Job]) -> list[Job]:
+        """Re-make the margin boxes of the units in ``todo`` whose body was laid out before
+        (they only moved), all in one render; return the jobs still to lay out."""
+        moved = [(job, found) for job in todo if (found := self._bodied(job)) is not None]
+        if not moved:
+            return todo
+        made = remargin(
+            [(piece, job.page) for job, piece in moved],
+            self.book.head,
+            self.css,
+            self.theme,
+            self.doc.assets,
+            self.settings.pdf_variant,
+        )
+        if made is None:
+            return todo
+        for (job, _), piece in zip(moved, made, strict=True):
+            self._keep(job, piece)
+            self.remargined.append(names[batch.index(job)])
+        return [job for job in todo if job.key not in self.memo]
+
+    def _bodied(self, job: Job) -> Piece | None:
+        """Return a piece laid out with the job's body and a record of its margins."""
+        if not job.body:
+            return None
+        found = self._bodies.get(job.body)
+        if found is None and self.cache is not None:
+            found = self.cache.with_body(job.body)
+        return found if found is not None and found.margins is not None else None
 
     def _settled(
         self, pieces: list[Piece], keys: list[str | None], pages: Mapping[str, int]
@@ -240,8 +278,11 @@ class Walk:
         for index in range(start, min(len(self.book.units) - 1, self.before_index - 1)):
             length = lengths.get(self.book.units[index].name)
             known = self.fetch(jobs[-1])
+            moved = self._bodied(jobs[-1]) if known is None else None
             if known is not None:
                 guess.append(known)
+            elif moved is not None:  # its margins alone will be re-made: as many pages
+                guess.append(Piece(b"", (None,) * len(moved.folios), {}, (), ()))
             elif length is not None and self.settings.jobs > 1:
                 guess.append(Piece(b"", (None,) * length, {}, (), ()))
             else:
@@ -263,8 +304,10 @@ class Walk:
 
     def _keep(self, job: Job, piece: Piece) -> None:
         self.memo[job.key] = piece
+        if job.body:
+            self._bodies[job.body] = piece
         if self.cache is not None:
-            self.cache.put(job.key, piece)
+            self.cache.put(job.key, piece, job.body)
 
     @property
     def _lengths(self) -> dict[str, int]:

@@ -16,7 +16,7 @@ import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from exporter.model import Asset
 from exporter.press import PrintSpec
 from exporter.settings import DEFAULT_PDF_VARIANT
 from exporter.themes import Theme
-from exporter.writers import pagelabels, pdftags, printpdf
+from exporter.writers import margin_forms, pagelabels, pdf_margins, pdftags, printpdf
 from exporter.writers.pdf import (
     ASSET_BASE,
     AssetFetcher,
@@ -55,6 +55,8 @@ class Piece:
     anchors: dict[str, int]  # anchor -> page index in the piece (the unit's own anchors)
     bookmarks: tuple[Bookmark, ...]
     phantoms: tuple[str, ...]  # anchors of other units kept as names (to resolve later)
+    # What its margin boxes need, to re-make them alone (``pdf_margins``); None: it cannot.
+    margins: pdf_margins.Margins | None = None
 
 
 def lay_out(
@@ -83,7 +85,8 @@ def lay_out(
     weasy_log.addFilter(quiet)
     deferred = _deferred_folios(first, stop, ask) if ask else contextlib.nullcontext()
     try:
-        with complexity_limit(), _fewer_collections(), deferred:
+        # Recording is entered first: the deferred folios' shift reaches what it records.
+        with complexity_limit(), _fewer_collections(), pdf_margins.recording() as seen, deferred:
             document = HTML(
                 string=html, base_url=ASSET_BASE, url_fetcher=AssetFetcher(assets)
             ).render(
@@ -104,7 +107,9 @@ def lay_out(
             meta = document.metadata  # as the whole-book writer dates and identifies it
             meta.created = meta.created or meta.modified
             ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-            pdf = document.copy(kept).write_pdf(
+            margins = pdf_margins.needs(seen, begin, end) if first else None
+            # One write for bodies and margins (one subset of each font), folded below.
+            pdf = document.copy(pdf_margins.split(kept)).write_pdf(
                 pdf_identifier=ident,
                 attachments=[],
                 finisher=functools.partial(
@@ -117,7 +122,7 @@ def lay_out(
     finally:
         weasy_log.removeFilter(quiet)
     return Piece(
-        pdf,
+        margin_forms.fold(pdf),
         tuple(pagelabels.folio(_margin_texts(p._page_box)) for p in kept),
         {name: i for name, i in own.items() if name not in moved},
         tuple(
@@ -126,7 +131,59 @@ def lay_out(
             for level, label, (x, y), _state in page.bookmarks
         ),
         moved,
+        margins if margins and pdf_margins.reproducible(css) else None,
     )
+
+
+def remargin(
+    moved: Sequence[tuple[Piece, int]],
+    head: str,
+    css: str,
+    theme: Theme,
+    assets: tuple[Asset, ...],
+    variant: str = DEFAULT_PDF_VARIANT,
+) -> list[Piece] | None:
+    """Return the pieces with their margin boxes made again from new page counters.
+
+    ``moved`` gives each piece (with its ``margins``) and the page counter now before it;
+    ``head`` is the book's HTML up to ``<body>``. One render of empty pages for all of them
+    (``pdf_margins.skeleton``); None when its pages do not come out as recorded.
+    """
+    todo = [(before, piece.margins) for piece, before in moved if piece.margins]
+    if len(todo) != len(moved):
+        return None
+    try:
+        with complexity_limit(), _fewer_collections(), pdf_margins.remaking(todo) as seen:
+            document = HTML(
+                string=pdf_margins.skeleton(head, todo),
+                base_url=ASSET_BASE,
+                url_fetcher=AssetFetcher(assets),
+            ).render(stylesheets=[_theme_css(theme, css)], font_config=_font_config(theme.path))
+    except pdf_margins.Mismatch as exc:
+        logging.getLogger("exporter").debug("margins laid out in full: %s", exc)
+        return None
+    pages = [[document.pages[i] for i in indexes] for indexes in seen["pages"]]
+    flat = [page for unit in pages for page in unit]
+    margins = pdf_margins.split(flat)[len(flat) :]
+    data = document.copy(margins).write_pdf(pdf_tags=False, attachments=[])
+    _kept, forms = margin_forms.forms(data, tagged=variant != "none")
+    made, at = [], 0
+    for (piece, before), unit in zip(moved, pages, strict=True):
+        assert piece.margins is not None
+        shift = before - piece.margins.before
+        again = pdf_margins.Margins(
+            piece.margins.carried,
+            before,
+            tuple((n, s, b, c + shift, t) for n, s, b, c, t in piece.margins.pages),
+        )
+        folios = tuple(pagelabels.folio(_margin_texts(p._page_box)) for p in unit)
+        try:
+            pdf = margin_forms.swap(piece.pdf, forms[at : at + len(unit)])
+        except ValueError:
+            return None
+        made.append(Piece(pdf, folios, piece.anchors, piece.bookmarks, piece.phantoms, again))
+        at += len(unit)
+    return made
 
 
 def _page_of(pages: list[object], anchor: str) -> int:
