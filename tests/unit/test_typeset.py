@@ -1,22 +1,26 @@
-"""The print pass that marks names, heading ends and short tables (rendering.typeset)."""
+"""The print pass that marks heading ends and short tables (rendering.typeset), and the
+hyphenation dictionary that keeps names and acronyms whole (writers.linebreak.Names)."""
 
 from __future__ import annotations
 
 import re
 
 from exporter.rendering.typeset import typeset
+from exporter.writers.linebreak import Names
 
 
-def test_capitalised_words_and_acronyms_are_kept_whole():
-    html = "<p>In Timbuktu the ECOWAS troops waited; Bamako did not.</p>"
-    assert typeset(html) == (
-        '<p>In <span class="whole">Timbuktu</span> the <span class="whole">ECOWAS</span> '
-        'troops waited; <span class="whole">Bamako</span> did not.</p>'
-    )
+def test_capitalised_words_and_acronyms_have_no_hyphenation_point():
+    english = Names(lang="en_US", left=3, right=3)
+    assert list(english.iterate("intervention"))  # a common word has its points
+    for word in ("Timbuktu", "ECOWAS", "American", "President"):
+        assert list(english.iterate(word)) == [], word
+    german = Names(lang="de_DE", left=3, right=3)
+    assert list(german.iterate("Sicherheitsrat"))  # every German noun is capitalised
+    assert list(german.iterate("ECOWAS")) == []
 
 
-def test_code_tags_and_short_names_are_left_alone():
-    html = '<p class="Ignored">Mali <code>Timbuktu</code> <a href="#Bamako">x</a></p>'
+def test_prose_is_left_without_markup():
+    html = '<p class="Ignored">In Timbuktu the ECOWAS <code>Bamako</code> <a href="#B">x</a></p>'
     assert typeset(html) == html
 
 
@@ -38,7 +42,7 @@ def test_a_dedication_ends_with_its_last_two_words_tied_inside_its_emphasis():
         "<p><em>For everyone who has ever counted the lines to see whether they line up.</em>"
         "</p></section><p>A body paragraph ends as it likes.</p>"
     )
-    assert typeset(html, names=False) == (
+    assert typeset(html) == (
         '<section class="chapter dedication" id="c1"><h1 class="chapter-title">Dedication</h1>'
         "<p><em>For everyone who has ever counted the lines to see whether they "
         '<span class="tie">line up.</span></em></p></section>'
@@ -57,11 +61,11 @@ def test_a_code_column_gets_the_width_of_its_longest_identifier():
     row = "<tr><td><code>hyphenation_language_override</code></td><td>{}</td><td>none</td></tr>"
     text = "The language whose hyphenation patterns apply instead of the document's"
     table = f'<div class="table-wrap"><table><tbody>{row.format(text)}</tbody></table></div>'
-    sized = typeset(table, names=False, columns=60)
+    sized = typeset(table, columns=60)
     widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%"/>', sized)]
     assert len(widths) == 3 and abs(sum(widths) - 100) < 0.5
     assert widths[0] * 60 / 100 >= len("hyphenation_language_override")  # whole, with room
     assert widths[1] > widths[2]
     # Words that fit an equal share keep the fixed layout's equal columns.
     plain = '<div class="table-wrap"><table><tr><td>a</td><td>b</td></tr></table></div>'
-    assert "<colgroup" not in typeset(plain, names=False, columns=60)
+    assert "<colgroup" not in typeset(plain, columns=60)

@@ -94,3 +94,19 @@ def test_a_hyphen_leaves_three_letters_on_each_side(built):
     theme, size, lines, _ = built
     short = [f"{a}-{b}" for a, b in hyphenations(lines) if min(len(a), len(b)) < 3]
     assert not short, f"{theme} {size}: {short}"
+
+
+def test_german_nouns_are_hyphenated_but_not_its_acronyms(tmp_path):
+    # German capitalises every noun: a capital marks no name there, so only acronyms stay whole.
+    words = (
+        "Die Bundesregierung beschloss eine Verfassungsänderung, die Sicherheitsratsmitglieder "
+        "und Friedensverhandlungen betraf, während die Nachrichtenagenturen über die "
+        "ECOWASVERTRETUNG und die Entwicklungszusammenarbeit berichteten."
+    )
+    source = tmp_path / "de.md"
+    source.write_text("---\nlang: de\n---\n\n" + (words + " ") * 12 + "\n", encoding="utf-8")
+    (pdf,) = exporter.convert([source], ["pdf"], tmp_path, page_size="A5")
+    lines = [line for page in PdfReader(pdf).pages for line in page.extract_text().splitlines()]
+    split = hyphenations(lines)
+    assert any(a[0].isupper() for a, _ in split), split  # nouns are hyphenated
+    assert not [a for a, _ in split if sum(c.isupper() for c in a) > 1], split

@@ -170,15 +170,11 @@ def render_body_part(doc: Document, index: int, target: Target) -> str:
     )
     if target.code_columns:
         part = wrap_code(part, target.code_columns)
-    rtl = direction(doc.metadata) == "rtl"
-    if rtl:
+    if direction(doc.metadata) == "rtl":
         part = code_left_to_right(part)
-    # Not in a right-to-left text: a Latin name in its own span is set as a run apart by
-    # WeasyPrint's bidi ("Windows-1255" came out as "1255-Windows"), and there is no Hebrew
-    # or Arabic hyphenation to keep it from.
     if not target.profile.typeset:
         return part
-    return typeset(part, names=not rtl, columns=target.code_columns)
+    return typeset(part, columns=target.code_columns)
 
 
 # The DPUB-ARIA roles a section may take; other EPUB types (halftitlepage) get none.

@@ -1,11 +1,9 @@
-"""Mark what print line-breaking needs to know and CSS cannot see: names, title ends, tables.
+"""Mark what print line-breaking needs to know and CSS cannot see: title ends, tables.
 
-WeasyPrint hyphenates every word of a ``hyphens: auto`` paragraph, names and acronyms
-included ("Tim-buktu", "ECOW-AS"), has no ``text-wrap: balance``, and cannot tell a short
-table from a long one. This pass, on a body part's serialised XHTML, wraps
+WeasyPrint has no ``text-wrap: balance`` and cannot tell a short table from a long one.
+(Names and acronyms are kept from hyphenation by the dictionary ``writers.linebreak``
+gives WeasyPrint, with no markup.) This pass, on a body part's serialised XHTML, wraps
 
-- capitalised words and acronyms long enough to be hyphenated at all in ``span.whole``
-  (``hyphens: manual`` in the print basics): a typesetter never splits a name;
 - the last two words of a heading in ``span.tie`` (``white-space: nowrap``), so a title
   never ends with one word alone on its last line. A span rather than a no-break space, so
   the outline, the running heads and a search still see a plain space. The same for the
@@ -27,7 +25,6 @@ from __future__ import annotations
 import re
 
 # hyphenate-limit-chars: 6 3 3 in the print basics: a shorter word is never hyphenated.
-SHORTEST_HYPHENATED = 6
 # A table of up to this many rows is moved whole to the next page rather than split.
 SHORT_TABLE_ROWS = 12
 # The last two words of a heading are tied when together they are at most this long.
@@ -41,14 +38,6 @@ CELL_PADDING = 2
 PROSE_CHAR = 0.85
 
 _TOKENS = re.compile(r"(<[^>]*>)")
-# A word standing alone between spaces or punctuation: one glued to more letters, digits or
-# a slash ("Heading0WithoutSpaces", a URL's path) stays as it is, since WeasyPrint cannot
-# break a string across an inline box's edge, and overflow-wrap must still reach it.
-_WORD = re.compile(
-    r"(?<![^\s(\[“‘\"'«—–])[^\W\d_]{" + str(SHORTEST_HYPHENATED) + r",}(?=[\s.,;:!?)\]”’\"'»—–-]|$)"
-)
-_TAG_NAME = re.compile(r"</?([a-zA-Z][\w:-]*)")
-_VERBATIM = {"pre", "code", "kbd", "samp", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6"}
 _HEADING = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2>)", re.S)
 _TABLE = re.compile(r'<div class="table-wrap">(.*?)</div>', re.S)
 _TABLE_START = re.compile(r"<table\b[^>]*>")
@@ -61,33 +50,13 @@ _CENTRED = re.compile(
 _PARAGRAPH = re.compile(r"(<p\b[^>]*>)(.*?)((?:</[a-z]+>\s*)*</p>)", re.S)
 
 
-def typeset(html: str, names: bool = True, columns: int = 0) -> str:
-    """Return a body part's XHTML with names (unless not ``names``), heading ends and short
-    tables marked; ``columns``, characters of code a line holds (0: unknown), sizes tables."""
-    if names:
-        html = _keep_names_whole(html)
+def typeset(html: str, columns: int = 0) -> str:
+    """Return a body part's XHTML with heading ends and short tables marked; ``columns``,
+    characters of code a line holds (0: unknown), sizes tables."""
     html = _HEADING.sub(_tie_heading, html)
     html = _CENTRED.sub(lambda section: _PARAGRAPH.sub(_tie_end, section.group(0)), html)
     line = columns or LINE_CODE_CHARS
     return _TABLE.sub(lambda table: _mark_short_table(table, line), html)
-
-
-def _keep_names_whole(html: str) -> str:
-    parts = _TOKENS.split(html)
-    verbatim = 0
-    for i, part in enumerate(parts):
-        if i % 2:  # a tag
-            name = _TAG_NAME.match(part)
-            if name and name.group(1).lower() in _VERBATIM and not part.endswith("/>"):
-                verbatim += -1 if part.startswith("</") else 1
-        elif not verbatim and part:
-            parts[i] = _WORD.sub(_whole, part)
-    return "".join(parts)
-
-
-def _whole(match: re.Match[str]) -> str:
-    word = match.group(0)
-    return f'<span class="whole">{word}</span>' if word[0].isupper() else word
 
 
 def _tie_heading(match: re.Match[str]) -> str:

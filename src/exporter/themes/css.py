@@ -64,7 +64,7 @@ section.title-page p.series { margin-top: 2em; font-size: 0.9em; }
 # code lines wrap, images fit the text width, a table is squeezed to it (fixed layout) and
 # repeats its head row after a break. Line breaking as a typesetter does it: no hyphen
 # leaves fewer than 3 letters on a line or splits a word under 6 (WeasyPrint's default,
-# 5 2 2, gave "es-timated"), names and acronyms (span.whole, marked by rendering.typeset)
+# 5 2 2, gave "es-timated"), names and acronyms (writers.linebreak.Names: no markup)
 # and links are never hyphenated, a heading's last two words stay together (span.tie),
 # and a short table or a table's head with its first row is not split. It comes before
 # the theme's pdf.css, which may change any of it; a theme of one's own gets it too.
@@ -99,7 +99,7 @@ li.task-list-item > input[checked]::before { background: currentColor; }
 """
     + """
 body { hyphenate-limit-chars: 6 3 3; }
-span.whole, a { hyphens: manual; }
+a { hyphens: manual; }
 span.tie { white-space: nowrap; }
 pre span.cont { color: #767676; font-weight: normal; font-style: normal; }
 div.table-wrap.short, thead, tbody tr:first-child { break-inside: avoid; }
