@@ -3,7 +3,7 @@
 A book chapter that opens with a paragraph has its first letter in ``span.initial``, so
 "Text must ..." is set as ``<span class="initial">T</span>ext must ...``. WeasyPrint 70 cut
 such a line after its first word when the text box after the initial fitted the line only
-without its trailing space (the space before ``span.whole`` "Content"): "Text" alone on the
+without its trailing space (the space before the emphasis ``*Content*``): "Text" alone on the
 first line, the rest loosely justified below (mended in exporter.writers.linebreak).
 Where that happens depends on the widths of the theme's fonts and measure, so each chapter
 is the same sentence with a different word before "reader": with the bug, at least one of
@@ -23,7 +23,7 @@ import exporter
 THEMES = ("classic", "modern", "technical")
 WORDS = ("", "busy ", "older ", "careful ", "patient ", "distant ", "elderly ")
 SENTENCE = (
-    "Text must stand out from its background for every {word}reader. The Web Content "
+    "Text must stand out from its background for every {word}reader. The Web *Content* "
     "Accessibility Guidelines measure this by a contrast ratio computed from the relative "
     "luminance of the two colours (World Wide Web Consortium 2023)."
 )
