@@ -104,6 +104,17 @@ class Settings:
             from exporter.themes import page_size_css
 
             page_size_css(self.page_size)  # fails naming the valid sizes
+        if isinstance(self.metadata, Mapping):  # metadata={"title": ...} from Python
+            names = {f.name for f in fields(Metadata)}
+            if strange := sorted(set(self.metadata) - names):
+                known = ", ".join(sorted(names))
+                raise UsageError(f"Unknown metadata '{strange[0]}'. Use: {known}.")
+            given: dict[str, Any] = {
+                k: tuple(v) if isinstance(v, list) else v for k, v in self.metadata.items()
+            }
+            object.__setattr__(self, "metadata", Metadata(**given))
+        elif not isinstance(self.metadata, Metadata):
+            raise UsageError("metadata must be an exporter.Metadata or a mapping of its fields.")
         check_date(self.metadata.date)
         if self.pdf_variant not in PDF_VARIANTS:
             raise UsageError(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import exporter
-from exporter.settings import RenderOptions
+from exporter.model import Metadata
+from exporter.settings import RenderOptions, Settings
 
 
 def test_options_by_name_are_checked_once():
@@ -33,3 +34,12 @@ def test_out_of_range_options_are_usage_errors(values, message):
 def test_convert_refuses_an_unknown_option_before_reading(tmp_path):
     with pytest.raises(exporter.UsageError, match="Unknown option 'colour'"):
         exporter.convert([tmp_path / "missing.md"], ["epub"], tmp_path, colour="red")
+
+
+def test_metadata_may_be_a_mapping_and_a_wrong_one_is_a_usage_error():
+    settings = Settings.of({"metadata": {"title": "T", "authors": ["A", "B"]}})
+    assert settings.metadata == Metadata(title="T", authors=("A", "B"))
+    with pytest.raises(exporter.UsageError, match="Unknown metadata 'titel'"):
+        Settings.of({"metadata": {"titel": "T"}})
+    with pytest.raises(exporter.UsageError, match="metadata must be"):
+        Settings.of({"metadata": 3})
