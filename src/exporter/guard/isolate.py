@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from exporter.errors import ExporterError, InternalError, LimitError
+from exporter.guard import forks
 from exporter.guard.policy import Policy, limit_memory
 
 T = TypeVar("T")
@@ -74,11 +75,11 @@ def run(work: Callable[[], T], policy: Policy) -> T:
 def start(work: Callable[[], T], policy: Policy) -> Pending[T]:
     """Start ``work()`` in a forked child under the policy's limits; ``result()`` collects it.
 
-    The child dies with this process (it may be killed at its own limit), so it never runs on
-    unsupervised.
+    The child dies with this process (it may be killed at its own limit): never unsupervised.
     """
     parent = os.getpid()
     read_end, write_end = os.pipe()
+    forks.settle()  # no lock of Pango's held by a thread the child would not have
     pid = os.fork()
     if pid == 0:  # the child: never returns, never runs the parent's cleanup
         os.close(read_end)
