@@ -2,53 +2,56 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import threading
 import time
+from collections.abc import Iterator
 
 from exporter.guard import forks
 
 PR_SET_NAME = 15
 
 
-def _named_thread(name: bytes, seconds: float, started: threading.Event) -> None:
-    """A thread that names itself as Pango names its own, then lives ``seconds``."""
-    ctypes.CDLL(None).prctl(PR_SET_NAME, ctypes.c_char_p(name), 0, 0, 0)
-    started.set()
-    time.sleep(seconds)
+@contextlib.contextmanager
+def running(name: bytes, seconds: float) -> Iterator[None]:
+    """Run a thread that names itself ``name`` (as Pango names its own) for ``seconds``."""
+    started = threading.Event()
+
+    def live() -> None:
+        ctypes.CDLL(None).prctl(PR_SET_NAME, ctypes.c_char_p(name), 0, 0, 0)
+        started.set()
+        time.sleep(seconds)
+
+    thread = threading.Thread(target=live)
+    thread.start()
+    started.wait()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def waited(limit: float = 5.0) -> float:
+    """Return how long ``forks.settle`` waited."""
+    begin = time.monotonic()
+    forks.settle(limit)
+    return time.monotonic() - begin
 
 
 def test_settle_waits_for_a_pango_thread_and_no_longer():
     assert forks.pango_threads() == 0
-    started = threading.Event()
-    thread = threading.Thread(target=_named_thread, args=(b"[pango] FcInit", 0.3, started))
-    thread.start()
-    started.wait()
-    assert forks.pango_threads() == 1
-    begin = time.monotonic()
-    forks.settle()
-    assert 0.1 < time.monotonic() - begin < 3  # it waited for the thread to end
-    assert forks.pango_threads() == 0
-    thread.join()
+    with running(b"[pango] FcInit", 0.3):
+        assert forks.pango_threads() == 1
+        assert 0.1 < waited() < 3  # until the thread ended
+        assert forks.pango_threads() == 0
 
 
 def test_settle_does_not_wait_for_other_threads():
-    started = threading.Event()
-    thread = threading.Thread(target=_named_thread, args=(b"worker", 0.5, started))
-    thread.start()
-    started.wait()
-    begin = time.monotonic()
-    forks.settle()
-    assert time.monotonic() - begin < 0.1
-    thread.join()
+    with running(b"worker", 0.5):
+        assert waited() < 0.1
 
 
 def test_settle_gives_up_at_its_limit():
-    started = threading.Event()
-    thread = threading.Thread(target=_named_thread, args=(b"[pango] FcFontS", 1.0, started))
-    thread.start()
-    started.wait()
-    begin = time.monotonic()
-    forks.settle(limit=0.2)
-    assert 0.15 < time.monotonic() - begin < 0.9
-    thread.join()
+    with running(b"[pango] FcFontS", 1.0):
+        assert 0.15 < waited(limit=0.2) < 0.9
