@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,14 +184,8 @@ def remaking(todo: Sequence[tuple[int, Margins]]) -> Iterator[dict[str, Any]]:
 
     Yields a dict that gets ``"pages"``: for each unit, the indexes of its pages.
     """
-    make_pages, make_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
-    seen: dict[str, Any] = {}
 
-    def all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> list[Any]:
-        seen["boxes"] = list(make_pages(context, root_box, html, pages))
-        return seen["boxes"]
-
-    def margin_boxes(context: Any, page: Any, state: Any) -> Any:
+    def margin_boxes(make: Any, seen: dict[str, Any], context: Any, page: Any, state: Any) -> Any:
         if "pages" not in seen:
             seen["pages"] = _placed(seen["boxes"], todo)
             context.string_set = _strings(seen["pages"], todo)
@@ -202,15 +197,40 @@ def remaking(todo: Sequence[tuple[int, Margins]]) -> Iterator[dict[str, Any]]:
         want, got = seen["counters"].get(context.current_page - 1), state[1]["page"][-1]
         if want is not None and want != got:
             raise Mismatch(f"page {context.current_page}: page counter {got}, not {want}")
-        return make_margins(context, page, state)
+        return make(context, page, state)
 
-    weasyprint.layout.make_all_pages = all_pages
-    weasyprint.layout.make_margin_boxes = margin_boxes
+    with hooked(margin_boxes) as seen:
+        yield seen
+
+
+# Makes a page's margin boxes: (the make_margin_boxes it stands in for, the render's
+# ``seen``, then make_margin_boxes's own context, page and state).
+MarginMaker = Callable[[Callable[..., Any], dict[str, Any], Any, Any, Any], Any]
+
+
+@contextlib.contextmanager
+def hooked(margin_boxes: MarginMaker) -> Iterator[dict[str, Any]]:
+    """Watch WeasyPrint make a document's pages, and make their margin boxes another way.
+
+    Yields a dict whose ``"boxes"`` gets the page boxes ``make_all_pages`` made (before any
+    margin box); ``margin_boxes`` makes each page's margin boxes in place of
+    ``make_margin_boxes``, which it is handed. Both functions of ``weasyprint.layout``
+    (WeasyPrint 70.0) are put back afterwards.
+    """
+    layout = weasyprint.layout
+    make_pages, make_margins = layout.make_all_pages, layout.make_margin_boxes
+    seen: dict[str, Any] = {}
+
+    def all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> list[Any]:
+        seen["boxes"] = list(make_pages(context, root_box, html, pages))
+        return seen["boxes"]
+
+    layout.make_all_pages = all_pages
+    layout.make_margin_boxes = functools.partial(margin_boxes, make_margins, seen)
     try:
         yield seen
     finally:
-        weasyprint.layout.make_all_pages = make_pages
-        weasyprint.layout.make_margin_boxes = make_margins
+        layout.make_all_pages, layout.make_margin_boxes = make_pages, make_margins
 
 
 def _placed(boxes: Sequence[Any], todo: Sequence[tuple[int, Margins]]) -> list[list[int]]:

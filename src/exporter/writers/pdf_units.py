@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydyf
-import weasyprint.layout
 from weasyprint import HTML
 
 from exporter.model import Asset
@@ -208,16 +207,10 @@ def _deferred_folios(first: str | None, stop: str | None, ask: Ask) -> Iterator[
     ``tests/writers/test_incremental.py`` compares the result with a layout from the right
     folio.
     """
-    make_pages, make_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
-    seen: dict[str, Any] = {}
 
-    def all_pages(context: Any, root_box: Any, html: Any, pages: Any) -> list[Any]:
-        seen["pages"] = list(make_pages(context, root_box, html, pages))
-        return seen["pages"]
-
-    def margin_boxes(context: Any, page: Any, state: Any) -> Any:
+    def margin_boxes(make: Any, seen: dict[str, Any], context: Any, page: Any, state: Any) -> Any:
         if "shift" not in seen:
-            pages = seen["pages"]
+            pages = seen["boxes"]
             begin = _box_page(pages, first) if first else 0
             end = _box_page(pages, stop) if stop else len(pages)
             folios = [made[3][1]["page"][-1] for made in context.page_maker[begin : end + 1]]
@@ -230,15 +223,10 @@ def _deferred_folios(first: str | None, stop: str | None, ask: Ask) -> Iterator[
             seen["shift"] = ask(end - begin, folios[-1] - before, anchors)
         counters = {name: list(values) for name, values in state[1].items()}
         counters["page"][-1] += seen["shift"]
-        return make_margins(context, page, (state[0], counters, *state[2:]))
+        return make(context, page, (state[0], counters, *state[2:]))
 
-    weasyprint.layout.make_all_pages = all_pages
-    weasyprint.layout.make_margin_boxes = margin_boxes
-    try:
+    with pdf_margins.hooked(margin_boxes):
         yield
-    finally:
-        weasyprint.layout.make_all_pages = make_pages
-        weasyprint.layout.make_margin_boxes = make_margins
 
 
 def _box_page(pages: list[Any], anchor: str) -> int:
