@@ -26,6 +26,7 @@ from exporter.batch_sources import discover, unusable
 from exporter.batch_state import STATE_FILE, State
 from exporter.errors import ExporterError, OutputError, SourceError, worst_exit_code
 from exporter.formats import WRITERS, reader_for_path, suffixes
+from exporter.guard import forks
 from exporter.guard.policy import Policy
 from exporter.settings import Settings
 
@@ -126,6 +127,7 @@ class LocalExecutor:
             workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
         )
         try:
+            forks.settle()  # the first submit forks every worker (guard.forks)
             futures = [pool.submit(fn, job) for job in jobs]
             for future in as_completed(futures):
                 yield future.result()

@@ -1,42 +1,71 @@
 """Fork only when no thread of Pango's holds a lock the child would inherit.
 
-Pango 1.50 runs fontconfig's work in short-lived threads of its own ("[pango] FcInit",
-"[pango] FcFontSetMatch", "[pango] FcFontSetSort"). A process forked while one of them
-holds fontconfig's or Pango's lock gets that lock locked forever: the child hangs in its
-first layout. Seen here: both layout workers of a ``-j 2`` book build stuck in
-``pango_layout_get_first_line`` until the 125 s limit, about one build in 20 on a loaded
-machine (``py-spy dump`` of the workers). Such threads live for milliseconds, so
-``settle`` waits for them to end before each fork (``guard.isolate.start``).
+Pango 1.50 runs fontconfig's work in short-lived threads of its own (``g_thread_new`` in
+libpangoft2: "[pango] FcInit", "[pango] FcFontSetMatch", "[pango] FcFontSetSort"). A
+process forked while one of them holds fontconfig's or Pango's lock gets that lock locked
+forever: the child hangs in its first layout. Seen here: both layout workers of a ``-j 2``
+book build stuck in ``pango_layout_get_first_line`` until the 125 s limit, and an
+article's build stopped at CI's 120 s limit right after the parent's first render in a
+new theme; about one build in 20 on a loaded machine.
+
+Only "[pango] FcInit" carries its name: GLib names a thread with ``pthread_setname_np``,
+which refuses a name over 15 bytes, so the match and sort threads keep the name of the
+thread that started them (gdb on ``pthread_create``; /proc shows them as "python"). A
+transient is therefore any thread Python's ``threading`` does not know that is either named
+"[pango]..." or bears the name of one of our own threads. ``settle`` waits for them to end
+before each fork (``guard.isolate.start``); they live for milliseconds. A foreign thread
+that outlives the limit (a library's resident worker) is not waited for again.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 
-_PANGO = "[pango]"  # the start of the names Pango gives its threads (/proc/.../comm)
+_PANGO = "[pango]"  # the start of the only name GLib manages to give a Pango thread
+_resident: set[int] = set()  # foreign threads that outlived a settle: never waited for again
 
 
 def settle(limit: float = 5.0) -> None:
-    """Wait, at most ``limit`` seconds, until no thread of Pango's is running."""
+    """Wait, at most ``limit`` seconds, until no transient foreign thread is running."""
     deadline = time.monotonic() + limit
-    while pango_threads() and time.monotonic() < deadline:
+    while waiting := transients():
+        if time.monotonic() >= deadline:
+            _resident.update(waiting)
+            return
         time.sleep(0.001)
 
 
-def pango_threads() -> int:
-    """Return how many of this process's threads are Pango's (0 where /proc is missing)."""
+def transients() -> set[int]:
+    """Return the ids of this process's threads a fork must not copy mid-work.
+
+    Those are the threads named "[pango]...", and the threads unknown to ``threading``
+    that bear the name of a thread it knows (an unnamed native thread, as Pango's match
+    and sort threads are). Empty where /proc is missing.
+    """
     try:
         tasks = os.listdir("/proc/self/task")
     except OSError:
-        return 0
+        return set()
     if len(tasks) == 1:  # the usual case: this thread alone
-        return 0
-    found = 0
+        return set()
+    known = {thread.native_id for thread in threading.enumerate()}
+    names = {_name(tid) for tid in known if tid is not None} - {""}
+    found = set()
     for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as name:
-                found += name.read().startswith(_PANGO)
-        except OSError:  # it ended meanwhile
+        tid = int(task)
+        if tid in _resident:
             continue
+        name = _name(tid)
+        if name.startswith(_PANGO) or (tid not in known and name in names):
+            found.add(tid)
     return found
+
+
+def _name(tid: int) -> str:
+    try:
+        with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as comm:
+            return comm.read().rstrip("\n")
+    except OSError:  # it ended meanwhile
+        return ""
