@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import collections
 import io
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,9 +26,10 @@ from click.testing import CliRunner
 from bookutil import FILLER, write_book
 from exporter.api import read, transform
 from exporter.cli import cli
+from exporter.incremental import walk
 from exporter.incremental.build import build_book
 from exporter.settings import Settings
-from exporter.themes import load_theme
+from exporter.themes import load_theme, styles_dir
 from exporter.writers import pdf as whole
 
 THEMES = ("classic", "modern", "technical")
@@ -190,6 +195,46 @@ def test_a_corrupt_cache_entry_is_laid_out_again_with_a_note(tmp_path, capsys):
     assert "cache entry" in capsys.readouterr().err
     assert 1 <= len(again.laid_out) <= 3
     assert _facts(again.pdf) == _facts(first.pdf)
+
+
+def test_a_change_in_the_systems_fonts_lays_every_chapter_out_again(tmp_path, monkeypatch):
+    """Fallback glyphs come from the system's fonts: installing one changes the chapters."""
+    paths = write_book(tmp_path / "src")
+    settings = Settings(layout="book", jobs=1, cache_dir=str(tmp_path / "cache"), formats=("pdf",))
+    theme = load_theme(None)
+    cold = build_book(_doc(paths, settings), theme, settings)
+    same = build_book(_doc(paths, settings), theme, settings)
+    chapters = {name for name in cold.laid_out if name.startswith("chapter-")}
+    assert len(chapters) == 3 and not chapters & set(same.laid_out)
+    monkeypatch.setattr(walk, "system_fonts", lambda: b"fonts-noto-cjk installed since")
+    again = build_book(_doc(paths, settings), theme, settings)
+    assert chapters <= set(again.laid_out)
+
+
+def test_the_system_fonts_digest_follows_fontconfig(tmp_path):
+    """A font file added to a folder fontconfig reads changes the digest; nothing else does."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{extra}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        "utf-8",
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    code = "from exporter.writers.pdf import system_fonts; print(system_fonts().hex())"
+
+    def digest() -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return run.stdout.strip()
+
+    before = digest()
+    assert digest() == before
+    shutil.copy(styles_dir() / "technical" / "fonts" / "CharisSIL-Regular.ttf", extra)
+    assert digest() != before
 
 
 def test_the_cli_keeps_a_cache_beside_the_outputs_and_no_cache_keeps_none(tmp_path):

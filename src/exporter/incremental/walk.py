@@ -17,6 +17,7 @@ from exporter.model import Document
 from exporter.settings import Settings
 from exporter.themes import Theme
 from exporter.writers import pagelabels
+from exporter.writers.pdf import system_fonts
 from exporter.writers.pdf_units import Piece, remargin
 
 
@@ -34,11 +35,15 @@ class Walk:
     ) -> None:
         self.book, self.css, self.theme, self.doc, self.settings = book, css, theme, doc, settings
         self.cache = cache
-        # The theme's files (2-4 MB of fonts) hashed once, not again in every unit's key.
+        # The theme's files (2-4 MB of fonts) hashed once, not again in every unit's key,
+        # and the system's fonts, where a chapter's fallback glyphs come from.
         self.theme_files = [
-            hashlib.sha256(p.read_bytes()).digest()
-            for p in sorted(theme.path.rglob("*"))
-            if p.is_file()
+            *(
+                hashlib.sha256(p.read_bytes()).digest()
+                for p in sorted(theme.path.rglob("*"))
+                if p.is_file()
+            ),
+            system_fonts(),
         ]
         self.memo: dict[str, Piece] = {}
         self._jobs: dict[tuple[int, units.HandedIn], Job] = {}
