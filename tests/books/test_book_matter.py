@@ -49,6 +49,15 @@ def test_page_labels_are_the_printed_folios(technical):
     assert labels[0] == "i"  # the title page prints none, but is page i
 
 
+@pytest.mark.parametrize("theme", ["classic", "modern"])
+def test_page_labels_are_the_printed_folios_in_the_other_themes(samples, tmp_path, theme):
+    labels, pages = build(samples, tmp_path, theme)
+    printed = {i: last_line(t) for i, t in enumerate(pages) if FOLIO.fullmatch(last_line(t))}
+    assert len(printed) >= 10
+    assert {i: labels[i] for i in printed} == printed
+    assert labels[0] == "i" and "1" in labels and labels.index("1") > labels.index("iii")
+
+
 def test_only_body_chapters_are_numbered(technical):
     _, pages = technical
     openings = {t.splitlines()[1]: t.splitlines()[0] for t in pages if t.count("\n") >= 1}
