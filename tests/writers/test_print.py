@@ -213,6 +213,33 @@ def test_the_cover_has_spine_text_and_the_isbn_barcode(manifest_book: dict[str, 
         assert digits in back
 
 
+def test_the_front_is_the_manifests_cover_image(samples: Path, tmp_path: Path) -> None:
+    root = tmp_path / "pictured"
+    shutil.copytree(samples / "book" / "chapters", root / "chapters")
+    Image.new("RGB", (600, 900), (20, 160, 60)).save(root / "front.png")
+    (root / "book.toml").write_text(
+        'title = "Green Cover"\nauthors = ["Ada Writer"]\nlanguage = "en"\n'
+        'cover = "front.png"\nchapters = ["chapters/*/*.md"]\n\n[print]\nmarks = false\n',
+        encoding="utf-8",
+    )
+    _, cover = exporter.convert([root], ["pdf"], tmp_path / "out", page_size="A5")
+    spine = cover_spine(cover, A5[0])
+    document = pdfium.PdfDocument(cover)
+    page, scale = document[0], 1
+    x0, _, _, y1 = page.get_mediabox()
+    image = page.render(scale=scale).to_pil().convert("RGB")
+    document.close()
+
+    def colour(x: float, y: float) -> tuple[int, int, int]:
+        return image.getpixel((int((x - x0) * scale), int((y1 - y) * scale)))
+
+    front = [colour(A5[0] + spine + A5[0] * fx, A5[1] * fy) for fx in (0.1, 0.5, 0.9)
+             for fy in (0.1, 0.5, 0.9)]  # fmt: skip
+    assert all(abs(r - 20) < 12 and abs(g - 160) < 12 and abs(b - 60) < 12 for r, g, b in front)
+    back = colour(A5[0] / 2, A5[1] / 2)
+    assert abs(back[1] - 160) > 40  # the back is the theme's, not the picture
+
+
 def bar_runs(cover: Path, width: float, band: float) -> int:
     """Return the commonest count of dark runs per pixel row of the back's lower right.
 
