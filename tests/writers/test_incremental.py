@@ -223,7 +223,7 @@ def test_the_system_fonts_digest_follows_fontconfig(tmp_path):
         "utf-8",
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
-    code = "from exporter.writers.pdf import system_fonts; print(system_fonts().hex())"
+    code = "from exporter.writers.pdf_units import system_fonts; print(system_fonts().hex())"
 
     def digest() -> str:
         run = subprocess.run(

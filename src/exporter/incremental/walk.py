@@ -17,8 +17,7 @@ from exporter.model import Document
 from exporter.settings import Settings
 from exporter.themes import Theme
 from exporter.writers import pagelabels
-from exporter.writers.pdf import system_fonts
-from exporter.writers.pdf_units import Piece, remargin
+from exporter.writers.pdf_units import Piece, remargin, system_fonts
 
 
 class Walk:

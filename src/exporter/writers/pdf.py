@@ -348,30 +348,3 @@ def preload(theme: Theme, settings: Settings) -> None:
 def css_parses() -> int:
     """Return how many times this process parsed theme CSS (cache misses)."""
     return _theme_css.cache_info().misses
-
-
-def system_fonts() -> bytes:
-    """Return a digest of the fonts fontconfig offers: each file's path, size and time.
-
-    A book's chapter cache keys hold it (``incremental.walk``): a fallback family installed
-    or removed (fonts-noto-cjk, a newer release) changes which glyphs a chapter's text gets,
-    while none of the book's own files changed.
-    """
-    from weasyprint.text.ffi import ffi, fontconfig
-
-    fonts = fontconfig.FcConfigGetFonts(ffi.NULL, fontconfig.FcSetSystem)
-    digest = hashlib.sha256()
-    if fonts == ffi.NULL:
-        return digest.digest()
-    found = ffi.new("FcChar8 **")
-    names = []
-    for i in range(fonts.nfont):
-        if fontconfig.FcPatternGetString(fonts.fonts[i], b"file", 0, found) == 0:
-            names.append(os.fsdecode(ffi.string(found[0])))
-    for name in sorted(set(names)):
-        try:
-            info = os.stat(name)
-        except OSError:
-            continue
-        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return digest.digest()
