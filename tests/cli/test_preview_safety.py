@@ -56,3 +56,14 @@ def test_a_rebuild_runs_under_the_builds_limits(tmp_path):
     finally:
         code, err = interrupt(process)
     assert code == 0 and "Traceback" not in err
+
+
+def test_ctrl_c_right_after_the_first_line_stops_it_cleanly(tmp_path):
+    """The server was still starting: a KeyboardInterrupt there ended in 'Aborted!', exit 1."""
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: Quick\n---\n\nText.\n")
+    for _ in range(3):
+        process = start("preview", str(source), "--port", "0", cwd=tmp_path)
+        first_line(process)
+        code, err = interrupt(process)
+        assert (code, err.strip().splitlines()[-1:]) == (0, ["stopped"]), err

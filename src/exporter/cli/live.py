@@ -90,6 +90,7 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
             inputs.set(inputs_now(state))
         _report(state)
 
+    asked = _stop_signals()  # a Ctrl-C as early as the first line's stops it cleanly too
     worker = Worker(list(sources), configure, report)
     try:
         server = _bind(host, port, worker, Path(sources[0]).name)
@@ -114,7 +115,9 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
         (lambda: worker.serve(stop), "build"),
         (lambda: watch(inputs, lambda changed: worker.request(), stop), "watch"),
     )
-    _wait(stop)
+    while not asked:
+        time.sleep(0.05)
+    stop.set()
     server.stop()
     click.echo("stopped", err=True)
 
@@ -176,15 +179,18 @@ def _threads(*targets: tuple[Callable[[], object], str]) -> None:
         threading.Thread(target=target, name=f"exporter-{name}", daemon=True).start()
 
 
-def _wait(stop: threading.Event) -> None:
-    """Wait for Ctrl-C or SIGTERM, then set ``stop``."""
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    stop.set()
+def _stop_signals() -> list[int]:
+    """Make Ctrl-C and SIGTERM add their number to the list returned, wherever the main
+    thread is, instead of raising there.
+
+    A KeyboardInterrupt raised while the server was still starting (between its first line
+    and its wait) ended the command in click's "Aborted!", exit 1. The handler takes no
+    lock: it may run while the main thread holds one.
+    """
+    asked: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, frame: asked.append(number))
+    return asked
 
 
 def watch_build(
