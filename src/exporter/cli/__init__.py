@@ -29,7 +29,27 @@ def _version() -> str:
     return __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+class _Commands(click.Group):
+    """exporter's group: a Ctrl-C before a command handles its own is exit 130, not 1.
+
+    Click turns a KeyboardInterrupt it meets into "Aborted!" and exit 1, the code of
+    exporter's own bugs; one pressed while a command was still starting (its imports, a
+    server's start) ended so.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP,
+)
 @click.version_option(_version(), "--version", prog_name="exporter")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.pass_context
