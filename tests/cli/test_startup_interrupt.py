@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -45,7 +46,7 @@ def test_ctrl_c_before_a_command_handles_it_is_exit_130(tmp_path, monkeypatch):
     def pressed() -> list[int]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(live, "_stop_signals", pressed)  # the preview's first step
+    monkeypatch.setattr(live, "_noted_signals", pressed)  # the preview's first step
     source = tmp_path / "a.md"
     source.write_text("Text.\n")
     result = CliRunner().invoke(cli, ["preview", str(source), "--port", "0"])
@@ -53,3 +54,16 @@ def test_ctrl_c_before_a_command_handles_it_is_exit_130(tmp_path, monkeypatch):
     assert result.output.strip().splitlines()[-1] == "interrupted"
     assert "Aborted" not in result.output
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # left as found
+
+
+def test_a_preview_run_in_process_puts_the_signal_handlers_back(tmp_path):
+    source = tmp_path / "a.md"
+    source.write_text("Text.\n")
+    before = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)]
+    with socket.socket() as taken:  # the preview fails to listen after taking the signals
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(cli, ["preview", str(source), "--port", port])
+    assert result.exit_code == 2
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before

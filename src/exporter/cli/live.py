@@ -6,12 +6,13 @@ build in progress, if any, is killed with its process (its child dies with it).
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,36 +91,36 @@ def preview(ctx: click.Context, sources: tuple[str, ...], **params: Any) -> None
             inputs.set(inputs_now(state))
         _report(state)
 
-    asked = _stop_signals()  # a Ctrl-C as early as the first line's stops it cleanly too
-    worker = Worker(list(sources), configure, report)
-    try:
-        server = _bind(host, port, worker, Path(sources[0]).name)
-    except OSError as exc:
-        raise click.UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}; give another --port "
-            "(0 picks a free one)."
-        ) from None
-    click.echo(server.url())
-    sys.stdout.flush()  # the first line, before the first build: scripts wait for it
-    if host not in LOOPBACK:
-        click.echo(
-            f"warning: listening on {host}: anyone who can reach this address can read the "
-            "book; use the default 127.0.0.1 unless you mean it.",
-            err=True,
+    with _noted_signals() as asked:  # a Ctrl-C as early as the first line's stops it too
+        worker = Worker(list(sources), configure, report)
+        try:
+            server = _bind(host, port, worker, Path(sources[0]).name)
+        except OSError as exc:
+            raise click.UsageError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}; give another --port "
+                "(0 picks a free one)."
+            ) from None
+        click.echo(server.url())
+        sys.stdout.flush()  # the first line, before the first build: scripts wait for it
+        if host not in LOOPBACK:
+            click.echo(
+                f"warning: listening on {host}: anyone who can reach this address can read the "
+                "book; use the default 127.0.0.1 unless you mean it.",
+                err=True,
+            )
+        stop = threading.Event()
+        inputs = Inputs(inputs_now(Snapshot()))  # before any build reports (no build runs yet)
+        worker.watched = lambda: inputs.watched.files
+        _threads(
+            (server.serve_forever, "serve"),
+            (lambda: worker.serve(stop), "build"),
+            (lambda: watch(inputs, lambda changed: worker.request(), stop), "watch"),
         )
-    stop = threading.Event()
-    inputs = Inputs(inputs_now(Snapshot()))  # before any build reports (no build runs yet)
-    worker.watched = lambda: inputs.watched.files
-    _threads(
-        (server.serve_forever, "serve"),
-        (lambda: worker.serve(stop), "build"),
-        (lambda: watch(inputs, lambda changed: worker.request(), stop), "watch"),
-    )
-    while not asked:
-        time.sleep(0.05)
-    stop.set()
-    server.stop()
-    click.echo("stopped", err=True)
+        while not asked:
+            time.sleep(0.05)
+        stop.set()
+        server.stop()
+        click.echo("stopped", err=True)
 
 
 def _bind(host: str, port: int | None, worker: Worker, title: str) -> PreviewServer:
@@ -179,18 +180,24 @@ def _threads(*targets: tuple[Callable[[], object], str]) -> None:
         threading.Thread(target=target, name=f"exporter-{name}", daemon=True).start()
 
 
-def _stop_signals() -> list[int]:
-    """Make Ctrl-C and SIGTERM add their number to the list returned, wherever the main
-    thread is, instead of raising there.
+@contextlib.contextmanager
+def _noted_signals() -> Iterator[list[int]]:
+    """Make Ctrl-C and SIGTERM add their number to the list given, wherever the main thread
+    is, instead of raising there; put the handlers found back at the end.
 
     A KeyboardInterrupt raised while the server was still starting (between its first line
     and its wait) ended the command in click's "Aborted!", exit 1. The handler takes no
     lock: it may run while the main thread holds one.
     """
     asked: list[int] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    found = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum in found:
         signal.signal(signum, lambda number, frame: asked.append(number))
-    return asked
+    try:
+        yield asked
+    finally:
+        for signum, handler in found.items():
+            signal.signal(signum, handler)
 
 
 def watch_build(
