@@ -142,7 +142,7 @@ class LocalExecutor:
 def _worker_start(coordinator: int) -> None:
     """Leave Ctrl-C to the coordinating process, which stops the workers itself; die with
     it when it is killed (kill -9 would otherwise leave workers blocked on their pipe)."""
-    from exporter.guard.isolate import die_with
+    from exporter.guard.forks import die_with
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(coordinator)

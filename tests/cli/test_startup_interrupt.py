@@ -67,3 +67,34 @@ def test_a_preview_run_in_process_puts_the_signal_handlers_back(tmp_path):
         result = CliRunner().invoke(cli, ["preview", str(source), "--port", port])
     assert result.exit_code == 2
     assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before
+
+
+# A Ctrl-C pressed while the build forks its child: a hook run by the fork itself sends it.
+PRESSED_WHILE_FORKING = """
+import os, signal, sys
+pressed = []
+def press():
+    if not pressed:
+        pressed.append(1)
+        os.kill(os.getpid(), signal.SIGINT)
+os.register_at_fork(before=press)
+sys.argv = ["exporter", "build", sys.argv[1], "-o", sys.argv[2]]
+from exporter.command import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_build_forks_is_not_lost(tmp_path):
+    """Python ignores a KeyboardInterrupt raised in an at-fork hook: the build went on, 0."""
+    source = tmp_path / "a.md"
+    source.write_text("Text.\n")
+    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    done = subprocess.run(
+        [sys.executable, "-c", PRESSED_WHILE_FORKING, str(source), str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr.strip().splitlines()[-1:]) == (130, ["interrupted"])
+    assert "Exception ignored" not in done.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -20,7 +20,7 @@ from exporter.api import produce
 from exporter.cli import cli
 from exporter.errors import LimitError, SourceError
 from exporter.formats import RawChapter
-from exporter.guard import isolate
+from exporter.guard import forks, isolate
 from exporter.guard.policy import Policy, using
 from exporter.model import Metadata
 from exporter.reading import Source, read, readahead
@@ -121,7 +121,7 @@ def test_split_point(monkeypatch, one_thread, sizes_, policy, cores, expected):
 
 @pytest.mark.parametrize(
     ("threads", "expected"),
-    [(("MainThread", isolate.WATCHDOG), 2), (("MainThread", "a server's"), 4)],
+    [(("MainThread", forks.WATCHDOG), 2), (("MainThread", "a server's"), 4)],
 )
 def test_a_threaded_process_reads_alone(monkeypatch, threads, expected):
     monkeypatch.setattr(readahead, "_cores", lambda: 2)
@@ -292,7 +292,7 @@ def assert_dead(pids: list[int], within: float = 10) -> None:
 @pytest.mark.parametrize("death_signal", [True, False], ids=["prctl", "watchdog"])
 def test_the_helper_does_not_outlive_its_parent(monkeypatch, death_signal):
     if not death_signal:  # the fallback for systems without PR_SET_PDEATHSIG
-        monkeypatch.setattr(isolate, "_parent_death_signal", lambda: False)
+        monkeypatch.setattr(forks, "_parent_death_signal", lambda: False)
     report, told = os.pipe()
 
     def slow(text):  # the helper tells its pid, then never finishes; so does the parent

@@ -1,4 +1,6 @@
-"""Fork only when no thread of Pango's holds a lock the child would inherit.
+"""Forking a build's child safely: no Pango thread mid-work, no Ctrl-C lost, no orphan.
+
+Fork only when no thread of Pango's holds a lock the child would inherit.
 
 Pango 1.50 runs fontconfig's work in short-lived threads of its own (``g_thread_new`` in
 libpangoft2: "[pango] FcInit", "[pango] FcFontSetMatch", "[pango] FcFontSetSort"). A
@@ -15,16 +17,35 @@ transient is therefore any thread Python's ``threading`` does not know that is e
 "[pango]..." or bears the name of one of our own threads. ``settle`` waits for them to end
 before each fork (``guard.isolate.start``); they live for milliseconds. A foreign thread
 that outlives the limit (a library's resident worker) is not waited for again.
+
+``fork`` holds Ctrl-C off across the fork, and ``die_with`` makes a child die with the
+process that forked it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import threading
 import time
 
 _PANGO = "[pango]"  # the start of the only name GLib manages to give a Pango thread
 _resident: set[int] = set()  # foreign threads that outlived a settle: never waited for again
+WATCHDOG = "exporter-watchdog"  # the thread that ends a child whose parent died (not Linux)
+
+
+def fork() -> tuple[int, set[int | signal.Signals]]:
+    """Fork once no transient thread runs; return the pid and the signal mask to restore.
+
+    Ctrl-C is held off across the fork: one arriving during it reached Python inside an
+    at-fork hook (logging's), which ignores the KeyboardInterrupt, and the build went on.
+    Each side puts the mask back when it is ready (``signal.pthread_sigmask``); the parent
+    then gets a Ctrl-C held meanwhile.
+    """
+    settle()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    return os.fork(), held
 
 
 def settle(limit: float = 5.0) -> None:
@@ -69,3 +90,32 @@ def _name(tid: int) -> str:
             return comm.read().rstrip("\n")
     except OSError:  # it ended meanwhile
         return ""
+
+
+def die_with(parent: int) -> None:
+    """Make this child die when ``parent`` does, killed at its limit or by a user."""
+    if not _parent_death_signal():
+        threading.Thread(target=_watch, args=(parent,), name=WATCHDOG, daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(70)
+
+
+def _parent_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; tell whether it will."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        # PR_SET_PDEATHSIG (1) fires when the *thread* that forked exits: ours waits for us.
+        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    """Elsewhere, notice the parent's death (we are adopted by another) and exit."""
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(70)

@@ -21,7 +21,6 @@ import pickle
 import select
 import signal
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -38,7 +37,6 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 _TOO_COMPLEX = (RecursionError, MemoryError, ZeroDivisionError, OverflowError)
-WATCHDOG = "exporter-watchdog"  # the thread that ends a child whose parent died (not Linux)
 
 
 @contextlib.contextmanager
@@ -79,13 +77,14 @@ def start(work: Callable[[], T], policy: Policy) -> Pending[T]:
     """
     parent = os.getpid()
     read_end, write_end = os.pipe()
-    forks.settle()  # no lock of Pango's held by a thread the child would not have
-    pid = os.fork()
+    pid, held = forks.fork()
     if pid == 0:  # the child: never returns, never runs the parent's cleanup
         os.close(read_end)
-        _child(work, policy, write_end, parent)
+        _child(work, policy, write_end, parent, held)
     os.close(write_end)
-    return Pending(pid, read_end, policy)
+    pending: Pending[T] = Pending(pid, read_end, policy)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held off is raised here
+    return pending
 
 
 def relay(
@@ -215,11 +214,18 @@ def portable(exc: ExporterError, policy: Policy) -> ExporterError:
     return exc
 
 
-def _child(work: Callable[[], object], policy: Policy, fd: int, parent: int) -> None:
+def _child(
+    work: Callable[[], object],
+    policy: Policy,
+    fd: int,
+    parent: int,
+    mask: set[int | signal.Signals],
+) -> None:
     code = 0
     try:
-        die_with(parent)
+        forks.die_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         faulthandler.disable()  # a crash here is reported by the parent, not as a C dump
         if policy.max_memory:
             limit_memory(policy.max_memory)
@@ -246,35 +252,6 @@ def _before_exit() -> None:
     if kept is not None:
         with contextlib.suppress(Exception):
             kept.save()
-
-
-def die_with(parent: int) -> None:
-    """Make this child die when ``parent`` does, killed at its limit or by a user."""
-    if not _parent_death_signal():
-        threading.Thread(target=_watch, args=(parent,), name=WATCHDOG, daemon=True).start()
-    if os.getppid() != parent:  # it died before the signal was armed
-        os._exit(70)
-
-
-def _parent_death_signal() -> bool:
-    """Ask Linux to SIGKILL this process when its parent dies; tell whether it will."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        # PR_SET_PDEATHSIG (1) fires when the *thread* that forked exits: ours waits for us.
-        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch(parent: int) -> None:
-    """Elsewhere, notice the parent's death (we are adopted by another) and exit."""
-    while os.getppid() == parent:
-        time.sleep(0.1)
-    os._exit(70)
 
 
 class _Capture(logging.Handler):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar, cast
 
 from exporter.errors import ExporterError
-from exporter.guard import isolate, pipes
+from exporter.guard import forks, isolate, pipes
 from exporter.guard.policy import Policy, current
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def _one_thread() -> bool:
     A fork copies only the calling thread: a lock another one holds would never be released
     in the helper.
     """
-    return sum(t.name != isolate.WATCHDOG for t in threading.enumerate()) == 1
+    return sum(t.name != forks.WATCHDOG for t in threading.enumerate()) == 1
 
 
 def _cores() -> int:
