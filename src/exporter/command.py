@@ -13,13 +13,17 @@ def main() -> None:
     """
     import signal
 
-    signal.signal(signal.SIGINT, _interrupted)
+    # Not where Ctrl-C is ignored (a shell's background job): it stays ignored.
+    ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if ours:
+        signal.signal(signal.SIGINT, _interrupted)
     from exporter import compiled
 
     compiled.install()  # before the imports: their patterns and classes come from the cache
     from exporter.cli import main as run
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # the commands handle it now
+    if ours:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the commands handle it now
     run()
 
 

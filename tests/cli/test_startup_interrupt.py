@@ -42,6 +42,15 @@ def test_ctrl_c_while_importing_is_exit_130():
     assert (done.returncode, done.stderr, done.stdout) == (130, "interrupted\n", "")
 
 
+def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it():
+    """A shell's background job: SIGINT ignored when the command starts stays ignored."""
+    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    code = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)\n" + PRESSED_WHILE_IMPORTING
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("exporter, version")
+
+
 def test_ctrl_c_before_a_command_handles_it_is_exit_130(tmp_path, monkeypatch):
     def pressed() -> list[int]:
         raise KeyboardInterrupt

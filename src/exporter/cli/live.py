@@ -191,8 +191,9 @@ def _noted_signals() -> Iterator[list[int]]:
     """
     asked: list[int] = []
     found = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-    for signum in found:
-        signal.signal(signum, lambda number, frame: asked.append(number))
+    for signum, handler in found.items():
+        if handler is not signal.SIG_IGN:  # a shell's background job ignores Ctrl-C: still
+            signal.signal(signum, lambda number, frame: asked.append(number))
     try:
         yield asked
     finally:
