@@ -38,6 +38,7 @@ from exporter.settings import Settings
 from exporter.themes import Theme
 from exporter.writers import pdf as whole
 from exporter.writers.glyphs import missing_glyphs_by_script
+from exporter.writers.pdf_units import system_fonts
 from exporter.writers.pdflog import font_timestamps
 
 log = logging.getLogger("exporter")
@@ -58,6 +59,8 @@ def preload(theme: Theme, settings: Settings) -> None:
     """Load what a PDF build needs before the document comes: WeasyPrint, CSS, pikepdf."""
     whole.preload(theme, settings)
     import exporter.incremental.assemble  # noqa: F401  (pikepdf, for books)
+
+    system_fonts()  # for the unit keys (cached)
 
 
 @dataclass

@@ -4,9 +4,9 @@ The key (``unit_key``) is a SHA-256 of everything that decides a unit's layout: 
 HTML document (its content, and what the book before it hands in: page counter, side,
 counters, the pages of the anchors it links to), the print CSS, the bytes of every theme
 file (fonts included) and of the images it uses, a digest of the system's fonts (where
-fallback glyphs come from: ``writers.pdf_units.system_fonts``), the PDF variant, and the versions
-of exporter and WeasyPrint. Sources, includes, a bibliography or a CSL style reach a unit only
-through its HTML, so they are in the key too.
+fallback glyphs come from: ``writers.pdf_units.system_fonts``), the PDF variant, and the
+versions of exporter and WeasyPrint. Sources, includes, a bibliography or a CSL style reach
+a unit only through its HTML, so they are in the key too.
 
 A unit's record also names its *body key* (``walk``: the key of its HTML without the page
 counter before it) and what its margin boxes need (``pdf_margins.Margins``); a small
