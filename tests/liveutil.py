@@ -16,13 +16,17 @@ from urllib.parse import urlsplit
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
+def checkout_env() -> dict[str, str]:
+    """The environment with this checkout's sources first on the path."""
+    return {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+
+
 def start(*args: str, cwd: Path) -> subprocess.Popen:
     """Start ``python -m exporter ARGS`` with this checkout's sources first on the path."""
-    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     return subprocess.Popen(
         [sys.executable, "-m", "exporter", *args],
         cwd=cwd,
-        env=env,
+        env=checkout_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches

@@ -10,18 +10,23 @@ puts the process.
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from exporter.cli import cli, live
+from liveutil import checkout_env
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+
+def python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new Python with this checkout's sources first on the path."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=checkout_env(), capture_output=True, text=True
+    )
+
 
 # The command's own start, with Ctrl-C pressed while it loads the compile cache (imports).
 PRESSED_WHILE_IMPORTING = """
@@ -35,18 +40,14 @@ main()
 
 
 def test_ctrl_c_while_importing_is_exit_130():
-    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    done = subprocess.run(
-        [sys.executable, "-c", PRESSED_WHILE_IMPORTING], env=env, capture_output=True, text=True
-    )
+    done = python(PRESSED_WHILE_IMPORTING)
     assert (done.returncode, done.stderr, done.stdout) == (130, "interrupted\n", "")
 
 
 def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it():
     """A shell's background job: SIGINT ignored when the command starts stays ignored."""
-    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     code = "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN)\n" + PRESSED_WHILE_IMPORTING
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    done = python(code)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("exporter, version")
 
@@ -97,13 +98,7 @@ def test_ctrl_c_while_the_build_forks_is_not_lost(tmp_path):
     """Python ignores a KeyboardInterrupt raised in an at-fork hook: the build went on, 0."""
     source = tmp_path / "a.md"
     source.write_text("Text.\n")
-    env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    done = subprocess.run(
-        [sys.executable, "-c", PRESSED_WHILE_FORKING, str(source), str(tmp_path / "out")],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    done = python(PRESSED_WHILE_FORKING, str(source), str(tmp_path / "out"))
     assert (done.returncode, done.stderr.strip().splitlines()[-1:]) == (130, ["interrupted"])
     assert "Exception ignored" not in done.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
